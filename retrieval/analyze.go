@@ -1,0 +1,201 @@
+package retrieval
+
+import (
+	"bufio"
+	"bytes"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/blevesearch/bleve/v2/analysis/lang/en"
+	"github.com/blevesearch/bleve/v2/analysis/lang/id"
+	"github.com/blevesearch/snowballstem"
+	"github.com/blevesearch/snowballstem/english"
+)
+
+// token is one word of a text: its lower-cased surface form, its index term
+// (the stem under the text's language) and its position among the text's
+// words.
+type token struct {
+	Word  string // lower case, numbers normalised (11.000 → 11000)
+	Term  string // stem; "" for a stop word
+	Pos   int    // word position, counting stop words
+	Start int    // byte offsets in the analysed text
+	End   int
+}
+
+// analyzer turns text of one language into index terms. Indexing and
+// question analysis use the same analyzer, so terms meet.
+type analyzer struct {
+	lang string
+	stop map[string]bool
+	stem func(string) string
+}
+
+func newAnalyzer(lang string) *analyzer {
+	switch lang {
+	case "en":
+		return &analyzer{lang: "en", stop: englishStops, stem: stemEnglish}
+	default:
+		return &analyzer{lang: "id", stop: indonesianStops, stem: stemIndonesian}
+	}
+}
+
+// analyze splits text into tokens: runs of letters and digits, with a
+// number's inner separators kept (11.000, 6,5, 10:30) and an apostrophe's
+// possessive dropped. Stop words keep their position but get no term.
+func (a *analyzer) analyze(text string) []token {
+	var out []token
+	pos := 0
+	for i := 0; i < len(text); {
+		r, size := utf8.DecodeRuneInString(text[i:])
+		if !isWordRune(r) {
+			i += size
+			continue
+		}
+		start := i
+		end := wordEnd(text, i)
+		raw := text[start:end]
+		i = end
+		word := normalizeWord(raw)
+		if word == "" {
+			continue
+		}
+		t := token{Word: word, Pos: pos, Start: start, End: end}
+		pos++
+		if !a.stop[word] {
+			t.Term = a.stem(word)
+		}
+		out = append(out, t)
+	}
+	return out
+}
+
+// terms returns the non-stop index terms of text.
+func (a *analyzer) terms(text string) []string {
+	var out []string
+	for _, t := range a.analyze(text) {
+		if t.Term != "" {
+			out = append(out, t.Term)
+		}
+	}
+	return out
+}
+
+func isWordRune(r rune) bool {
+	return unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r)
+}
+
+// wordEnd returns where the word starting at i ends. Inside a number, "." ","
+// and ":" followed by a digit continue it; inside a word, an apostrophe
+// followed by a letter does (the possessive is dropped later).
+func wordEnd(text string, i int) int {
+	prevDigit := false
+	for i < len(text) {
+		r, size := utf8.DecodeRuneInString(text[i:])
+		if isWordRune(r) {
+			prevDigit = unicode.IsDigit(r)
+			i += size
+			continue
+		}
+		if i+size < len(text) {
+			next, _ := utf8.DecodeRuneInString(text[i+size:])
+			if prevDigit && (r == '.' || r == ',' || r == ':') && unicode.IsDigit(next) {
+				i += size
+				continue
+			}
+			if (r == '\'' || r == '’') && unicode.IsLetter(next) && !prevDigit {
+				i += size
+				continue
+			}
+		}
+		break
+	}
+	return i
+}
+
+// normalizeWord lower-cases a word, drops an English possessive, and writes
+// numbers without thousands separators so that 11.000 and 11,000 meet.
+func normalizeWord(raw string) string {
+	w := strings.ToLower(raw)
+	w = strings.ReplaceAll(w, "’", "'")
+	if strings.HasSuffix(w, "'s") {
+		w = w[:len(w)-2]
+	}
+	if isNumber(w) {
+		return normalizeNumber(w)
+	}
+	return strings.ReplaceAll(w, "'", "")
+}
+
+func isNumber(w string) bool {
+	if w == "" {
+		return false
+	}
+	r, _ := utf8.DecodeRuneInString(w)
+	if !unicode.IsDigit(r) {
+		return false
+	}
+	for _, r := range w {
+		if !unicode.IsDigit(r) && r != '.' && r != ',' && r != ':' {
+			return false
+		}
+	}
+	return true
+}
+
+// normalizeNumber removes thousands separators: a "." or "," followed by
+// exactly three digits and then a separator or the end. Decimal parts stay
+// (6,5 → 6,5; 2.5 → 2.5).
+func normalizeNumber(w string) string {
+	var b strings.Builder
+	for i := 0; i < len(w); i++ {
+		c := w[i]
+		if (c == '.' || c == ',') && i+4 <= len(w) && allDigits(w[i+1:i+4]) && (i+4 == len(w) || w[i+4] == '.' || w[i+4] == ',') {
+			continue
+		}
+		b.WriteByte(c)
+	}
+	return b.String()
+}
+
+func allDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+var (
+	indonesianStops = readStops(id.IndonesianStopWords)
+	englishStops    = readStops(en.EnglishStopWords)
+)
+
+// readStops parses a bleve stop-word list: one word a line, "#" and "|"
+// start comments.
+func readStops(data []byte) map[string]bool {
+	m := map[string]bool{}
+	sc := bufio.NewScanner(bytes.NewReader(data))
+	for sc.Scan() {
+		line := sc.Text()
+		if i := strings.IndexAny(line, "#|"); i >= 0 {
+			line = line[:i]
+		}
+		for _, w := range strings.Fields(line) {
+			m[strings.ToLower(w)] = true
+		}
+	}
+	return m
+}
+
+// stemEnglish is the Snowball (Porter 2) English stemmer.
+func stemEnglish(w string) string {
+	if isNumber(w) || utf8.RuneCountInString(w) < 3 {
+		return w
+	}
+	env := snowballstem.NewEnv(w)
+	english.Stem(env)
+	return env.Current()
+}

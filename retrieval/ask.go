@@ -1,0 +1,138 @@
+package retrieval
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strconv"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/search/query"
+)
+
+// Answer is what Ask found for a question.
+type Answer struct {
+	Question string
+	Lang     string // the question's detected language, "id" or "en"
+	Type     string // the expected answer type: "date", "number", "person", "place", "reason" or ""
+	// Answered is false when the corpus does not answer the question. Then
+	// Passages holds at most one passage, "maybe related", and only when it
+	// is close; otherwise it is empty.
+	Answered bool
+	Passages []Passage
+}
+
+// Passage is one cited sentence.
+type Passage struct {
+	Doc       string // document ID
+	Title     string
+	URL       string
+	Paragraph int // 1-based, as a reader counts them
+	Sentence  int // 1-based within the paragraph
+	Kind      string
+	Text      string
+	Score     float64 // ranking score, comparable within one answer only
+	// Answer is the span of Text that answers the question (a date for
+	// "when", a number with its unit for "how many", …); it may be empty.
+	Answer string
+	// Before and After are the neighbouring sentences of the same
+	// paragraph, for context; either may be empty.
+	Before, After string
+}
+
+// maxQuestionRunes bounds how much of a question is read.
+const maxQuestionRunes = 600
+
+// candidates is how many sentences bleve proposes for reranking.
+const candidates = 40
+
+// Ask answers question from the corpus: the best passages first, each a
+// real sentence with its citation. The question is plain text, never query
+// syntax. Ask never fails on a question; it returns an error only when the
+// index itself fails or ctx ends.
+func (ix *Index) Ask(ctx context.Context, question string) (Answer, error) {
+	q := ix.parseQuestion(question)
+	ans := Answer{Question: question, Lang: q.lang, Type: string(q.qtype)}
+	if len(q.concepts) == 0 {
+		return ans, nil
+	}
+	hits, err := ix.candidates(ctx, q)
+	if err != nil {
+		return ans, err
+	}
+	ranked := ix.rank(q, hits)
+	if len(ranked) == 0 {
+		return ans, nil
+	}
+	ans.Answered = ranked[0].confidence >= answerThreshold
+	n := ix.top
+	if !ans.Answered {
+		if ranked[0].confidence < relatedThreshold {
+			return ans, nil
+		}
+		n = 1
+	}
+	for _, r := range ranked[:min(n, len(ranked))] {
+		ans.Passages = append(ans.Passages, ix.passage(r))
+	}
+	return ans, nil
+}
+
+// candidates asks bleve for the sentences that best match the question's
+// weighted terms.
+func (ix *Index) candidates(ctx context.Context, q *parsedQuestion) ([]hit, error) {
+	var qs []query.Query
+	for term, boost := range q.termBoosts() {
+		tq := bleve.NewTermQuery(term)
+		tq.SetField(fieldTerms)
+		tq.SetBoost(boost)
+		qs = append(qs, tq)
+	}
+	if len(qs) == 0 {
+		return nil, nil
+	}
+	req := bleve.NewSearchRequestOptions(bleve.NewDisjunctionQuery(qs...), candidates, 0, false)
+	req.SortBy([]string{"-_score", "_id"})
+	res, err := ix.bleve.SearchInContext(ctx, req)
+	if err != nil {
+		return nil, fmt.Errorf("search: %w", err)
+	}
+	hits := make([]hit, 0, len(res.Hits))
+	for _, h := range res.Hits {
+		n, err := strconv.Atoi(h.ID)
+		if err != nil || n < 0 || n >= len(ix.sents) {
+			continue
+		}
+		hits = append(hits, hit{id: n, score: h.Score})
+	}
+	return hits, nil
+}
+
+func (ix *Index) passage(r scored) Passage {
+	s := ix.sents[r.id]
+	d := ix.docs[s.doc]
+	p := d.Paragraphs[s.para]
+	out := Passage{
+		Doc: d.ID, Title: d.Title, URL: d.URL,
+		Paragraph: p.N, Sentence: p.Sentences[s.sent].N, Kind: string(s.kind),
+		Text: s.text, Score: r.score, Answer: r.span,
+	}
+	if s.sent > 0 {
+		out.Before = p.Sentences[s.sent-1].Text
+	}
+	if s.sent+1 < len(p.Sentences) {
+		out.After = p.Sentences[s.sent+1].Text
+	}
+	return out
+}
+
+// sortScored orders by score, then by position in the corpus, so that ties
+// come back in a stable order.
+func sortScored(rs []scored) {
+	sort.Slice(rs, func(i, j int) bool {
+		if rs[i].score != rs[j].score {
+			return rs[i].score > rs[j].score
+		}
+		return rs[i].id < rs[j].id
+	})
+}

@@ -1,0 +1,270 @@
+package retrieval
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/index/scorch"
+
+	"kutip/corpus"
+)
+
+// Options configure Build. The zero value builds an in-memory index.
+type Options struct {
+	// Dir keeps the index on disk in this folder and reuses it while the
+	// corpus and the analyzers are unchanged. Empty means in memory.
+	Dir string
+	// Top is how many passages Ask returns at most. Default 3.
+	Top int
+}
+
+// Index answers questions from a corpus. It is safe for concurrent use.
+type Index struct {
+	docs      []corpus.Document
+	sents     []sentence
+	bleve     bleve.Index
+	analyzers map[string]*analyzer
+	vocab     map[string]int // index term → number of sentences holding it
+	// termsByInitial lists the vocabulary by first letter, sorted, for
+	// fuzzy matching.
+	termsByInitial map[rune][]string
+	top            int
+	reused         bool
+}
+
+// sentence is one indexed sentence, kept in memory for ranking and display.
+type sentence struct {
+	doc, para, sent int // 0-based indices into Index.docs and its paragraphs
+	kind            corpus.Kind
+	lang            string
+	text            string
+	tokens          []token
+}
+
+// Build indexes docs. With opts.Dir it reuses an index there built from the
+// same corpus, and otherwise builds one in a temporary folder renamed into
+// place. ctx cancels a long build.
+func Build(ctx context.Context, docs []corpus.Document, opts Options) (*Index, error) {
+	if len(docs) == 0 {
+		return nil, fmt.Errorf("build index: %w", corpus.ErrNoText)
+	}
+	ix := &Index{
+		docs:      docs,
+		analyzers: map[string]*analyzer{},
+		vocab:     map[string]int{},
+		top:       opts.Top,
+	}
+	if ix.top <= 0 {
+		ix.top = 3
+	}
+	ix.analyzeCorpus()
+	var err error
+	if opts.Dir == "" {
+		ix.bleve, err = ix.newBleve(ctx, "")
+	} else {
+		ix.bleve, ix.reused, err = ix.openOrBuild(ctx, opts.Dir)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return ix, nil
+}
+
+// Close releases the bleve index.
+func (ix *Index) Close() error { return ix.bleve.Close() }
+
+// Documents returns the corpus the index was built from.
+func (ix *Index) Documents() []corpus.Document { return ix.docs }
+
+// Reused reports whether Build opened an index already on disk.
+func (ix *Index) Reused() bool { return ix.reused }
+
+// SentenceCount returns how many sentences are indexed.
+func (ix *Index) SentenceCount() int { return len(ix.sents) }
+
+func (ix *Index) analyzer(lang string) *analyzer {
+	if lang != "en" {
+		lang = "id"
+	}
+	a, ok := ix.analyzers[lang]
+	if !ok {
+		a = newAnalyzer(lang)
+		ix.analyzers[lang] = a
+	}
+	return a
+}
+
+// analyzeCorpus fills the sentence table and the vocabulary.
+func (ix *Index) analyzeCorpus() {
+	for di, d := range ix.docs {
+		a := ix.analyzer(d.Lang)
+		for pi, p := range d.Paragraphs {
+			for si, s := range p.Sentences {
+				toks := a.analyze(s.Text)
+				seen := map[string]bool{}
+				for _, t := range toks {
+					if t.Term != "" && !seen[t.Term] {
+						seen[t.Term] = true
+						ix.vocab[t.Term]++
+					}
+				}
+				ix.sents = append(ix.sents, sentence{
+					doc: di, para: pi, sent: si, kind: p.Kind, lang: a.lang, text: s.Text, tokens: toks,
+				})
+			}
+		}
+	}
+	ix.termsByInitial = map[rune][]string{}
+	for term := range ix.vocab {
+		r, _ := utf8.DecodeRuneInString(term)
+		ix.termsByInitial[r] = append(ix.termsByInitial[r], term)
+	}
+	for _, terms := range ix.termsByInitial {
+		sort.Strings(terms)
+	}
+}
+
+// newBleve creates a scorch index at path ("" = in memory) and indexes every
+// sentence. Scorch in memory queries several times faster than bleve's
+// NewMemOnly (upside_down).
+func (ix *Index) newBleve(ctx context.Context, path string) (bleve.Index, error) {
+	m, err := newMapping()
+	if err != nil {
+		return nil, fmt.Errorf("index mapping: %w", err)
+	}
+	b, err := bleve.NewUsing(path, m, scorch.Name, scorch.Name, nil)
+	if err != nil {
+		return nil, fmt.Errorf("create index: %w", err)
+	}
+	if err := ix.fill(ctx, b); err != nil {
+		b.Close()
+		return nil, err
+	}
+	return b, nil
+}
+
+func (ix *Index) fill(ctx context.Context, b bleve.Index) error {
+	const batchSize = 1000
+	batch := b.NewBatch()
+	titleTerms := make([]string, len(ix.docs))
+	for i, d := range ix.docs {
+		titleTerms[i] = strings.Join(ix.analyzer(d.Lang).terms(d.Title), " ")
+	}
+	for i, s := range ix.sents {
+		d := ix.docs[s.doc]
+		doc := sentenceDoc{
+			Terms: strings.Join(termsOf(s.tokens), " "),
+			Title: titleTerms[s.doc],
+			Doc:   d.ID,
+			Para:  s.para + 1,
+			Sent:  s.sent + 1,
+			Kind:  string(s.kind),
+			Lang:  s.lang,
+			Text:  s.text,
+		}
+		if err := batch.Index(strconv.Itoa(i), doc); err != nil {
+			return fmt.Errorf("index sentence %s ¶%d.%d: %w", d.ID, doc.Para, doc.Sent, err)
+		}
+		if batch.Size() >= batchSize {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			if err := b.Batch(batch); err != nil {
+				return fmt.Errorf("index batch: %w", err)
+			}
+			batch = b.NewBatch()
+		}
+	}
+	if batch.Size() > 0 {
+		if err := b.Batch(batch); err != nil {
+			return fmt.Errorf("index batch: %w", err)
+		}
+	}
+	return nil
+}
+
+func termsOf(toks []token) []string {
+	out := make([]string, 0, len(toks))
+	for _, t := range toks {
+		if t.Term != "" {
+			out = append(out, t.Term)
+		}
+	}
+	return out
+}
+
+// fingerprintFile names the file in an index folder that records which
+// corpus and analyzer version the index was built from.
+const fingerprintFile = "kutip-fingerprint"
+
+// fingerprint identifies the corpus content and the analysis, so that an
+// index on disk is reused only when both are unchanged.
+func (ix *Index) fingerprint() string {
+	h := sha256.New()
+	fmt.Fprintf(h, "analyzer %s\n", analyzerVersion)
+	for _, s := range ix.sents {
+		d := ix.docs[s.doc]
+		fmt.Fprintf(h, "%s\x00%s\x00%d\x00%d\x00%s\x00%s\n", d.ID, d.Title, s.para, s.sent, s.kind, s.text)
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// openOrBuild opens the index in dir when its fingerprint matches the
+// corpus, and otherwise builds a new one beside it and renames it into
+// place, so that a crash never leaves a half-written index under dir.
+func (ix *Index) openOrBuild(ctx context.Context, dir string) (bleve.Index, bool, error) {
+	want := ix.fingerprint()
+	current := filepath.Join(dir, "current")
+	if got, err := os.ReadFile(filepath.Join(current, fingerprintFile)); err == nil && strings.TrimSpace(string(got)) == want {
+		b, err := bleve.Open(filepath.Join(current, "bleve"))
+		if err == nil {
+			if n, err := b.DocCount(); err == nil && n == uint64(len(ix.sents)) {
+				return b, true, nil
+			}
+			b.Close()
+		}
+		// Unreadable or incomplete: rebuild below.
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, false, fmt.Errorf("INDEX_DIR: %w", err)
+	}
+	tmp, err := os.MkdirTemp(dir, "build-")
+	if err != nil {
+		return nil, false, fmt.Errorf("INDEX_DIR: %w", err)
+	}
+	defer os.RemoveAll(tmp)
+	b, err := ix.newBleve(ctx, filepath.Join(tmp, "bleve"))
+	if err != nil {
+		return nil, false, err
+	}
+	if err := b.Close(); err != nil {
+		return nil, false, fmt.Errorf("write index: %w", err)
+	}
+	if err := os.WriteFile(filepath.Join(tmp, fingerprintFile), []byte(want+"\n"), 0o644); err != nil {
+		return nil, false, fmt.Errorf("INDEX_DIR: %w", err)
+	}
+	old := current + ".old"
+	os.RemoveAll(old)
+	if err := os.Rename(current, old); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return nil, false, fmt.Errorf("INDEX_DIR: %w", err)
+	}
+	if err := os.Rename(tmp, current); err != nil {
+		return nil, false, fmt.Errorf("INDEX_DIR: %w", err)
+	}
+	os.RemoveAll(old)
+	b, err = bleve.Open(filepath.Join(current, "bleve"))
+	if err != nil {
+		return nil, false, fmt.Errorf("open index %s: %w", current, err)
+	}
+	return b, false, nil
+}

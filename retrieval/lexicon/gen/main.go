@@ -1,0 +1,99 @@
+// Command gen builds the data files that package lexicon embeds.
+//
+// It reads three Debian packages and writes compact, sorted, gzip'd text
+// files to the output directory:
+//
+//	roots.txt.gz      hunspell-id (id_ID.dic, id_ID.aff): one root per line,
+//	                  with a code of the affix families its flags allow
+//	translate.txt.gz  dict-freedict-<pair> (dictd .index and .dict.dz): one
+//	                  English headword per line with its translations
+//	synonyms.txt.gz   mythes-id (th_id_ID_v2.dat): one headword per line with
+//	                  its synonyms, best first
+//
+// Run it with go generate ./retrieval/lexicon/ after
+// apt-get install hunspell-id dict-freedict-eng-ind mythes-id.
+// The output depends only on the input files, so re-running it on the same
+// package versions reproduces the same bytes.
+package main
+
+import (
+	"bytes"
+	"compress/gzip"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+func main() {
+	hunspell := flag.String("hunspell", "/usr/share/hunspell/id_ID", "hunspell dictionary path without .dic/.aff")
+	pair := flag.String("pair", "eng-ind", "FreeDict language pair; reads /usr/share/dictd/freedict-<pair>.{index,dict.dz}")
+	dictDir := flag.String("dictd", "/usr/share/dictd", "directory of dictd databases")
+	thesaurus := flag.String("thesaurus", "/usr/share/mythes/th_id_ID_v2.dat", "MyThes .dat file")
+	out := flag.String("out", "data", "output directory")
+	flag.Parse()
+	if err := run(*hunspell, filepath.Join(*dictDir, "freedict-"+*pair), *thesaurus, *out); err != nil {
+		fmt.Fprintln(os.Stderr, "gen:", err)
+		os.Exit(1)
+	}
+}
+
+func run(hunspell, dict, thesaurus, out string) error {
+	roots, err := readHunspell(hunspell+".aff", hunspell+".dic")
+	if err != nil {
+		return fmt.Errorf("hunspell: %w", err)
+	}
+	syn, err := readMythes(thesaurus)
+	if err != nil {
+		return fmt.Errorf("thesaurus: %w", err)
+	}
+	addLexicalized(roots, syn)
+	tr, err := readDictd(dict+".index", dict+".dict.dz")
+	if err != nil {
+		return fmt.Errorf("dictionary: %w", err)
+	}
+	files := []struct {
+		name  string
+		lines []string
+	}{
+		{"roots.txt.gz", roots.lines()},
+		{"translate.txt.gz", tr.lines()},
+		{"synonyms.txt.gz", syn.lines()},
+	}
+	for _, f := range files {
+		if err := writeGzip(filepath.Join(out, f.name), f.lines); err != nil {
+			return err
+		}
+		fmt.Printf("%s: %d lines\n", f.name, len(f.lines))
+	}
+	return nil
+}
+
+// writeGzip writes lines, newline-terminated, as a gzip stream with an empty
+// header (no name, zero time), so the bytes depend only on the lines.
+func writeGzip(path string, lines []string) error {
+	var buf bytes.Buffer
+	zw, err := gzip.NewWriterLevel(&buf, gzip.BestCompression)
+	if err != nil {
+		return err
+	}
+	for _, l := range lines {
+		zw.Write([]byte(l))
+		zw.Write([]byte{'\n'})
+	}
+	if err := zw.Close(); err != nil {
+		return err
+	}
+	return os.WriteFile(path, buf.Bytes(), 0o644)
+}
+
+// latin1 converts ISO-8859-1 bytes to a UTF-8 string.
+func latin1(b []byte) string {
+	var sb strings.Builder
+	sb.Grow(len(b))
+	for _, c := range b {
+		sb.WriteRune(rune(c))
+	}
+	return sb.String()
+}

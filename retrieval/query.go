@@ -1,0 +1,294 @@
+package retrieval
+
+import (
+	"math"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"kutip/corpus"
+)
+
+// Weights of a question term's alternatives, relative to the term itself:
+// a dictionary translation counts for less than the word as asked, a
+// spelling variant (Russia/Rusia) or loanword (ratify/ratifikasi) a little
+// less, and a thesaurus synonym less still.
+const (
+	weightExact       = 1.0
+	weightTranslation = 0.8
+	weightCognate     = 0.75
+	weightFuzzy       = 0.7
+	weightSynonym     = 0.5
+)
+
+// Limits that keep a hostile or very long question cheap.
+const (
+	maxConcepts = 16
+	maxAlts     = 12
+)
+
+// answerType is what kind of span answers a question.
+type answerType string
+
+const (
+	typeNone   answerType = ""
+	typeDate   answerType = "date"
+	typeNumber answerType = "number"
+	typePerson answerType = "person"
+	typePlace  answerType = "place"
+	typeReason answerType = "reason"
+)
+
+// alt is one index term that stands for a question word, with its weight.
+type alt struct {
+	term   string
+	weight float64
+}
+
+// concept is one content word of a question with the index terms that may
+// express it.
+type concept struct {
+	word string
+	alts []alt
+	idf  float64 // of its best-known alternative; high when the corpus lacks it
+}
+
+type parsedQuestion struct {
+	text     string
+	lang     string
+	qtype    answerType
+	concepts []concept
+	words    map[string]bool // the question's own words, lower case, to keep them out of answer spans
+}
+
+// termBoosts returns each index term with the largest boost any concept
+// gives it.
+func (q *parsedQuestion) termBoosts() map[string]float64 {
+	m := map[string]float64{}
+	for _, c := range q.concepts {
+		for _, a := range c.alts {
+			b := a.weight * c.idf
+			if b > m[a.term] {
+				m[a.term] = b
+			}
+		}
+	}
+	return m
+}
+
+// parseQuestion reads a question as plain text: its language, the answer
+// type its question word asks for, and its content words with their
+// alternatives in the index's languages.
+func (ix *Index) parseQuestion(text string) *parsedQuestion {
+	if utf8.RuneCountInString(text) > maxQuestionRunes {
+		text = string([]rune(text)[:maxQuestionRunes])
+	}
+	text = strings.ToValidUTF8(text, " ")
+	q := &parsedQuestion{text: text, words: map[string]bool{}}
+	q.lang = corpus.DetectLang(text)
+	lower := strings.ToLower(text)
+	q.qtype = questionType(lower)
+	if q.lang == "" {
+		q.lang = ix.mainLang()
+	}
+	qa := ix.analyzer(q.lang)
+	toks := qa.analyze(text)
+	seen := map[string]bool{}
+	for _, t := range toks {
+		q.words[t.Word] = true
+		if t.Term == "" || questionWords[t.Word] || seen[t.Word] {
+			continue
+		}
+		seen[t.Word] = true
+		c := ix.expand(q.lang, t)
+		if len(c.alts) == 0 {
+			continue
+		}
+		q.concepts = append(q.concepts, c)
+		if len(q.concepts) == maxConcepts {
+			break
+		}
+	}
+	return q
+}
+
+// mainLang is the language most of the corpus's sentences are in.
+func (ix *Index) mainLang() string {
+	n := map[string]int{}
+	for _, s := range ix.sents {
+		n[s.lang]++
+	}
+	if n["en"] > n["id"] {
+		return "en"
+	}
+	return "id"
+}
+
+// expand finds the index terms that may express one question word.
+func (ix *Index) expand(lang string, t token) concept {
+	c := concept{word: t.Word}
+	add := func(term string, w float64) {
+		if term == "" || ix.vocab[term] == 0 {
+			return
+		}
+		for i, a := range c.alts {
+			if a.term == term {
+				c.alts[i].weight = math.Max(a.weight, w)
+				return
+			}
+		}
+		if len(c.alts) < maxAlts {
+			c.alts = append(c.alts, alt{term: term, weight: w})
+		}
+	}
+	// The word under each language's analyzer: names, numbers and shared
+	// words match whatever the language.
+	for _, l := range []string{"id", "en"} {
+		add(ix.analyzer(l).stem(t.Word), weightExact)
+	}
+	id := ix.analyzer("id")
+	if lang == "en" {
+		for _, tr := range translate(t.Word) {
+			for _, term := range id.terms(tr) {
+				add(term, weightTranslation)
+			}
+		}
+		for _, cg := range cognates(t.Word) {
+			add(id.stem(cg), weightCognate)
+		}
+	}
+	if len(c.alts) == 0 && !isNumber(t.Word) {
+		for _, term := range ix.fuzzy(t.Word) {
+			add(term, weightFuzzy)
+		}
+	}
+	for _, base := range []string{t.Word, id.stem(t.Word)} {
+		for _, syn := range synonyms(base) {
+			for _, term := range id.terms(syn) {
+				add(term, weightSynonym)
+			}
+		}
+	}
+	c.idf = ix.idf(c)
+	return c
+}
+
+// idf is the inverse sentence frequency of a concept's most specific
+// alternative; a concept the corpus lacks gets the highest idf, so that
+// missing it weighs as much as missing a rare word.
+func (ix *Index) idf(c concept) float64 {
+	n := float64(len(ix.sents))
+	best := 0.0
+	for _, a := range c.alts {
+		best = math.Max(best, math.Log(1+n/float64(ix.vocab[a.term])))
+	}
+	if best == 0 {
+		best = math.Log(1 + n)
+	}
+	return best
+}
+
+// fuzzy returns index terms within a small edit distance of word (one edit
+// for words of 4–7 letters, two from 8), sharing its first letter: spelling
+// variants of names across languages, such as russia/rusia or
+// ukraine/ukraina.
+func (ix *Index) fuzzy(word string) []string {
+	n := utf8.RuneCountInString(word)
+	if n < 4 {
+		return nil
+	}
+	maxDist := 1
+	if n >= 8 {
+		maxDist = 2
+	}
+	first, _ := utf8.DecodeRuneInString(word)
+	var out []string
+	for _, term := range ix.termsByInitial[first] {
+		tn := utf8.RuneCountInString(term)
+		if tn < n-maxDist || tn > n+maxDist {
+			continue
+		}
+		if editDistance(word, term, maxDist) <= maxDist {
+			out = append(out, term)
+			if len(out) == 4 {
+				break
+			}
+		}
+	}
+	return out
+}
+
+// editDistance is the Levenshtein distance between a and b, or limit+1 once
+// it is sure to exceed limit.
+func editDistance(a, b string, limit int) int {
+	ra, rb := []rune(a), []rune(b)
+	prev := make([]int, len(rb)+1)
+	cur := make([]int, len(rb)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(ra); i++ {
+		cur[0] = i
+		rowMin := cur[0]
+		for j := 1; j <= len(rb); j++ {
+			cost := 1
+			if ra[i-1] == rb[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+			rowMin = min(rowMin, cur[j])
+		}
+		if rowMin > limit {
+			return limit + 1
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(rb)]
+}
+
+// questionWords carry the question's type, not its topic.
+var questionWords = map[string]bool{
+	"what": true, "when": true, "where": true, "who": true, "whom": true, "whose": true, "which": true,
+	"why": true, "how": true, "many": true, "much": true,
+	"apa": true, "apakah": true, "kapan": true, "dimana": true, "mana": true, "siapa": true, "siapakah": true,
+	"berapa": true, "berapakah": true, "mengapa": true, "kenapa": true, "bagaimana": true, "bilamana": true,
+}
+
+// questionType reads the answer type from the question word.
+func questionType(lower string) answerType {
+	words := strings.FieldsFunc(lower, func(r rune) bool { return !unicode.IsLetter(r) })
+	has := func(w string) bool {
+		for _, x := range words {
+			if x == w {
+				return true
+			}
+		}
+		return false
+	}
+	hasSeq := func(a, b string) bool {
+		for i := 0; i+1 < len(words); i++ {
+			if words[i] == a && words[i+1] == b {
+				return true
+			}
+		}
+		return false
+	}
+	switch {
+	case has("kapan") || has("bilamana") || hasSeq("what", "year") || hasSeq("what", "date") ||
+		hasSeq("which", "year") || hasSeq("what", "time") || has("when") ||
+		hasSeq("tahun", "berapa") || hasSeq("tanggal", "berapa") || hasSeq("pukul", "berapa") ||
+		hasSeq("jam", "berapa") || hasSeq("tahun", "berapakah") || hasSeq("tanggal", "berapakah"):
+		return typeDate
+	case hasSeq("how", "many") || hasSeq("how", "much") || has("berapa") || has("berapakah") ||
+		hasSeq("what", "percentage") || hasSeq("how", "long") || hasSeq("how", "old") || hasSeq("how", "far"):
+		return typeNumber
+	case has("who") || has("whom") || has("whose") || has("siapa") || has("siapakah"):
+		return typePerson
+	case has("where") || has("dimana") || hasSeq("di", "mana") || hasSeq("ke", "mana") || has("kemana") ||
+		hasSeq("dari", "mana") || hasSeq("in", "which") && (has("country") || has("city") || has("region")):
+		return typePlace
+	case has("why") || has("mengapa") || has("kenapa"):
+		return typeReason
+	}
+	return typeNone
+}
