@@ -76,6 +76,7 @@ type env struct {
 func commands() []command {
 	return []command{
 		{"ask", "answer questions with cited sentences", runAsk},
+		{"eval", "score answers against a questions file", runEval},
 	}
 }
 

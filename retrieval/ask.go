@@ -20,6 +20,8 @@ type Answer struct {
 	// is close; otherwise it is empty.
 	Answered bool
 	Passages []Passage
+
+	confidence float64 // the best passage's coverage of the question
 }
 
 // Passage is one cited sentence.
@@ -51,6 +53,24 @@ const candidates = 40
 // syntax. Ask never fails on a question; it returns an error only when the
 // index itself fails or ctx ends.
 func (ix *Index) Ask(ctx context.Context, question string) (Answer, error) {
+	ans, err := ix.Search(ctx, question, ix.top)
+	if err != nil || ans.Answered {
+		return ans, err
+	}
+	// Not answered: offer the nearest passage as maybe related only when
+	// it is close.
+	if len(ans.Passages) > 0 && ans.confidence >= relatedThreshold {
+		ans.Passages = ans.Passages[:1]
+	} else {
+		ans.Passages = nil
+	}
+	return ans, nil
+}
+
+// Search is Ask without abstention's trimming: Passages holds the n best
+// passages whether or not the corpus answers, and Answered says whether Ask
+// would answer. Evaluation uses it to score ranking and abstention apart.
+func (ix *Index) Search(ctx context.Context, question string, n int) (Answer, error) {
 	q := ix.parseQuestion(question)
 	ans := Answer{Question: question, Lang: q.lang, Type: string(q.qtype)}
 	if len(q.concepts) == 0 {
@@ -64,14 +84,8 @@ func (ix *Index) Ask(ctx context.Context, question string) (Answer, error) {
 	if len(ranked) == 0 {
 		return ans, nil
 	}
-	ans.Answered = ranked[0].confidence >= answerThreshold
-	n := ix.top
-	if !ans.Answered {
-		if ranked[0].confidence < relatedThreshold {
-			return ans, nil
-		}
-		n = 1
-	}
+	ans.confidence = ranked[0].confidence
+	ans.Answered = ans.confidence >= answerThreshold
 	for _, r := range ranked[:min(n, len(ranked))] {
 		ans.Passages = append(ans.Passages, ix.passage(r))
 	}

@@ -1,0 +1,256 @@
+package retrieval
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"slices"
+	"sort"
+	"strings"
+	"time"
+	"unicode"
+)
+
+// EvalQuestion is one line of a questions file: the question and the gold
+// strings a correct passage contains. An empty gold list means the corpus
+// does not answer the question, and kutip should abstain.
+type EvalQuestion struct {
+	ID       string
+	Question string
+	Lang     string
+	Gold     []string
+}
+
+// ReadQuestions reads a .jsonl questions file. The gold strings come from
+// the "gold", "answers" or "answer" field, whichever is present first.
+func ReadQuestions(r io.Reader) ([]EvalQuestion, error) {
+	var out []EvalQuestion
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 0, 64<<10), 4<<20)
+	line := 0
+	for sc.Scan() {
+		line++
+		if strings.TrimSpace(sc.Text()) == "" {
+			continue
+		}
+		var rec struct {
+			ID       string    `json:"id"`
+			Question string    `json:"question"`
+			Lang     string    `json:"lang"`
+			Gold     *[]string `json:"gold"`
+			Answers  []string  `json:"answers"`
+			Answer   string    `json:"answer"`
+		}
+		if err := json.Unmarshal(sc.Bytes(), &rec); err != nil {
+			return nil, fmt.Errorf("line %d: %w", line, err)
+		}
+		if rec.Question == "" {
+			return nil, fmt.Errorf("line %d: no \"question\"", line)
+		}
+		q := EvalQuestion{ID: rec.ID, Question: rec.Question, Lang: rec.Lang}
+		switch {
+		case rec.Gold != nil:
+			q.Gold = *rec.Gold
+		case len(rec.Answers) > 0:
+			q.Gold = rec.Answers
+		case rec.Answer != "":
+			q.Gold = []string{rec.Answer}
+		}
+		if q.ID == "" {
+			q.ID = fmt.Sprintf("line %d", line)
+		}
+		out = append(out, q)
+	}
+	return out, sc.Err()
+}
+
+// Metrics are retrieval scores over a group of questions, computed as in
+// ../shared/eval/BASELINES.md: a passage is correct when it contains one of
+// the gold strings, compared case-insensitively with white space collapsed,
+// curly quotes made straight and dashes made hyphens.
+type Metrics struct {
+	Questions    int     `json:"questions"`    // answerable questions
+	Top1         float64 `json:"top1"`         // the first passage is correct
+	Recall3      float64 `json:"recall3"`      // a correct passage in the first 3
+	MRR10        float64 `json:"mrr10"`        // 1/rank of the first correct passage in 10
+	Answered     float64 `json:"answered"`     // answerable questions kutip answered (did not abstain on)
+	Unanswerable int     `json:"unanswerable"` // questions with no gold
+	Abstained    float64 `json:"abstained"`    // of those, the share kutip abstained on
+	// AbstentionAccuracy is the share of all questions where kutip's
+	// answer-or-abstain decision was right.
+	AbstentionAccuracy float64 `json:"abstention_accuracy"`
+	P50, P99           time.Duration
+}
+
+// Miss is an answerable question whose first passage was wrong, or an
+// unanswerable one kutip answered.
+type Miss struct {
+	Question EvalQuestion
+	Answer   Answer
+	Rank     int // rank of the first correct passage, 0 if none in 10
+}
+
+// Report is the result of Evaluate: overall and per language and per
+// question type.
+type Report struct {
+	All    Metrics
+	ByLang map[string]Metrics
+	ByType map[string]Metrics
+	Misses []Miss
+}
+
+// Evaluate asks every question and scores the answers. Latency is measured
+// on a second pass, after a warm-up pass.
+func (ix *Index) Evaluate(ctx context.Context, qs []EvalQuestion) (Report, error) {
+	type result struct {
+		q       EvalQuestion
+		a       Answer
+		rank    int
+		latency time.Duration
+	}
+	results := make([]result, len(qs))
+	for i, q := range qs {
+		a, err := ix.Search(ctx, q.Question, 10)
+		if err != nil {
+			return Report{}, err
+		}
+		results[i] = result{q: q, a: a, rank: firstCorrect(a.Passages, q.Gold)}
+	}
+	for i, q := range qs {
+		start := time.Now()
+		if _, err := ix.Ask(ctx, q.Question); err != nil {
+			return Report{}, err
+		}
+		results[i].latency = time.Since(start)
+	}
+	groups := map[string][]result{}
+	for _, r := range results {
+		lang := r.q.Lang
+		if lang == "" {
+			lang = r.a.Lang
+		}
+		typ := r.a.Type
+		if typ == "" {
+			typ = "other"
+		}
+		groups[""] = append(groups[""], r)
+		groups["lang:"+lang] = append(groups["lang:"+lang], r)
+		groups["type:"+typ] = append(groups["type:"+typ], r)
+	}
+	metrics := func(rs []result) Metrics {
+		var m Metrics
+		var lat []time.Duration
+		var correctDecision int
+		for _, r := range rs {
+			lat = append(lat, r.latency)
+			if len(r.q.Gold) == 0 {
+				m.Unanswerable++
+				if !r.a.Answered {
+					m.Abstained++
+					correctDecision++
+				}
+				continue
+			}
+			m.Questions++
+			if r.a.Answered {
+				m.Answered++
+				correctDecision++
+			}
+			if r.rank == 1 {
+				m.Top1++
+			}
+			if r.rank >= 1 && r.rank <= 3 {
+				m.Recall3++
+			}
+			if r.rank >= 1 {
+				m.MRR10 += 1 / float64(r.rank)
+			}
+		}
+		if m.Questions > 0 {
+			n := float64(m.Questions)
+			m.Top1 /= n
+			m.Recall3 /= n
+			m.MRR10 /= n
+			m.Answered /= n
+		}
+		if m.Unanswerable > 0 {
+			m.Abstained /= float64(m.Unanswerable)
+		}
+		if len(rs) > 0 {
+			m.AbstentionAccuracy = float64(correctDecision) / float64(len(rs))
+		}
+		slices.Sort(lat)
+		if len(lat) > 0 {
+			m.P50 = lat[(len(lat)-1)/2]
+			m.P99 = lat[min(len(lat)-1, int(float64(len(lat))*0.99))]
+		}
+		return m
+	}
+	rep := Report{ByLang: map[string]Metrics{}, ByType: map[string]Metrics{}}
+	for key, rs := range groups {
+		switch {
+		case key == "":
+			rep.All = metrics(rs)
+		case strings.HasPrefix(key, "lang:"):
+			rep.ByLang[strings.TrimPrefix(key, "lang:")] = metrics(rs)
+		default:
+			rep.ByType[strings.TrimPrefix(key, "type:")] = metrics(rs)
+		}
+	}
+	for _, r := range results {
+		if (len(r.q.Gold) > 0 && r.rank != 1) || (len(r.q.Gold) == 0 && r.a.Answered) {
+			rep.Misses = append(rep.Misses, Miss{Question: r.q, Answer: r.a, Rank: r.rank})
+		}
+	}
+	return rep, nil
+}
+
+// firstCorrect returns the 1-based rank of the first passage holding a gold
+// string, or 0.
+func firstCorrect(ps []Passage, gold []string) int {
+	if len(gold) == 0 {
+		return 0
+	}
+	norm := make([]string, len(gold))
+	for i, g := range gold {
+		norm[i] = normalizeForMatch(g)
+	}
+	for i, p := range ps {
+		text := normalizeForMatch(p.Text)
+		for _, g := range norm {
+			if g != "" && strings.Contains(text, g) {
+				return i + 1
+			}
+		}
+	}
+	return 0
+}
+
+// normalizeForMatch lower-cases s, collapses white space, and maps curly
+// quotes to straight ones and en and em dashes to hyphens.
+func normalizeForMatch(s string) string {
+	s = strings.Map(func(r rune) rune {
+		switch r {
+		case '“', '”', '„', '″':
+			return '"'
+		case '‘', '’', '′':
+			return '\''
+		case '–', '—':
+			return '-'
+		}
+		return unicode.ToLower(r)
+	}, s)
+	return strings.Join(strings.Fields(s), " ")
+}
+
+// Keys returns a map's keys sorted, for printing reports in a stable order.
+func Keys(m map[string]Metrics) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
