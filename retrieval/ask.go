@@ -106,7 +106,8 @@ func (ix *Index) candidates(ctx context.Context, q *parsedQuestion) ([]hit, erro
 		return nil, nil
 	}
 	req := bleve.NewSearchRequestOptions(bleve.NewDisjunctionQuery(qs...), candidates, 0, false)
-	req.SortBy([]string{"-_score", "_id"})
+	// Sorting by score alone: a tie-break on _id would load the external ID
+	// of every matching sentence. rank breaks ties by position instead.
 	res, err := ix.bleve.SearchInContext(ctx, req)
 	if err != nil {
 		return nil, fmt.Errorf("search: %w", err)

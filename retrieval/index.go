@@ -2,12 +2,7 @@ package retrieval
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
-	"errors"
 	"fmt"
-	"os"
-	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
@@ -39,7 +34,7 @@ type Index struct {
 	// fuzzy matching.
 	termsByInitial map[rune][]string
 	top            int
-	reused         bool
+	store          StoreInfo // see store.go
 }
 
 // sentence is one indexed sentence, kept in memory for ranking and display.
@@ -68,13 +63,7 @@ func Build(ctx context.Context, docs []corpus.Document, opts Options) (*Index, e
 		ix.top = 3
 	}
 	ix.analyzeCorpus()
-	var err error
-	if opts.Dir == "" {
-		ix.bleve, err = ix.newBleve(ctx, "")
-	} else {
-		ix.bleve, ix.reused, err = ix.openOrBuild(ctx, opts.Dir)
-	}
-	if err != nil {
+	if err := ix.openStore(ctx, opts.Dir); err != nil {
 		return nil, err
 	}
 	return ix, nil
@@ -87,7 +76,7 @@ func (ix *Index) Close() error { return ix.bleve.Close() }
 func (ix *Index) Documents() []corpus.Document { return ix.docs }
 
 // Reused reports whether Build opened an index already on disk.
-func (ix *Index) Reused() bool { return ix.reused }
+func (ix *Index) Reused() bool { return ix.store.Reused }
 
 // SentenceCount returns how many sentences are indexed.
 func (ix *Index) SentenceCount() int { return len(ix.sents) }
@@ -201,70 +190,4 @@ func termsOf(toks []token) []string {
 		}
 	}
 	return out
-}
-
-// fingerprintFile names the file in an index folder that records which
-// corpus and analyzer version the index was built from.
-const fingerprintFile = "kutip-fingerprint"
-
-// fingerprint identifies the corpus content and the analysis, so that an
-// index on disk is reused only when both are unchanged.
-func (ix *Index) fingerprint() string {
-	h := sha256.New()
-	fmt.Fprintf(h, "analyzer %s\n", analyzerVersion)
-	for _, s := range ix.sents {
-		d := ix.docs[s.doc]
-		fmt.Fprintf(h, "%s\x00%s\x00%d\x00%d\x00%s\x00%s\n", d.ID, d.Title, s.para, s.sent, s.kind, s.text)
-	}
-	return hex.EncodeToString(h.Sum(nil))
-}
-
-// openOrBuild opens the index in dir when its fingerprint matches the
-// corpus, and otherwise builds a new one beside it and renames it into
-// place, so that a crash never leaves a half-written index under dir.
-func (ix *Index) openOrBuild(ctx context.Context, dir string) (bleve.Index, bool, error) {
-	want := ix.fingerprint()
-	current := filepath.Join(dir, "current")
-	if got, err := os.ReadFile(filepath.Join(current, fingerprintFile)); err == nil && strings.TrimSpace(string(got)) == want {
-		b, err := bleve.Open(filepath.Join(current, "bleve"))
-		if err == nil {
-			if n, err := b.DocCount(); err == nil && n == uint64(len(ix.sents)) {
-				return b, true, nil
-			}
-			b.Close()
-		}
-		// Unreadable or incomplete: rebuild below.
-	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return nil, false, fmt.Errorf("INDEX_DIR: %w", err)
-	}
-	tmp, err := os.MkdirTemp(dir, "build-")
-	if err != nil {
-		return nil, false, fmt.Errorf("INDEX_DIR: %w", err)
-	}
-	defer os.RemoveAll(tmp)
-	b, err := ix.newBleve(ctx, filepath.Join(tmp, "bleve"))
-	if err != nil {
-		return nil, false, err
-	}
-	if err := b.Close(); err != nil {
-		return nil, false, fmt.Errorf("write index: %w", err)
-	}
-	if err := os.WriteFile(filepath.Join(tmp, fingerprintFile), []byte(want+"\n"), 0o644); err != nil {
-		return nil, false, fmt.Errorf("INDEX_DIR: %w", err)
-	}
-	old := current + ".old"
-	os.RemoveAll(old)
-	if err := os.Rename(current, old); err != nil && !errors.Is(err, os.ErrNotExist) {
-		return nil, false, fmt.Errorf("INDEX_DIR: %w", err)
-	}
-	if err := os.Rename(tmp, current); err != nil {
-		return nil, false, fmt.Errorf("INDEX_DIR: %w", err)
-	}
-	os.RemoveAll(old)
-	b, err = bleve.Open(filepath.Join(current, "bleve"))
-	if err != nil {
-		return nil, false, fmt.Errorf("open index %s: %w", current, err)
-	}
-	return b, false, nil
 }

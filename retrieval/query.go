@@ -100,11 +100,10 @@ func (ix *Index) parseQuestion(text string) *parsedQuestion {
 			continue
 		}
 		seen[t.Word] = true
-		c := ix.expand(q.lang, t)
-		if len(c.alts) == 0 {
-			continue
-		}
-		q.concepts = append(q.concepts, c)
+		// A concept the corpus has no term for stays: it adds nothing to
+		// the query but counts against coverage, which is how a question
+		// about something the corpus never mentions is told apart.
+		q.concepts = append(q.concepts, ix.expand(q.lang, t))
 		if len(q.concepts) == maxConcepts {
 			break
 		}
@@ -219,20 +218,32 @@ func (ix *Index) fuzzy(word string) []string {
 }
 
 // editDistance is the Levenshtein distance between a and b, or limit+1 once
-// it is sure to exceed limit.
+// it is sure to exceed limit. Words are compared byte-wise when both are
+// ASCII, which most index terms are, and rune-wise otherwise.
 func editDistance(a, b string, limit int) int {
-	ra, rb := []rune(a), []rune(b)
-	prev := make([]int, len(rb)+1)
-	cur := make([]int, len(rb)+1)
+	if isASCII(a) && isASCII(b) {
+		return levenshtein([]byte(a), []byte(b), limit)
+	}
+	return levenshtein([]rune(a), []rune(b), limit)
+}
+
+func levenshtein[T byte | rune](a, b []T, limit int) int {
+	var buf [2 * 64]int
+	var prev, cur []int
+	if len(b)+1 <= 64 {
+		prev, cur = buf[:len(b)+1], buf[64:64+len(b)+1]
+	} else {
+		prev, cur = make([]int, len(b)+1), make([]int, len(b)+1)
+	}
 	for j := range prev {
 		prev[j] = j
 	}
-	for i := 1; i <= len(ra); i++ {
+	for i := 1; i <= len(a); i++ {
 		cur[0] = i
 		rowMin := cur[0]
-		for j := 1; j <= len(rb); j++ {
+		for j := 1; j <= len(b); j++ {
 			cost := 1
-			if ra[i-1] == rb[j-1] {
+			if a[i-1] == b[j-1] {
 				cost = 0
 			}
 			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
@@ -243,7 +254,16 @@ func editDistance(a, b string, limit int) int {
 		}
 		prev, cur = cur, prev
 	}
-	return prev[len(rb)]
+	return prev[len(b)]
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
 }
 
 // questionWords carry the question's type, not its topic.

@@ -58,17 +58,23 @@ func (ix *Index) rank(q *parsedQuestion, hits []hit) []scored {
 	for _, c := range q.concepts {
 		total += c.idf
 	}
+	m := newMatcher(q)
 	out := make([]scored, 0, len(hits))
 	for _, h := range hits {
 		s := ix.sents[h.id]
+		weights, positions := m.match(s.tokens)
+		var before, after []float64
 		var covered float64
-		var positions []int
-		for _, c := range q.concepts {
-			w, pos := matchConcept(c, s.tokens)
+		var matched []int
+		for ci, c := range q.concepts {
+			w := weights[ci]
 			if w > 0 {
-				positions = append(positions, pos)
+				matched = append(matched, positions[ci])
 			} else {
-				w = neighbourWeight * ix.neighbourMatch(h.id, c)
+				if before == nil {
+					before, after = m.neighbours(ix, h.id)
+				}
+				w = neighbourWeight * max(before[ci], after[ci])
 			}
 			covered += c.idf * w
 		}
@@ -76,12 +82,12 @@ func (ix *Index) rank(q *parsedQuestion, hits []hit) []scored {
 		r := scored{id: h.id, confidence: coverage}
 		r.score = coverage
 		if q.qtype != typeNone {
-			if sp, ok := bestSpan(q, s, positions); ok {
+			if sp, ok := bestSpan(q, s, matched); ok {
 				r.span = sp
 				r.score += typeBonus
 			}
 		}
-		r.score += proximityBonus * proximity(positions)
+		r.score += proximityBonus * proximity(matched)
 		if maxBleve > 0 {
 			r.score += bleveBonus * h.score / maxBleve
 		}
@@ -94,40 +100,59 @@ func (ix *Index) rank(q *parsedQuestion, hits []hit) []scored {
 	return out
 }
 
-// matchConcept returns the weight of the best alternative of c among toks
-// and the position where it stands.
-func matchConcept(c concept, toks []token) (float64, int) {
-	best, pos := 0.0, -1
+// matcher finds a question's concepts in sentences: for each index term,
+// which concepts it expresses and at what weight.
+type matcher struct {
+	n     int
+	terms map[string][]conceptWeight
+}
+
+type conceptWeight struct {
+	concept int
+	weight  float64
+}
+
+func newMatcher(q *parsedQuestion) *matcher {
+	m := &matcher{n: len(q.concepts), terms: map[string][]conceptWeight{}}
+	for ci, c := range q.concepts {
+		for _, a := range c.alts {
+			m.terms[a.term] = append(m.terms[a.term], conceptWeight{ci, a.weight})
+		}
+	}
+	return m
+}
+
+// match returns, for each concept, the weight of its best alternative in
+// toks (0 when absent) and the position where it stands.
+func (m *matcher) match(toks []token) ([]float64, []int) {
+	weights := make([]float64, m.n)
+	positions := make([]int, m.n)
 	for _, t := range toks {
 		if t.Term == "" {
 			continue
 		}
-		for _, a := range c.alts {
-			if a.term == t.Term && a.weight > best {
-				best, pos = a.weight, t.Pos
+		for _, cw := range m.terms[t.Term] {
+			if cw.weight > weights[cw.concept] {
+				weights[cw.concept] = cw.weight
+				positions[cw.concept] = t.Pos
 			}
 		}
 	}
-	return best, pos
+	return weights, positions
 }
 
-// neighbourMatch is the best weight of c in the sentences just before and
-// after sentence id in the same paragraph.
-func (ix *Index) neighbourMatch(id int, c concept) float64 {
+// neighbours returns the concept weights of the sentences just before and
+// after sentence id in the same paragraph (zeros where there is none).
+func (m *matcher) neighbours(ix *Index, id int) (before, after []float64) {
 	s := ix.sents[id]
-	best := 0.0
-	for _, n := range []int{id - 1, id + 1} {
-		if n < 0 || n >= len(ix.sents) {
-			continue
+	side := func(n int) []float64 {
+		if n < 0 || n >= len(ix.sents) || ix.sents[n].doc != s.doc || ix.sents[n].para != s.para {
+			return make([]float64, m.n)
 		}
-		o := ix.sents[n]
-		if o.doc != s.doc || o.para != s.para {
-			continue
-		}
-		w, _ := matchConcept(c, o.tokens)
-		best = math.Max(best, w)
+		w, _ := m.match(ix.sents[n].tokens)
+		return w
 	}
-	return best
+	return side(id - 1), side(id + 1)
 }
 
 // proximity is 1 when the matched words stand next to each other and falls
@@ -146,13 +171,13 @@ func proximity(positions []int) float64 {
 // bestSpan picks the typed span of s nearest the matched question words,
 // leaving out spans made only of the question's own words.
 func bestSpan(q *parsedQuestion, s sentence, positions []int) (string, bool) {
-	spans := typedSpans(q.qtype, s.text)
+	spans := typedSpans(q.qtype, s.text, s.tokens)
 	best, bestDist := "", math.MaxInt
 	for _, sp := range spans {
 		if onlyQuestionWords(q, s.tokens, sp) {
 			continue
 		}
-		pos := tokenAt(s.tokens, sp.start)
+		pos := s.tokens[sp.from].Pos
 		d := 0
 		for _, p := range positions {
 			d += abs(p - pos)
@@ -165,25 +190,12 @@ func bestSpan(q *parsedQuestion, s sentence, positions []int) (string, bool) {
 }
 
 func onlyQuestionWords(q *parsedQuestion, toks []token, sp span) bool {
-	for _, t := range toks {
-		if t.Start >= sp.start && t.End <= sp.end && !q.words[t.Word] {
+	for _, t := range toks[sp.from : sp.to+1] {
+		if t.Term != "" && !q.words[t.Word] && !dateLeads[t.Word] && !numberLeads[t.Word] {
 			return false
 		}
 	}
 	return true
-}
-
-// tokenAt returns the position of the token at or after byte offset off.
-func tokenAt(toks []token, off int) int {
-	for _, t := range toks {
-		if t.End > off {
-			return t.Pos
-		}
-	}
-	if len(toks) == 0 {
-		return 0
-	}
-	return toks[len(toks)-1].Pos
 }
 
 func abs(x int) int {

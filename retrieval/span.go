@@ -1,95 +1,283 @@
 package retrieval
 
 import (
-	"regexp"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 )
 
 // A typed span is a stretch of a sentence that can answer a question of one
 // type: a date for "when", a number with its unit for "how many", a name for
-// "who", a place for "where". Recognition is by patterns for Indonesian and
-// English news text.
-
-const (
-	monthsID = `januari|februari|maret|april|mei|juni|juli|agustus|september|oktober|november|desember|jan|feb|mar|apr|jun|jul|agu|agt|sep|okt|nov|des`
-	monthsEN = `january|february|march|april|may|june|july|august|september|october|november|december`
-	daysID   = `senin|selasa|rabu|kamis|jumat|jum'at|sabtu|minggu|ahad`
-	daysEN   = `monday|tuesday|wednesday|thursday|friday|saturday|sunday`
-	numWords = `satu|dua|tiga|empat|lima|enam|tujuh|delapan|sembilan|sepuluh|sebelas|seratus|seribu|puluhan|ratusan|ribuan|jutaan|belasan|` +
-		`one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozens|hundreds|thousands|millions|a dozen|a hundred|a thousand`
-	scale = `ribu|juta|miliar|milyar|triliun|thousand|million|billion|trillion`
-)
+// "who", a named place for "where", a cause for "why". Spans are recognised
+// on the sentence's tokens with word lists for Indonesian and English news,
+// which costs a few map look-ups a word.
 
 var (
-	dateRe = regexp.MustCompile(`(?i)\b(?:` +
-		// 6 November 2024, 19 Juni, 20 June 2024
-		`\d{1,2}\s+(?:` + monthsID + `|` + monthsEN + `)\.?(?:\s+\d{4})?` +
-		// June 19, 2024
-		`|(?:` + monthsEN + `)\s+\d{1,2}(?:st|nd|rd|th)?(?:,?\s+\d{4})?` +
-		// pada bulan Agustus, in August 2024, bulan Juni
-		`|(?:(?:pada\s+)?bulan\s+|in\s+)?(?:` + monthsID + `|` + monthsEN + `)(?:\s+\d{4})?` +
-		// hari Senin, on Monday
-		`|(?:(?:pada\s+)?hari\s+|on\s+)?(?:` + daysID + `|` + daysEN + `)` +
-		// tahun 2024, 1980-an, the 1990s, abad ke-19
-		`|(?:(?:pada\s+)?tahun\s+|in\s+)?(?:1[5-9]|20)\d{2}(?:-an|s)?` +
-		`|abad\s+ke-?\s*\d+|\d{1,2}(?:st|nd|rd|th)\s+century` +
-		// pukul 10.30, 10:30 WIB
-		`|(?:pukul|jam)\s+\d{1,2}(?:[.:]\d{2})?(?:\s+(?:wib|wita|wit|pagi|siang|sore|malam))?` +
-		`|\d{1,2}:\d{2}(?:\s*(?:a\.m\.|p\.m\.|am|pm|wib))?` +
-		// relative: pekan lalu, awal bulan ini, last week, yesterday
-		`|(?:pekan|minggu|bulan|tahun)\s+(?:lalu|depan|ini)|awal\s+(?:bulan|tahun|pekan)\s+ini|akhir\s+(?:bulan|tahun|pekan)\s+(?:lalu|ini)` +
-		`|kemarin|hari\s+ini|besok|last\s+(?:week|month|year)|yesterday|today|tomorrow` +
-		`)\b`)
+	months = setOf("januari", "februari", "maret", "april", "mei", "juni", "juli", "agustus", "september",
+		"oktober", "november", "desember", "january", "february", "march", "may", "june", "july", "august",
+		"october", "december", "jan", "feb", "mar", "apr", "jun", "jul", "agu", "agt", "sep", "sept", "okt",
+		"nov", "des", "dec", "aug", "oct")
+	weekdays = setOf("senin", "selasa", "rabu", "kamis", "jumat", "sabtu", "minggu", "ahad", "monday",
+		"tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+	// dateLeads may open a date span: "pada bulan Agustus", "hari Senin",
+	// "tahun 2024", "in 1990", "on Monday".
+	dateLeads = setOf("pada", "bulan", "hari", "tahun", "tanggal", "sejak", "in", "on", "since")
+	// relativeUnits and relativeTails make relative dates: "pekan lalu",
+	// "awal bulan ini", "last week".
+	relativeUnits = setOf("pekan", "minggu", "bulan", "tahun", "week", "month", "year", "weekend")
+	relativeTails = setOf("lalu", "depan", "ini", "kemarin")
+	relativeHeads = setOf("last", "next", "this", "awal", "akhir", "pertengahan")
+	relativeWords = setOf("kemarin", "yesterday", "today", "tomorrow", "besok", "tadi", "kini")
+	timeLeads     = setOf("pukul", "jam", "at")
+	timeZones     = setOf("wib", "wita", "wit", "pagi", "siang", "sore", "malam", "am", "pm", "gmt", "utc")
+	centuryWords  = setOf("abad", "century")
 
-	numberRe = regexp.MustCompile(`(?i)(?:\b(?:sekitar|setidaknya|sedikitnya|lebih\s+dari|hampir|sebanyak|about|around|at\s+least|more\s+than|nearly|over|some)\s+)?` +
-		`(?:(?:Rp\.?\s?|US\$\s?|\$|€|£)?\b\d[\d.,]*(?:\s*(?:` + scale + `))?|\b(?:` + numWords + `)\b)` +
-		`(?:\s*(?:%|persen|percent))?` +
-		// the unit: the word after the number (11.000 tentara, 308 points)
-		`(?:\s+[\p{L}][\p{L}-]*)?`)
-
-	// nameRe finds runs of capitalised words (names of people, groups and
-	// places), allowing lower-case particles inside (Republik Demokratik
-	// Rakyat Korea, Vladimir Putin, Kim Jong Un, bin, van, de).
-	nameRe = regexp.MustCompile(`\b\p{Lu}[\p{L}'’.-]*(?:\s+(?:(?:bin|binti|van|von|de|der|di|al|da|dos|of|the|and|dan)\s+)?\p{Lu}[\p{L}'’.-]*)*`)
-
-	// placeCueRe is a word that introduces a place.
-	placeCueRe = regexp.MustCompile(`(?i)\b(?:di|ke|dari|wilayah|kota|provinsi|kabupaten|negara|daerah|pulau|kawasan|in|at|to|from|near|region|city|province|state)\s+$`)
-
-	reasonRe = regexp.MustCompile(`(?i)\b(?:karena|sebab|akibat|lantaran|oleh\s+karena|disebabkan|sehingga|agar|supaya|untuk|because|due\s+to|since|as\s+a\s+result|in\s+order\s+to|so\s+that)\b[^.;]*`)
+	numberWords = setOf("satu", "dua", "tiga", "empat", "lima", "enam", "tujuh", "delapan", "sembilan",
+		"sepuluh", "sebelas", "seratus", "seribu", "sejuta", "puluhan", "ratusan", "ribuan", "jutaan", "belasan",
+		"one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
+		"twenty", "thirty", "forty", "fifty", "hundred", "dozens", "hundreds", "thousands", "millions")
+	scaleWords = setOf("ribu", "juta", "miliar", "milyar", "triliun", "thousand", "million", "billion",
+		"trillion", "persen", "percent")
+	numberLeads = setOf("sekitar", "setidaknya", "sedikitnya", "hampir", "sebanyak", "kurang", "lebih",
+		"about", "around", "nearly", "approximately", "least", "over", "some", "rp", "us")
+	// nameJoiners may stand inside a name: "Republik Demokratik Rakyat
+	// Korea", "Organisation of the Petroleum", "bin", "van".
+	nameJoiners = setOf("bin", "binti", "van", "von", "de", "der", "al", "da", "dos", "of", "the", "and", "dan")
+	placeCues   = setOf("di", "ke", "dari", "wilayah", "kota", "provinsi", "kabupaten", "negara", "daerah",
+		"pulau", "kawasan", "desa", "kecamatan", "in", "at", "to", "from", "near", "region", "city",
+		"province", "state", "country", "town")
+	reasonCues = setOf("karena", "sebab", "akibat", "lantaran", "disebabkan", "sehingga", "agar", "supaya",
+		"because", "due", "since", "so")
 )
 
-// span is a typed stretch of a sentence, as byte offsets.
-type span struct {
-	start, end int
-	text       string
+func setOf(words ...string) map[string]bool {
+	m := make(map[string]bool, len(words))
+	for _, w := range words {
+		m[w] = true
+	}
+	return m
 }
 
-// typedSpans returns the spans of text that can answer a question of type t.
-func typedSpans(t answerType, text string) []span {
-	var locs [][]int
+// span is a typed stretch of a sentence: token indices [from, to] and its
+// text.
+type span struct {
+	from, to int
+	text     string
+}
+
+// typedSpans returns the spans of a sentence (its text and tokens) that can
+// answer a question of type t.
+func typedSpans(t answerType, text string, toks []token) []span {
+	var out []span
+	add := func(from, to int) {
+		if from < 0 || to >= len(toks) || from > to {
+			return
+		}
+		out = append(out, span{from: from, to: to, text: text[toks[from].Start:toks[to].End]})
+	}
 	switch t {
 	case typeDate:
-		locs = dateRe.FindAllStringIndex(text, -1)
-	case typeNumber:
-		locs = numberRe.FindAllStringIndex(text, -1)
-	case typePerson:
-		locs = nameRe.FindAllStringIndex(text, -1)
-	case typePlace:
-		for _, l := range nameRe.FindAllStringIndex(text, -1) {
-			if placeCueRe.MatchString(text[:l[0]]) {
-				locs = append(locs, l)
+		for i := 0; i < len(toks); i++ {
+			if from, to, ok := dateAt(toks, i); ok {
+				add(from, to)
+				i = to
 			}
 		}
-	case typeReason:
-		locs = reasonRe.FindAllStringIndex(text, -1)
-	}
-	out := make([]span, 0, len(locs))
-	for _, l := range locs {
-		s := strings.TrimRight(text[l[0]:l[1]], " ,.;:")
-		if s == "" {
-			continue
+	case typeNumber:
+		for i := 0; i < len(toks); i++ {
+			if from, to, ok := numberAt(toks, i); ok {
+				add(from, to)
+				i = to
+			}
 		}
-		out = append(out, span{start: l[0], end: l[0] + len(s), text: s})
+	case typePerson, typePlace:
+		for i := 0; i < len(toks); i++ {
+			if !capitalised(text, toks[i]) || (i == 0 && !capitalisedMidSentence(toks)) {
+				continue
+			}
+			to := nameEnd(text, toks, i)
+			if t == typePlace && (i == 0 || !placeCues[toks[i-1].Word]) {
+				i = to
+				continue
+			}
+			add(i, to)
+			i = to
+		}
+	case typeReason:
+		for i, tk := range toks {
+			if reasonCues[tk.Word] {
+				add(i, clauseEnd(text, toks, i))
+				break
+			}
+		}
 	}
 	return out
+}
+
+// dateAt recognises a date starting at token i.
+func dateAt(toks []token, i int) (int, int, bool) {
+	w := toks[i].Word
+	next := func(k int) string {
+		if k < len(toks) {
+			return toks[k].Word
+		}
+		return ""
+	}
+	lead := func(from int) int {
+		for from > 0 && dateLeads[toks[from-1].Word] && from > i-2 {
+			from--
+		}
+		return from
+	}
+	switch {
+	case isDay(w) && months[next(i+1)]:
+		to := i + 1
+		if isYear(next(i + 2)) {
+			to = i + 2
+		}
+		return lead(i), to, true
+	case months[w]:
+		to := i
+		if isDay(next(i+1)) && !months[next(i+2)] {
+			to = i + 1
+		}
+		if isYear(next(to + 1)) {
+			to++
+		}
+		// A lone month name needs a lead or a number to be a date: "May"
+		// and "Mar" are also words.
+		if to == i && (i == 0 || !dateLeads[toks[i-1].Word]) && len(w) < 4 {
+			return 0, 0, false
+		}
+		return lead(i), to, true
+	case weekdays[w]:
+		return lead(i), i, true
+	case isYear(w):
+		to := i
+		if next(i+1) == "an" || next(i+1) == "s" {
+			to = i + 1
+		}
+		return lead(i), to, true
+	case timeLeads[w] && isNumber(next(i+1)) && w != "at":
+		to := i + 1
+		if timeZones[next(i+2)] {
+			to = i + 2
+		}
+		return i, to, true
+	case strings.Contains(w, ":") && isNumber(w):
+		to := i
+		if timeZones[next(i+1)] {
+			to = i + 1
+		}
+		return i, to, true
+	case centuryWords[w] && (next(i+1) == "ke" || isNumber(next(i+1))):
+		to := i + 1
+		if next(i+1) == "ke" && isNumber(next(i+2)) {
+			to = i + 2
+		}
+		return i, to, true
+	case relativeWords[w]:
+		return i, i, true
+	case relativeHeads[w] && relativeUnits[next(i+1)]:
+		to := i + 1
+		if relativeTails[next(i+2)] {
+			to = i + 2
+		}
+		return i, to, true
+	case relativeUnits[w] && relativeTails[next(i+1)]:
+		return i, i + 1, true
+	}
+	return 0, 0, false
+}
+
+// numberAt recognises a number with its scale and unit starting at token
+// i: "sekitar 11.000 tentara", "50.000 tentara", "308 points", "2,5 juta
+// dolar", "ribuan tentara".
+func numberAt(toks []token, i int) (int, int, bool) {
+	w := toks[i].Word
+	if !isNumber(w) && !numberWords[w] {
+		return 0, 0, false
+	}
+	from, to := i, i
+	for from > 0 && numberLeads[toks[from-1].Word] && from > i-2 {
+		from--
+	}
+	for to+1 < len(toks) && (scaleWords[toks[to+1].Word] || toks[to+1].Word == "dari" && to+2 < len(toks) && scaleWords[toks[to+2].Word]) {
+		to++
+	}
+	// The unit: the next word, when it is a content word.
+	if to+1 < len(toks) && toks[to+1].Term != "" && !isNumber(toks[to+1].Word) {
+		to++
+	}
+	return from, to, true
+}
+
+func isYear(w string) bool {
+	if len(w) != 4 || !allDigits(w) {
+		return false
+	}
+	return w >= "1500" && w <= "2099"
+}
+
+func isDay(w string) bool {
+	if len(w) == 0 || len(w) > 2 || !allDigits(w) {
+		return false
+	}
+	return w != "0" && w != "00" && (len(w) == 1 || w <= "31")
+}
+
+// capitalised reports whether the token starts with an upper-case letter
+// in the text.
+func capitalised(text string, t token) bool {
+	r, _ := utf8.DecodeRuneInString(text[t.Start:])
+	return unicode.IsUpper(r)
+}
+
+// capitalisedMidSentence reports whether the sentence's first word is a
+// name rather than capitalised only for starting the sentence: it is when
+// the next word is capitalised too (Kim Jong Un, Presiden Rusia).
+func capitalisedMidSentence(toks []token) bool {
+	return len(toks) > 1 && toks[0].Term != "" && toks[1].End > toks[1].Start &&
+		toks[1].Start == toks[0].End+1 && toks[1].Word != strings.ToLower(toks[1].Word)
+}
+
+// nameEnd extends a name from token i over further capitalised words and
+// joiners between them.
+func nameEnd(text string, toks []token, i int) int {
+	to := i
+	for k := i + 1; k < len(toks); k++ {
+		if gapHasPunct(text, toks[k-1], toks[k]) {
+			break
+		}
+		if capitalised(text, toks[k]) {
+			to = k
+			continue
+		}
+		if nameJoiners[toks[k].Word] && k+1 < len(toks) && capitalised(text, toks[k+1]) && !gapHasPunct(text, toks[k], toks[k+1]) {
+			continue
+		}
+		break
+	}
+	return to
+}
+
+// gapHasPunct reports whether anything but spaces and hyphens stands
+// between two tokens.
+func gapHasPunct(text string, a, b token) bool {
+	for _, r := range text[a.End:b.Start] {
+		if !unicode.IsSpace(r) && r != '-' {
+			return true
+		}
+	}
+	return false
+}
+
+// clauseEnd returns the last token of the clause that starts at token i.
+func clauseEnd(text string, toks []token, i int) int {
+	for k := i + 1; k < len(toks); k++ {
+		if strings.ContainsAny(text[toks[k-1].End:toks[k].Start], ",;:.—–()") {
+			return k - 1
+		}
+	}
+	return len(toks) - 1
 }

@@ -10,6 +10,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"unicode"
 )
 
 // maxTranslations is how many translations are kept per headword.
@@ -107,8 +108,8 @@ func translations(entry string) []string {
 		line = parenthetical.ReplaceAllString(line, "")
 		for t := range strings.SplitSeq(line, ",") {
 			t = strings.ToLower(spaces.ReplaceAllString(strings.TrimSpace(t), " "))
-			t = strings.Trim(t, ".;:!? ")
-			if t != "" && !slices.Contains(out, t) {
+			t = strings.Trim(t, ".;:!?[] ")
+			if strings.IndexFunc(t, unicode.IsLetter) >= 0 && !slices.Contains(out, t) {
 				out = append(out, t)
 			}
 		}

@@ -1,0 +1,45 @@
+// Package lexicon holds the Indonesian and English word knowledge that
+// retrieval uses to match a question's words with an article's: Indonesian
+// morphology, English→Indonesian translation, Indonesian synonyms and
+// English→Indonesian loanword spellings. It is plain Go over embedded data and
+// reads nothing from the file system.
+//
+//   - Stem reduces an Indonesian word to its root (pengerahan → kerah,
+//     ditandatangani → tandatangan) by confix stripping in the style of
+//     Nazief–Adriani and its enhanced variant (ECS): it tries every way of
+//     removing particles, possessives, a derivational suffix and up to three
+//     prefixes, undoing meN-/peN- assimilation, and keeps the reading that
+//     ends in a root of the hunspell-id dictionary, preferring affixes that
+//     the root's hunspell flags allow. IsRoot reports whether a word is such a
+//     root.
+//   - Translate looks an English word up in the FreeDict English–Indonesian
+//     dictionary, with a small rule-based English lemmatizer (troops → troop,
+//     ratified → ratify) and spelling variants (defence → defense).
+//   - Synonyms looks an Indonesian word, or its meN- form, or its root, up
+//     in the mythes-id thesaurus.
+//   - Cognates spells an English loanword the Indonesian way by a table of
+//     ending and letter correspondences (ratification → ratifikasi,
+//     parliament → parlemen); it uses no data.
+//
+// # Data
+//
+// The data/ directory holds gzip'd, sorted, tab-separated text made by the
+// generator in gen/ from three Debian packages:
+//
+//	data/roots.txt.gz      hunspell-id   id_ID.dic and id_ID.aff: root \t affix families
+//	data/translate.txt.gz  dict-freedict-eng-ind   English headword \t tr|tr|...
+//	data/synonyms.txt.gz   mythes-id     th_id_ID_v2.dat: headword \t syn|syn|... (best first)
+//
+// Each table is parsed on first use, once; Stem loads only the roots. See
+// data/LICENSES.md for the sources' licences (LGPL-3, LGPL-2.1, CC-BY-SA-3.0).
+//
+// To regenerate the data, install the packages and run go generate:
+//
+//	apt-get install hunspell-id dict-freedict-eng-ind mythes-id
+//	go generate ./retrieval/lexicon/
+//
+// The generator takes the FreeDict pair as a flag (-pair eng-ind), so another
+// English–X FreeDict dictionary is a data change. Its output is deterministic.
+//
+// All functions are safe for concurrent use.
+package lexicon

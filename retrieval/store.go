@@ -1,0 +1,370 @@
+package retrieval
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"hash"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/blevesearch/bleve/v2"
+	index "github.com/blevesearch/bleve_index_api"
+
+	"kutip/corpus"
+)
+
+// An index on disk (Options.Dir) is a cache of the corpus: Build reuses it
+// while the corpus and the analysis are unchanged, rebuilds it otherwise,
+// and checks it before trusting it. The folder holds:
+//
+//	<name>/                 a finished index; name is the first 32 hex digits of its fingerprint
+//	    bleve/              the scorch index
+//	    kutip-index.json    its manifest: format, full fingerprint, analyzer version, counts
+//	.build-*/               an index being built
+//
+// A build writes a .build-* folder, syncs it to disk and renames it to its
+// final name in one step, so a crash leaves the old index or the new one,
+// never a half-written one under a final name. Finished indexes are opened
+// read-only: several processes may share the folder (say `kutip ask` in the
+// container beside `kutip serve`), and an index that hot reload has
+// replaced keeps answering from its open files until it is closed, even
+// after its folder is removed. The folder holds the index of one corpus at
+// a time: building another removes the others.
+
+// storeFormat changes whenever the layout of an index folder or the bleve
+// mapping changes, so that an index written by another version is rebuilt.
+const storeFormat = 1
+
+// manifestFile names an index folder's manifest.
+const manifestFile = "kutip-index.json"
+
+// buildPrefix starts the name of a folder whose build is in progress.
+const buildPrefix = ".build-"
+
+// staleBuild is the age past which a leftover build folder, from a process
+// that crashed, is removed. It is long enough for a large corpus to finish
+// building in another process that shares the folder.
+const staleBuild = 6 * time.Hour
+
+// StoreInfo says where an index lives and what Build did with the index
+// folder (Options.Dir).
+type StoreInfo struct {
+	// Fingerprint identifies the corpus content and the analysis the index
+	// was built from; an index with the same fingerprint answers the same.
+	Fingerprint string
+	// Path is the folder of the index in use; empty for an in-memory index.
+	Path string
+	// Reused is true when Build opened an index already on disk instead of
+	// building one.
+	Reused bool
+	// Repaired, when not nil, says why an index on disk for this corpus
+	// could not be used (unreadable, incomplete, a missing or garbled
+	// manifest) and was rebuilt. Callers log it.
+	Repaired error
+}
+
+// Store returns where the index lives and what Build did with the index
+// folder.
+func (ix *Index) Store() StoreInfo { return ix.store }
+
+// manifest is what an index folder records about its index.
+type manifest struct {
+	Format      int       `json:"format"`
+	Fingerprint string    `json:"fingerprint"`
+	Analyzer    string    `json:"analyzer"`
+	Documents   int       `json:"documents"`
+	Sentences   int       `json:"sentences"`
+	Built       time.Time `json:"built"`
+}
+
+// fingerprint identifies docs and the analysis applied to them: what is
+// indexed and in which order (bleve document IDs are sentence positions).
+// The corpus files' names, sizes and contents all reach it through the
+// documents they load into, and the loader is deterministic. Each string is
+// length-prefixed, so no two corpora hash alike by shifting text between
+// fields.
+func fingerprint(docs []corpus.Document) string {
+	h := sha256.New()
+	var buf [binary.MaxVarintLen64]byte
+	str := func(h hash.Hash, s string) {
+		h.Write(buf[:binary.PutUvarint(buf[:], uint64(len(s)))])
+		h.Write([]byte(s))
+	}
+	str(h, "kutip index")
+	str(h, strconv.Itoa(storeFormat))
+	str(h, analyzerVersion)
+	for _, d := range docs {
+		str(h, "doc")
+		str(h, d.ID)
+		str(h, d.Title)
+		str(h, d.Lang)
+		for _, p := range d.Paragraphs {
+			str(h, "para")
+			str(h, string(p.Kind))
+			for _, s := range p.Sentences {
+				str(h, s.Text)
+			}
+		}
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// openStore gives the index a bleve index: in memory when dir is empty,
+// otherwise reused from dir or built there.
+func (ix *Index) openStore(ctx context.Context, dir string) error {
+	ix.store = StoreInfo{Fingerprint: fingerprint(ix.docs)}
+	if dir == "" {
+		b, err := ix.newBleve(ctx, "")
+		if err != nil {
+			return err
+		}
+		ix.bleve = b
+		return nil
+	}
+	name := ix.store.Fingerprint[:32]
+	final := filepath.Join(dir, name)
+	ix.store.Path = final
+	b, err := ix.openChecked(final)
+	switch {
+	case err == nil:
+		ix.bleve, ix.store.Reused = b, true
+		pruneStore(dir, name)
+		return nil
+	case errors.Is(err, fs.ErrNotExist):
+		// No index for this corpus yet.
+	default:
+		ix.store.Repaired = err
+		if err := os.RemoveAll(final); err != nil {
+			return fmt.Errorf("INDEX_DIR: remove broken index: %w", err)
+		}
+	}
+	b, err = ix.buildStore(ctx, dir, final)
+	if err != nil {
+		return err
+	}
+	ix.bleve = b
+	pruneStore(dir, name)
+	return nil
+}
+
+// openChecked opens the finished index in path and checks that it is the
+// index of this corpus, whole: its manifest, its document count, and the
+// stored text of its first and last sentences. It returns an error wrapping
+// fs.ErrNotExist when there is no such folder, and another error, saying
+// what is wrong, when the folder is there but unusable.
+func (ix *Index) openChecked(path string) (bleve.Index, error) {
+	data, err := os.ReadFile(filepath.Join(path, manifestFile))
+	if errors.Is(err, fs.ErrNotExist) {
+		if _, statErr := os.Stat(path); errors.Is(statErr, fs.ErrNotExist) {
+			return nil, statErr
+		}
+		return nil, errors.New("no manifest")
+	}
+	if err != nil {
+		return nil, err
+	}
+	var m manifest
+	if err := json.Unmarshal(data, &m); err != nil {
+		return nil, fmt.Errorf("garbled manifest: %w", err)
+	}
+	if m.Format != storeFormat || m.Fingerprint != ix.store.Fingerprint || m.Sentences != len(ix.sents) {
+		return nil, fmt.Errorf("manifest does not match the corpus (format %d, fingerprint %.12s…, %d sentences)", m.Format, m.Fingerprint, m.Sentences)
+	}
+	return ix.openVerified(filepath.Join(path, "bleve"))
+}
+
+// openVerified opens a bleve index read-only and verifies it. Damaged
+// segment files can make bleve panic rather than fail; that is reported as
+// an error like any other damage.
+func (ix *Index) openVerified(path string) (b bleve.Index, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			// b is left open: closing a damaged index may panic again.
+			b, err = nil, fmt.Errorf("read bleve index: panic: %v", r)
+		}
+	}()
+	b, err = bleve.OpenUsing(path, map[string]any{
+		"read_only":    true,
+		"bolt_timeout": "10s",
+	})
+	if err != nil {
+		return nil, fmt.Errorf("open bleve index: %w", err)
+	}
+	if err := ix.verify(b); err != nil {
+		b.Close()
+		return nil, err
+	}
+	return b, nil
+}
+
+// verify checks an opened index against the corpus: cheap checks that
+// catch a truncated or mixed-up index, not a proof.
+func (ix *Index) verify(b bleve.Index) error {
+	n, err := b.DocCount()
+	if err != nil {
+		return fmt.Errorf("count documents: %w", err)
+	}
+	if n != uint64(len(ix.sents)) {
+		return fmt.Errorf("holds %d sentences, want %d", n, len(ix.sents))
+	}
+	for _, i := range []int{0, len(ix.sents) - 1} {
+		if i < 0 {
+			continue
+		}
+		doc, err := b.Document(strconv.Itoa(i))
+		if err != nil {
+			return fmt.Errorf("read sentence %d: %w", i, err)
+		}
+		if doc == nil {
+			return fmt.Errorf("sentence %d is missing", i)
+		}
+		var text string
+		doc.VisitFields(func(f index.Field) {
+			if f.Name() == fieldText {
+				text = string(f.Value())
+			}
+		})
+		if text != ix.sents[i].text {
+			return fmt.Errorf("sentence %d reads %.40q, want %.40q", i, text, ix.sents[i].text)
+		}
+	}
+	return nil
+}
+
+// buildStore builds the index in a temporary folder in dir, syncs it, and
+// renames it to final.
+func (ix *Index) buildStore(ctx context.Context, dir, final string) (bleve.Index, error) {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, fmt.Errorf("INDEX_DIR: %w", err)
+	}
+	tmp, err := os.MkdirTemp(dir, buildPrefix)
+	if err != nil {
+		return nil, fmt.Errorf("INDEX_DIR: %w", err)
+	}
+	defer os.RemoveAll(tmp) // a no-op once renamed
+	b, err := ix.newBleve(ctx, filepath.Join(tmp, "bleve"))
+	if err != nil {
+		return nil, err
+	}
+	if err := b.Close(); err != nil {
+		return nil, fmt.Errorf("write index: %w", err)
+	}
+	m, err := json.MarshalIndent(manifest{
+		Format:      storeFormat,
+		Fingerprint: ix.store.Fingerprint,
+		Analyzer:    analyzerVersion,
+		Documents:   len(ix.docs),
+		Sentences:   len(ix.sents),
+		Built:       time.Now().UTC().Truncate(time.Second),
+	}, "", "  ")
+	if err != nil {
+		return nil, err
+	}
+	if err := os.WriteFile(filepath.Join(tmp, manifestFile), append(m, '\n'), 0o644); err != nil {
+		return nil, fmt.Errorf("INDEX_DIR: %w", err)
+	}
+	if err := syncTree(tmp); err != nil {
+		return nil, fmt.Errorf("INDEX_DIR: sync: %w", err)
+	}
+	if err := os.Rename(tmp, final); err != nil {
+		// Another process may have finished the same index first.
+		if b, err2 := ix.openChecked(final); err2 == nil {
+			return b, nil
+		}
+		return nil, fmt.Errorf("INDEX_DIR: %w", err)
+	}
+	if err := syncDir(dir); err != nil {
+		return nil, fmt.Errorf("INDEX_DIR: sync: %w", err)
+	}
+	b, err = ix.openChecked(final)
+	if err != nil {
+		return nil, fmt.Errorf("open new index %s: %w", final, err)
+	}
+	return b, nil
+}
+
+// syncTree flushes every file and folder under root to disk, so that the
+// rename that publishes a build never points at data still in the page
+// cache.
+func syncTree(root string) error {
+	return filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() {
+			return syncDir(path)
+		}
+		f, err := os.Open(path)
+		if err != nil {
+			return err
+		}
+		err = f.Sync()
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+		return err
+	})
+}
+
+func syncDir(path string) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	err = f.Sync()
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}
+
+// pruneStore removes what dir holds besides the index named keep: the
+// indexes of other corpora or analyzer versions, builds left by a crash,
+// and the single-index layout of earlier versions. It leaves files it does
+// not recognise alone and ignores errors: a read-only folder still serves
+// its index.
+func pruneStore(dir, keep string) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return
+	}
+	for _, e := range entries {
+		name := e.Name()
+		if !e.IsDir() || name == keep {
+			continue
+		}
+		path := filepath.Join(dir, name)
+		switch {
+		case strings.HasPrefix(name, buildPrefix):
+			if info, err := e.Info(); err == nil && time.Since(info.ModTime()) > staleBuild {
+				os.RemoveAll(path)
+			}
+		case isIndexName(name):
+			if _, err := os.Stat(filepath.Join(path, "bleve")); err == nil {
+				os.RemoveAll(path)
+			}
+		case name == "current" || name == "current.old":
+			if _, err := os.Stat(filepath.Join(path, "kutip-fingerprint")); err == nil {
+				os.RemoveAll(path)
+			}
+		}
+	}
+}
+
+// isIndexName reports whether name is a finished index's folder name.
+func isIndexName(name string) bool {
+	if len(name) != 32 {
+		return false
+	}
+	_, err := hex.DecodeString(name)
+	return err == nil
+}
