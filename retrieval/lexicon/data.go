@@ -3,16 +3,23 @@ package lexicon
 //go:generate go run ./gen -out data
 
 import (
-	"bytes"
-	"compress/gzip"
-	"embed"
-	"io"
+	_ "embed"
+	"sort"
 	"strings"
 	"sync"
 )
 
-//go:embed data/*.txt.gz
-var dataFS embed.FS
+// The data files, made by gen from Debian packages (see doc.go). They are
+// embedded as strings so that table keys and values can be substrings of
+// them: parsing allocates only the roots map and the line indexes.
+var (
+	//go:embed data/roots.txt
+	rootsText string
+	//go:embed data/translate.txt
+	translateText string
+	//go:embed data/synonyms.txt
+	synonymsText string
+)
 
 // Affix family bits, one per code letter written by the generator
 // (gen/hunspell.go famCodes). A root's mask holds the families its hunspell
@@ -35,23 +42,32 @@ const (
 
 const famCodes = "mpbtdksIKA"
 
-// table is a parsed data file: each key maps to the rest of its line.
-type table map[string]string
+// table is a parsed data file of sorted "key\tvalue" lines, searched by
+// binary search over the line starts. Building it scans for newlines only;
+// keys contain no byte below '\t', so line order is key order.
+type table struct {
+	text   string
+	starts []int32 // offset of each line
+}
 
 // The tables are parsed once, on first use, each on its own so that Stem does
 // not pay for the translation and thesaurus tables.
 var (
-	rootTable = sync.OnceValue(func() map[string]uint16 {
-		rows := parseTable(mustRead("data/roots.txt.gz"))
-		roots := make(map[string]uint16, len(rows))
-		for w, code := range rows {
+	rootTable      = sync.OnceValue(func() map[string]uint16 { return parseRoots(rootsText) })
+	translateTable = sync.OnceValue(func() table { return parseTable(translateText) })
+	synonymTable   = sync.OnceValue(func() table { return parseTable(synonymsText) })
+)
+
+// parseRoots reads "root\tcode" lines into a map from root to affix mask.
+func parseRoots(text string) map[string]uint16 {
+	roots := make(map[string]uint16, strings.Count(text, "\n"))
+	for line := range strings.SplitSeq(text, "\n") {
+		if w, code, ok := strings.Cut(line, "\t"); ok {
 			roots[w] = parseMask(code)
 		}
-		return roots
-	})
-	translateTable = sync.OnceValue(func() table { return parseTable(mustRead("data/translate.txt.gz")) })
-	synonymTable   = sync.OnceValue(func() table { return parseTable(mustRead("data/synonyms.txt.gz")) })
-)
+	}
+	return roots
+}
 
 func parseMask(code string) uint16 {
 	if code == "*" {
@@ -66,40 +82,49 @@ func parseMask(code string) uint16 {
 	return m
 }
 
-// mustRead returns the decompressed contents of an embedded data file. The
-// files are fixed at build time and checked by tests, so a failure here is a
-// programmer error.
-func mustRead(name string) string {
-	raw, err := dataFS.ReadFile(name)
-	if err != nil {
-		panic("lexicon: " + err.Error())
-	}
-	zr, err := gzip.NewReader(bytes.NewReader(raw))
-	if err != nil {
-		panic("lexicon: " + name + ": " + err.Error())
-	}
-	text, err := io.ReadAll(zr)
-	if err != nil {
-		panic("lexicon: " + name + ": " + err.Error())
-	}
-	return string(text)
-}
-
-// parseTable splits "key\tvalue" lines. Keys and values are substrings of
-// text, so parsing allocates only the map.
+// parseTable indexes the lines of text.
 func parseTable(text string) table {
-	t := make(table, strings.Count(text, "\n"))
-	for line := range strings.SplitSeq(text, "\n") {
-		if k, v, ok := strings.Cut(line, "\t"); ok {
-			t[k] = v
+	t := table{text: text, starts: make([]int32, 0, strings.Count(text, "\n"))}
+	for off := 0; off < len(text); {
+		t.starts = append(t.starts, int32(off))
+		nl := strings.IndexByte(text[off:], '\n')
+		if nl < 0 {
+			break
 		}
+		off += nl + 1
 	}
 	return t
 }
 
+// len returns the number of lines.
+func (t table) len() int { return len(t.starts) }
+
+// line returns the i'th line's key and value.
+func (t table) line(i int) (key, value string) {
+	l := t.text[t.starts[i]:]
+	if nl := strings.IndexByte(l, '\n'); nl >= 0 {
+		l = l[:nl]
+	}
+	key, value, _ = strings.Cut(l, "\t")
+	return key, value
+}
+
+// lookup returns the value stored for key.
+func (t table) lookup(key string) (string, bool) {
+	i := sort.Search(t.len(), func(i int) bool {
+		k, _ := t.line(i)
+		return k >= key
+	})
+	if i == t.len() {
+		return "", false
+	}
+	k, v := t.line(i)
+	return v, k == key
+}
+
 // lookupList returns the "|"-separated list stored for key, at most n items.
 func (t table) lookupList(key string, n int) []string {
-	v, ok := t[key]
+	v, ok := t.lookup(key)
 	if !ok || v == "" {
 		return nil
 	}

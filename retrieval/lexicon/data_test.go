@@ -12,8 +12,8 @@ func TestDataLoads(t *testing.T) {
 		min  int
 	}{
 		{"roots", func() int { return len(rootTable()) }, 30000},
-		{"translate", func() int { return len(translateTable()) }, 9000},
-		{"synonyms", func() int { return len(synonymTable()) }, 20000},
+		{"translate", func() int { return translateTable().len() }, 9000},
+		{"synonyms", func() int { return synonymTable().len() }, 20000},
 	} {
 		if got := tc.size(); got < tc.min {
 			t.Errorf("%s table has %d entries, want at least %d", tc.name, got, tc.min)
@@ -25,16 +25,30 @@ func TestDataLoads(t *testing.T) {
 // it takes; start-up pays this once.
 func TestDataParseTime(t *testing.T) {
 	start := time.Now()
-	roots := parseTable(mustRead("data/roots.txt.gz"))
-	for _, code := range roots {
-		parseMask(code)
-	}
-	parseTable(mustRead("data/translate.txt.gz"))
-	parseTable(mustRead("data/synonyms.txt.gz"))
+	parseRoots(rootsText)
+	parseTable(translateText)
+	parseTable(synonymsText)
 	took := time.Since(start)
 	t.Logf("parsed all tables in %v", took)
 	if took > 500*time.Millisecond && !testing.Short() {
 		t.Errorf("parsing all tables took %v, want well under 500ms (target 50ms)", took)
+	}
+}
+
+// TestTableSorted checks what lookup's binary search relies on.
+func TestTableSorted(t *testing.T) {
+	for name, tb := range map[string]table{"translate": translateTable(), "synonyms": synonymTable()} {
+		prev := ""
+		for i := range tb.len() {
+			k, v := tb.line(i)
+			if i > 0 && k <= prev {
+				t.Errorf("%s line %d: key %q not after %q", name, i, k, prev)
+			}
+			if got, ok := tb.lookup(k); !ok || got != v {
+				t.Errorf("%s.lookup(%q) = %q, %v, want %q, true", name, k, got, ok, v)
+			}
+			prev = k
+		}
 	}
 }
 
@@ -52,4 +66,23 @@ func TestParseMask(t *testing.T) {
 			t.Errorf("parseMask(%q) = %b, want %b", tc.code, got, tc.want)
 		}
 	}
+}
+
+// BenchmarkParse measures what start-up pays for each table.
+func BenchmarkParse(b *testing.B) {
+	b.Run("roots", func(b *testing.B) {
+		for b.Loop() {
+			parseRoots(rootsText)
+		}
+	})
+	b.Run("translate", func(b *testing.B) {
+		for b.Loop() {
+			parseTable(translateText)
+		}
+	})
+	b.Run("synonyms", func(b *testing.B) {
+		for b.Loop() {
+			parseTable(synonymsText)
+		}
+	})
 }

@@ -10,10 +10,10 @@ import (
 const (
 	minStemLen = 4 // shorter words are function words or roots; left alone
 	minRootLen = 3 // shortest root an analysis may end in
-	// minBareRootLen is the shortest root accepted when a prefix was stripped
-	// and none of the stripped affixes is one the root's hunspell flags allow;
-	// it keeps proper nouns such as "berlin" from turning into short roots
-	// ("lin").
+	// minBareRootLen is the shortest root accepted when none of the stripped
+	// affixes is one the root's hunspell flags allow; it keeps proper nouns
+	// and function words from turning into short roots (berlin → lin,
+	// tapi → tap).
 	minBareRootLen = 5
 	maxPrefixes    = 3
 	cacheLimit     = 1 << 17
@@ -239,7 +239,7 @@ func (s *stemmer) consider(root string, prefixes []uint16) {
 		mask = 0
 	}
 	supported := bits.OnesCount16(want & mask)
-	if len(prefixes) > 0 && supported == 0 && len(root) < minBareRootLen {
+	if n > 0 && supported == 0 && len(root) < minBareRootLen {
 		return
 	}
 	a := analysis{root: root, affixes: n, unsupported: n - supported, productive: bits.OnesCount16(mask)}
@@ -275,11 +275,11 @@ func prefixOptions(x string) []prefixOption {
 		if r[0] == 'r' { // per-: pertahanan → tahan
 			opts = append(opts, prefixOption{r[1:], famPe})
 		}
-		if !isVowel(r[0]) && !strings.ContainsRune("mn", rune(r[0])) { // pekerja → kerja
+		if !isVowel(r[0]) && strings.IndexByte("lmnrwy", r[0]) < 0 { // pekerja → kerja; pelaku is below
 			opts = append(opts, prefixOption{r, famPe})
 		}
-		opts = append(opts, lOptions(r, famPe)...)
-		return nasalOptions(opts, r, famPe)
+		opts = nasalOptions(opts, r, famPe)
+		return append(opts, lOptions(r, famPe)...)
 	case "be":
 		return rOptions(r, famBer)
 	case "te":

@@ -66,7 +66,7 @@ func isIndonesian(w string) bool {
 	if _, ok := rootTable()[w]; ok {
 		return true
 	}
-	_, ok := synonymTable()[w]
+	_, ok := synonymTable().lookup(w)
 	return ok
 }
 

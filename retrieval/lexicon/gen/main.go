@@ -1,14 +1,18 @@
 // Command gen builds the data files that package lexicon embeds.
 //
-// It reads three Debian packages and writes compact, sorted, gzip'd text
+// It reads three Debian packages and writes sorted, tab-separated UTF-8 text
 // files to the output directory:
 //
-//	roots.txt.gz      hunspell-id (id_ID.dic, id_ID.aff): one root per line,
-//	                  with a code of the affix families its flags allow
-//	translate.txt.gz  dict-freedict-<pair> (dictd .index and .dict.dz): one
-//	                  English headword per line with its translations
-//	synonyms.txt.gz   mythes-id (th_id_ID_v2.dat): one headword per line with
-//	                  its synonyms, best first
+//	roots.txt      hunspell-id (id_ID.dic, id_ID.aff): one root per line,
+//	               with a code of the affix families its flags allow
+//	translate.txt  dict-freedict-<pair> (dictd .index and .dict.dz): one
+//	               English headword per line with its translations
+//	synonyms.txt   mythes-id (th_id_ID_v2.dat): one headword per line with
+//	               its synonyms, best first
+//
+// The files are plain text rather than gzip'd: the package embeds them as
+// strings and slices its tables out of them without copying, so start-up
+// pays for no decompression, and changes to the data show up in diffs.
 //
 // Run it with go generate ./retrieval/lexicon/ after
 // apt-get install hunspell-id dict-freedict-eng-ind mythes-id.
@@ -18,7 +22,6 @@ package main
 
 import (
 	"bytes"
-	"compress/gzip"
 	"flag"
 	"fmt"
 	"os"
@@ -57,12 +60,12 @@ func run(hunspell, dict, thesaurus, out string) error {
 		name  string
 		lines []string
 	}{
-		{"roots.txt.gz", roots.lines()},
-		{"translate.txt.gz", tr.lines()},
-		{"synonyms.txt.gz", syn.lines()},
+		{"roots.txt", roots.lines()},
+		{"translate.txt", tr.lines()},
+		{"synonyms.txt", syn.lines()},
 	}
 	for _, f := range files {
-		if err := writeGzip(filepath.Join(out, f.name), f.lines); err != nil {
+		if err := writeLines(filepath.Join(out, f.name), f.lines); err != nil {
 			return err
 		}
 		fmt.Printf("%s: %d lines\n", f.name, len(f.lines))
@@ -70,20 +73,12 @@ func run(hunspell, dict, thesaurus, out string) error {
 	return nil
 }
 
-// writeGzip writes lines, newline-terminated, as a gzip stream with an empty
-// header (no name, zero time), so the bytes depend only on the lines.
-func writeGzip(path string, lines []string) error {
+// writeLines writes lines, each ending in a newline.
+func writeLines(path string, lines []string) error {
 	var buf bytes.Buffer
-	zw, err := gzip.NewWriterLevel(&buf, gzip.BestCompression)
-	if err != nil {
-		return err
-	}
 	for _, l := range lines {
-		zw.Write([]byte(l))
-		zw.Write([]byte{'\n'})
-	}
-	if err := zw.Close(); err != nil {
-		return err
+		buf.WriteString(l)
+		buf.WriteByte('\n')
 	}
 	return os.WriteFile(path, buf.Bytes(), 0o644)
 }
