@@ -170,8 +170,23 @@ func allDigits(s string) bool {
 
 var (
 	indonesianStops = readStops(id.IndonesianStopWords)
-	englishStops    = readStops(en.EnglishStopWords)
+	englishStops    = withWords(readStops(en.EnglishStopWords), englishFillers)
 )
+
+// englishFillers are words of English questions that carry no topic:
+// reporting verbs, modals and hedges missing from Snowball's stop list.
+// Left in, they would count against a question's coverage whenever a
+// dictionary lacks them.
+var englishFillers = []string{"said", "say", "says", "told", "tell", "might", "may", "must", "shall",
+	"according", "also", "ever", "still", "just", "yet", "even", "like", "much", "many", "whose", "whom",
+	"kind", "sort", "type", "one", "ones", "thing", "things"}
+
+func withWords(m map[string]bool, words []string) map[string]bool {
+	for _, w := range words {
+		m[w] = true
+	}
+	return m
+}
 
 // readStops parses a bleve stop-word list: one word a line, "#" and "|"
 // start comments.

@@ -14,7 +14,7 @@ import (
 type Answer struct {
 	Question string
 	Lang     string // the question's detected language, "id" or "en"
-	Type     string // the expected answer type: "date", "number", "person", "place", "reason" or ""
+	Type     string // the expected answer type: "date", "number", "person", "place", "reason", "name" or ""
 	// Answered is false when the corpus does not answer the question. Then
 	// Passages holds at most one passage, "maybe related", and only when it
 	// is close; otherwise it is empty.

@@ -35,6 +35,7 @@ type Index struct {
 	termsByInitial map[rune][]string
 	top            int
 	store          StoreInfo // see store.go
+	mainLang       string    // the language most sentences are in
 }
 
 // sentence is one indexed sentence, kept in memory for ranking and display.
@@ -112,6 +113,14 @@ func (ix *Index) analyzeCorpus() {
 				})
 			}
 		}
+	}
+	perLang := map[string]int{}
+	for _, s := range ix.sents {
+		perLang[s.lang]++
+	}
+	ix.mainLang = "id"
+	if perLang["en"] > perLang["id"] {
+		ix.mainLang = "en"
 	}
 	ix.termsByInitial = map[rune][]string{}
 	for term := range ix.vocab {

@@ -18,13 +18,14 @@ const (
 	weightTranslation = 0.8
 	weightCognate     = 0.75
 	weightFuzzy       = 0.7
-	weightSynonym     = 0.5
+	weightSynonym     = 0.3
 )
 
 // Limits that keep a hostile or very long question cheap.
 const (
 	maxConcepts = 16
 	maxAlts     = 12
+	maxSynonyms = 4 // thesaurus entries are broad; the first few are the closest
 )
 
 // answerType is what kind of span answers a question.
@@ -37,6 +38,7 @@ const (
 	typePerson answerType = "person"
 	typePlace  answerType = "place"
 	typeReason answerType = "reason"
+	typeName   answerType = "name" // "what is the name of …": a proper name
 )
 
 // alt is one index term that stands for a question word, with its weight.
@@ -57,6 +59,7 @@ type parsedQuestion struct {
 	text     string
 	lang     string
 	qtype    answerType
+	focus    int // index of the concept a "how many" question counts, or -1
 	concepts []concept
 	words    map[string]bool // the question's own words, lower case, to keep them out of answer spans
 }
@@ -84,22 +87,33 @@ func (ix *Index) parseQuestion(text string) *parsedQuestion {
 		text = string([]rune(text)[:maxQuestionRunes])
 	}
 	text = strings.ToValidUTF8(text, " ")
-	q := &parsedQuestion{text: text, words: map[string]bool{}}
+	q := &parsedQuestion{text: text, words: map[string]bool{}, focus: -1}
 	q.lang = corpus.DetectLang(text)
 	lower := strings.ToLower(text)
 	q.qtype = questionType(lower)
 	if q.lang == "" {
-		q.lang = ix.mainLang()
+		q.lang = ix.mainLang
 	}
 	qa := ix.analyzer(q.lang)
 	toks := qa.analyze(text)
 	seen := map[string]bool{}
+	afterQuestionWord := false
 	for _, t := range toks {
 		q.words[t.Word] = true
-		if t.Term == "" || questionWords[t.Word] || seen[t.Word] {
+		if isQuestionWord(t.Word) {
+			afterQuestionWord = true
+			continue
+		}
+		if t.Term == "" || questionFillers[t.Word] || seen[t.Word] {
 			continue
 		}
 		seen[t.Word] = true
+		if afterQuestionWord && q.focus < 0 {
+			// The word right after "berapa" or "how many" is what is
+			// counted: "Berapa penumpang …" wants "84 penumpang".
+			q.focus = len(q.concepts)
+		}
+		afterQuestionWord = false
 		// A concept the corpus has no term for stays: it adds nothing to
 		// the query but counts against coverage, which is how a question
 		// about something the corpus never mentions is told apart.
@@ -109,18 +123,6 @@ func (ix *Index) parseQuestion(text string) *parsedQuestion {
 		}
 	}
 	return q
-}
-
-// mainLang is the language most of the corpus's sentences are in.
-func (ix *Index) mainLang() string {
-	n := map[string]int{}
-	for _, s := range ix.sents {
-		n[s.lang]++
-	}
-	if n["en"] > n["id"] {
-		return "en"
-	}
-	return "id"
 }
 
 // expand finds the index terms that may express one question word.
@@ -161,9 +163,27 @@ func (ix *Index) expand(lang string, t token) concept {
 			add(term, weightFuzzy)
 		}
 	}
-	for _, base := range []string{t.Word, id.stem(t.Word)} {
+	// Synonyms only stand in for a word the corpus does not use as asked
+	// (or, for an English word, whose translations it does not use): the
+	// thesaurus mixes senses, so where the word itself matches they add
+	// mostly noise.
+	nsyn := 0
+	bases := []string{t.Word, id.stem(t.Word)}
+	if lang == "en" {
+		bases = append(bases, translate(t.Word)...)
+	}
+	if c.hasStrong() {
+		bases = nil
+	}
+	for _, base := range bases {
 		for _, syn := range synonyms(base) {
+			if nsyn == maxSynonyms {
+				break
+			}
 			for _, term := range id.terms(syn) {
+				if ix.vocab[term] > 0 {
+					nsyn++
+				}
 				add(term, weightSynonym)
 			}
 		}
@@ -172,19 +192,34 @@ func (ix *Index) expand(lang string, t token) concept {
 	return c
 }
 
-// idf is the inverse sentence frequency of a concept's most specific
-// alternative; a concept the corpus lacks gets the highest idf, so that
-// missing it weighs as much as missing a rare word.
+// hasStrong reports whether the concept has an alternative at the weight
+// of a translation or better.
+func (c concept) hasStrong() bool {
+	for _, a := range c.alts {
+		if a.weight >= weightTranslation {
+			return true
+		}
+	}
+	return false
+}
+
+// idf is the inverse sentence frequency of a concept's strongest
+// alternative (the most common one among equals), so that a rare synonym
+// does not make a common word look rare; a concept the corpus lacks gets
+// the highest idf, so that missing it weighs as much as missing a rare word.
 func (ix *Index) idf(c concept) float64 {
 	n := float64(len(ix.sents))
-	best := 0.0
+	bestW, df := 0.0, 0
 	for _, a := range c.alts {
-		best = math.Max(best, math.Log(1+n/float64(ix.vocab[a.term])))
+		d := ix.vocab[a.term]
+		if a.weight > bestW || a.weight == bestW && d > df {
+			bestW, df = a.weight, d
+		}
 	}
-	if best == 0 {
-		best = math.Log(1 + n)
+	if df == 0 {
+		return math.Log(1 + n)
 	}
-	return best
+	return math.Log(1 + n/float64(df))
 }
 
 // fuzzy returns index terms within a small edit distance of word (one edit
@@ -274,9 +309,24 @@ var questionWords = map[string]bool{
 	"berapa": true, "berapakah": true, "mengapa": true, "kenapa": true, "bagaimana": true, "bilamana": true,
 }
 
+// isQuestionWord reports whether w is a question word, with or without
+// the Indonesian question particle -kah (siapakah, dimanakah).
+func isQuestionWord(w string) bool {
+	return questionWords[w] || questionWords[strings.TrimSuffix(w, "kah")]
+}
+
+// questionFillers frame a question without naming its topic: "Apa nama
+// …", "Sebutkan …", "What is the name of …".
+var questionFillers = map[string]bool{"nama": true, "sebutkan": true, "name": true, "named": true}
+
 // questionType reads the answer type from the question word.
 func questionType(lower string) answerType {
 	words := strings.FieldsFunc(lower, func(r rune) bool { return !unicode.IsLetter(r) })
+	for i, w := range words {
+		if isQuestionWord(w) {
+			words[i] = strings.TrimSuffix(w, "kah")
+		}
+	}
 	has := func(w string) bool {
 		for _, x := range words {
 			if x == w {
@@ -309,6 +359,8 @@ func questionType(lower string) answerType {
 		return typePlace
 	case has("why") || has("mengapa") || has("kenapa"):
 		return typeReason
+	case has("name") || has("named") || has("called") || (has("apa") || has("apakah")) && (has("nama") || has("julukan") || has("disebut")):
+		return typeName
 	}
 	return typeNone
 }

@@ -19,9 +19,12 @@ import "math"
 // Coverage alone decides whether the corpus answers at all (see
 // answerThreshold).
 
-const (
-	neighbourWeight = 0.4
-	typeBonus       = 0.12
+// contextSentences is how far a sentence's neighbours reach.
+const contextSentences = 2
+
+var (
+	neighbourWeight = 0.5
+	typeBonus       = 0.2
 	proximityBonus  = 0.06
 	bleveBonus      = 0.06
 	captionPenalty  = 0.1
@@ -32,7 +35,7 @@ const (
 // above relatedThreshold the best sentence is still offered as maybe
 // related.
 const (
-	answerThreshold  = 0.5
+	answerThreshold  = 0.45
 	relatedThreshold = 0.3
 )
 
@@ -64,7 +67,7 @@ func (ix *Index) rank(q *parsedQuestion, hits []hit) []scored {
 		s := ix.sents[h.id]
 		weights, positions := m.match(s.tokens)
 		var before, after []float64
-		var covered float64
+		var covered, found float64
 		var matched []int
 		for ci, c := range q.concepts {
 			w := weights[ci]
@@ -77,14 +80,18 @@ func (ix *Index) rank(q *parsedQuestion, hits []hit) []scored {
 				w = neighbourWeight * max(before[ci], after[ci])
 			}
 			covered += c.idf * w
+			found += c.idf * min(1, w/weightTranslation)
 		}
 		coverage := covered / total
-		r := scored{id: h.id, confidence: coverage}
+		// Confidence counts a translation as a full match: an English
+		// question about an Indonesian article can only ever match through
+		// translations, and it is no less answered for that.
+		r := scored{id: h.id, confidence: found / total}
 		r.score = coverage
 		if q.qtype != typeNone {
-			if sp, ok := bestSpan(q, s, matched); ok {
+			if sp, strength := ix.bestSpan(q, s, matched); strength > 0 {
 				r.span = sp
-				r.score += typeBonus
+				r.score += typeBonus * strength
 			}
 		}
 		r.score += proximityBonus * proximity(matched)
@@ -141,18 +148,25 @@ func (m *matcher) match(toks []token) ([]float64, []int) {
 	return weights, positions
 }
 
-// neighbours returns the concept weights of the sentences just before and
-// after sentence id in the same paragraph (zeros where there is none).
+// neighbours returns the best concept weights among the sentences before
+// and after sentence id in the same paragraph, up to contextSentences
+// away on each side (zeros where there is none).
 func (m *matcher) neighbours(ix *Index, id int) (before, after []float64) {
 	s := ix.sents[id]
-	side := func(n int) []float64 {
-		if n < 0 || n >= len(ix.sents) || ix.sents[n].doc != s.doc || ix.sents[n].para != s.para {
-			return make([]float64, m.n)
+	side := func(step int) []float64 {
+		best := make([]float64, m.n)
+		for k, n := 1, id+step; k <= contextSentences; k, n = k+1, n+step {
+			if n < 0 || n >= len(ix.sents) || ix.sents[n].doc != s.doc || ix.sents[n].para != s.para {
+				break
+			}
+			w, _ := m.match(ix.sents[n].tokens)
+			for i := range best {
+				best[i] = max(best[i], w[i])
+			}
 		}
-		w, _ := m.match(ix.sents[n].tokens)
-		return w
+		return best
 	}
-	return side(id - 1), side(id + 1)
+	return side(-1), side(+1)
 }
 
 // proximity is 1 when the matched words stand next to each other and falls
@@ -169,24 +183,62 @@ func proximity(positions []int) float64 {
 }
 
 // bestSpan picks the typed span of s nearest the matched question words,
-// leaving out spans made only of the question's own words.
-func bestSpan(q *parsedQuestion, s sentence, positions []int) (string, bool) {
-	spans := typedSpans(q.qtype, s.text, s.tokens)
-	best, bestDist := "", math.MaxInt
-	for _, sp := range spans {
-		if onlyQuestionWords(q, s.tokens, sp) {
+// leaving out uninformative ones. Its strength is 1, or 1.5 for a count
+// whose unit is the word the question counts ("Berapa penumpang" and "84
+// penumpang"); 0 when there is no span.
+func (ix *Index) bestSpan(q *parsedQuestion, s sentence, positions []int) (string, float64) {
+	best, bestStrength, bestDist := "", 0.0, math.MaxInt
+	for _, sp := range typedSpans(q.qtype, s.text, s.tokens) {
+		if ix.uninformative(q, s.tokens, sp) {
 			continue
+		}
+		strength := 1.0
+		if q.qtype == typeNumber && q.focus >= 0 && sp.to > sp.from && hasAlt(q.concepts[q.focus], s.tokens[sp.to].Term) {
+			strength = 1.5
 		}
 		pos := s.tokens[sp.from].Pos
 		d := 0
 		for _, p := range positions {
 			d += abs(p - pos)
 		}
-		if d < bestDist {
-			best, bestDist = sp.text, d
+		if strength > bestStrength || strength == bestStrength && d < bestDist {
+			best, bestStrength, bestDist = sp.text, strength, d
 		}
 	}
-	return best, best != ""
+	return best, bestStrength
+}
+
+func hasAlt(c concept, term string) bool {
+	for _, a := range c.alts {
+		if a.term == term {
+			return true
+		}
+	}
+	return false
+}
+
+// commonShare is the share of sentences above which a word is too common to
+// be an answer on its own: a newspaper's name in every dateline, the
+// country every article is about.
+const commonShare = 0.02
+
+// uninformative reports whether a span says nothing the question does not:
+// all its words are the question's own, or, for names, too common in the
+// corpus to be an answer.
+func (ix *Index) uninformative(q *parsedQuestion, toks []token, sp span) bool {
+	if onlyQuestionWords(q, toks, sp) {
+		return true
+	}
+	if q.qtype != typePerson && q.qtype != typePlace && q.qtype != typeName {
+		return false
+	}
+	limit := int(commonShare*float64(len(ix.sents))) + 1
+	for _, t := range toks[sp.from : sp.to+1] {
+		if t.Term != "" && ix.vocab[t.Term] <= limit && !q.words[t.Word] {
+			return false
+		}
+	}
+	return true
 }
 
 func onlyQuestionWords(q *parsedQuestion, toks []token, sp span) bool {

@@ -90,9 +90,10 @@ func typedSpans(t answerType, text string, toks []token) []span {
 				i = to
 			}
 		}
-	case typePerson, typePlace:
+	case typePerson, typePlace, typeName:
 		for i := 0; i < len(toks); i++ {
-			if !capitalised(text, toks[i]) || (i == 0 && !capitalisedMidSentence(toks)) {
+			if !capitalised(text, toks[i]) || (i == 0 && !capitalisedMidSentence(toks)) ||
+				months[toks[i].Word] || weekdays[toks[i].Word] {
 				continue
 			}
 			to := nameEnd(text, toks, i)

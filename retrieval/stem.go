@@ -1,8 +1,18 @@
 package retrieval
 
-// stemIndonesian reduces an Indonesian word to its root.
-func stemIndonesian(w string) string { return w }
+import "kutip/retrieval/lexicon"
 
-func translate(w string) []string { return nil }
-func cognates(w string) []string  { return nil }
-func synonyms(w string) []string  { return nil }
+// The language data behind analysis and question expansion, from Debian's
+// hunspell-id, dict-freedict-eng-ind and mythes-id (see lexicon).
+
+// stemIndonesian reduces an Indonesian word to its root.
+func stemIndonesian(w string) string { return lexicon.Stem(w) }
+
+// translate gives Indonesian translations of an English word.
+func translate(w string) []string { return lexicon.Translate(w) }
+
+// cognates gives Indonesian spellings of an English loanword.
+func cognates(w string) []string { return lexicon.Cognates(w) }
+
+// synonyms gives Indonesian synonyms of an Indonesian word.
+func synonyms(w string) []string { return lexicon.Synonyms(w) }
