@@ -40,6 +40,9 @@ import (
 // after its folder is removed. The folder holds the index of one corpus at
 // a time: building another removes the others.
 
+// errNoStore means that an index folder does not exist.
+var errNoStore = errors.New("no index on disk")
+
 // storeFormat changes whenever the layout of an index folder or the bleve
 // mapping changes, so that an index written by another version is rebuilt.
 const storeFormat = 1
@@ -139,7 +142,7 @@ func (ix *Index) openStore(ctx context.Context, dir string) error {
 		ix.bleve, ix.store.Reused = b, true
 		pruneStore(dir, name)
 		return nil
-	case errors.Is(err, fs.ErrNotExist):
+	case errors.Is(err, errNoStore):
 		// No index for this corpus yet.
 	default:
 		ix.store.Repaired = err
@@ -158,14 +161,14 @@ func (ix *Index) openStore(ctx context.Context, dir string) error {
 
 // openChecked opens the finished index in path and checks that it is the
 // index of this corpus, whole: its manifest, its document count, and the
-// stored text of its first and last sentences. It returns an error wrapping
-// fs.ErrNotExist when there is no such folder, and another error, saying
-// what is wrong, when the folder is there but unusable.
+// stored text of its first and last sentences. It returns errNoStore when
+// there is no such folder, and another error, saying what is wrong, when
+// the folder is there but unusable.
 func (ix *Index) openChecked(path string) (bleve.Index, error) {
 	data, err := os.ReadFile(filepath.Join(path, manifestFile))
 	if errors.Is(err, fs.ErrNotExist) {
 		if _, statErr := os.Stat(path); errors.Is(statErr, fs.ErrNotExist) {
-			return nil, statErr
+			return nil, errNoStore
 		}
 		return nil, errors.New("no manifest")
 	}
