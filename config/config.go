@@ -50,12 +50,19 @@ type Config struct {
 	RateCount  int           // RATE_LIMIT_COUNT: questions per user per RateWindow; default 5
 	RateWindow time.Duration // RATE_LIMIT_WINDOW: default 30s
 	HealthAddr string        // HEALTH_ADDR: host:port for /healthz and /metrics; empty = off
+	// HEARTBEAT_FILE: serve rewrites this file with its health every few
+	// seconds, for `kutip health` where no listener runs; empty = off.
+	HeartbeatFile string
+	// RELOAD_INTERVAL: how often serve looks for changed files in
+	// CORPUS_DIR to rebuild the index; default 5s; 0 (or "off") = never.
+	ReloadInterval time.Duration
 }
 
 // Defaults.
 const (
-	DefaultRateCount  = 5
-	DefaultRateWindow = 30 * time.Second
+	DefaultRateCount      = 5
+	DefaultRateWindow     = 30 * time.Second
+	DefaultReloadInterval = 5 * time.Second
 )
 
 // Load reads the .env file at path (a missing file is fine; variables
@@ -86,6 +93,9 @@ func FromEnv(lookup func(string) (string, bool)) (Config, error) {
 		RateCount:  DefaultRateCount,
 		RateWindow: DefaultRateWindow,
 		HealthAddr: get("HEALTH_ADDR"),
+
+		HeartbeatFile:  get("HEARTBEAT_FILE"),
+		ReloadInterval: DefaultReloadInterval,
 	}
 	var errs []error
 	if c.GuildID != "" {
@@ -143,6 +153,18 @@ func FromEnv(lookup func(string) (string, bool)) (Config, error) {
 	if c.HealthAddr != "" {
 		if _, port, err := splitHostPort(c.HealthAddr); err != nil || port == "" {
 			errs = append(errs, fmt.Errorf("HEALTH_ADDR=%q: use host:port such as 127.0.0.1:8081, or leave it empty to turn the listener off", c.HealthAddr))
+		}
+	}
+	switch v := strings.ToLower(get("RELOAD_INTERVAL")); v {
+	case "":
+	case "0", "off":
+		c.ReloadInterval = 0
+	default:
+		d, err := time.ParseDuration(v)
+		if err != nil || d < time.Second || d > 24*time.Hour {
+			errs = append(errs, fmt.Errorf("RELOAD_INTERVAL=%q: use a duration from 1s to 24h such as 5s, or off to never reload (default %s)", v, DefaultReloadInterval))
+		} else {
+			c.ReloadInterval = d
 		}
 	}
 	return c, errors.Join(errs...)
