@@ -54,20 +54,18 @@ const (
 )
 
 // Tuning of summaries (see the comment above).
-var (
+const (
 	summaryNeighbours       = 24
 	summaryMinSim           = 0.05
 	summaryDamping          = 0.85
 	summaryTolerance        = 1e-7
 	summaryMaxIterations    = 200
-	summaryCentralityWeight = 0.5
-	summaryPositionWeight   = 0.5
-	summaryTopicWeight      = 0.5
+	summaryCentralityWeight = 0.6
+	summaryPositionWeight   = 0.4
+	summaryTopicWeight      = 0.4
 	summaryRedundancy       = 0.5
 	summaryDuplicate        = 0.6
 	summaryMinTerms         = 4
-	summaryIDFPower         = 1.0
-	summaryPriorPower       = 0.5
 )
 
 // Errors of Summary.
@@ -294,7 +292,7 @@ func (ix *Index) summaryVectors(ids []int) []summaryVector {
 		var norm float64
 		for i, num := range v.terms {
 			df := max(ix.vocab[names[num]], 1)
-			w := counts[num] * math.Pow(math.Log(1+n/float64(df)), summaryIDFPower)
+			w := counts[num] * math.Log(1+n/float64(df))
 			v.weights[i] = w
 			norm += w * w
 		}
@@ -453,7 +451,7 @@ func (g *summaryGraph) pageRank(ctx context.Context, jump []float64) ([]float64,
 func summaryPrior(n int) []float64 {
 	p := make([]float64, n)
 	for r := range p {
-		p[r] = 1 / math.Pow(float64(r+1), summaryPriorPower)
+		p[r] = 1 / math.Sqrt(float64(r+1))
 	}
 	return p
 }
@@ -477,9 +475,9 @@ func summaryScores(centrality, prior, topic []float64) []float64 {
 // given counts fully, a translation or synonym less), scaled so that the
 // best sentence has 1. It is nil when no sentence mentions any.
 func (ix *Index) summaryTopic(topic string, ids []int) []float64 {
-	q := ix.parseQuestion(topic)
+	concepts := ix.summaryConcepts(topic)
 	var total float64
-	for _, c := range q.concepts {
+	for _, c := range concepts {
 		total += c.idf
 	}
 	if total == 0 {
@@ -489,7 +487,7 @@ func (ix *Index) summaryTopic(topic string, ids []int) []float64 {
 	var best float64
 	for k, id := range ids {
 		var m float64
-		for _, c := range q.concepts {
+		for _, c := range concepts {
 			m += c.idf * summaryConceptWeight(c, ix.sents[id].tokens)
 		}
 		out[k] = m / total
@@ -502,6 +500,35 @@ func (ix *Index) summaryTopic(topic string, ids []int) []float64 {
 		out[k] /= best
 	}
 	return out
+}
+
+// summaryConcepts reads a topic with the question machinery. A topic is
+// often a word or two, too short for its language to be detected, and then
+// parseQuestion reads it in the corpus's main language; so each of its words
+// is also read in the other language and the alternatives are merged
+// (topic "nuclear" over an Indonesian corpus then finds "nuklir").
+func (ix *Index) summaryConcepts(topic string) []concept {
+	q := ix.parseQuestion(topic)
+	if corpus.DetectLang(topic) != "" {
+		return q.concepts
+	}
+	other := "en"
+	if q.lang == "en" {
+		other = "id"
+	}
+	for i, c := range q.concepts {
+		o := ix.expand(other, token{Word: c.word})
+		for _, a := range o.alts {
+			if j := slices.IndexFunc(c.alts, func(b alt) bool { return b.term == a.term }); j >= 0 {
+				c.alts[j].weight = math.Max(c.alts[j].weight, a.weight)
+			} else {
+				c.alts = append(c.alts, a)
+			}
+		}
+		c.idf = ix.idf(c)
+		q.concepts[i] = c
+	}
+	return q.concepts
 }
 
 // summaryConceptWeight is the weight of c's best alternative among toks, 0 when
