@@ -36,6 +36,8 @@ type Index struct {
 	top            int
 	store          StoreInfo // see store.go
 	mainLang       string    // the language most sentences are in
+	hasID, hasEN   bool      // whether any sentence is in Indonesian, in English
+	expansions     expansionCache
 }
 
 // sentence is one indexed sentence, kept in memory for ranking and display.
@@ -56,7 +58,7 @@ func Build(ctx context.Context, docs []corpus.Document, opts Options) (*Index, e
 	}
 	ix := &Index{
 		docs:      docs,
-		analyzers: map[string]*analyzer{},
+		analyzers: map[string]*analyzer{"id": newAnalyzer("id"), "en": newAnalyzer("en")},
 		vocab:     map[string]int{},
 		top:       opts.Top,
 	}
@@ -82,16 +84,14 @@ func (ix *Index) Reused() bool { return ix.store.Reused }
 // SentenceCount returns how many sentences are indexed.
 func (ix *Index) SentenceCount() int { return len(ix.sents) }
 
+// analyzer returns the analyzer for lang: English for "en", Indonesian
+// for anything else. The analyzers are made in Build and only read after,
+// so this is safe for concurrent use.
 func (ix *Index) analyzer(lang string) *analyzer {
 	if lang != "en" {
 		lang = "id"
 	}
-	a, ok := ix.analyzers[lang]
-	if !ok {
-		a = newAnalyzer(lang)
-		ix.analyzers[lang] = a
-	}
-	return a
+	return ix.analyzers[lang]
 }
 
 // analyzeCorpus fills the sentence table and the vocabulary.
@@ -122,6 +122,7 @@ func (ix *Index) analyzeCorpus() {
 	if perLang["en"] > perLang["id"] {
 		ix.mainLang = "en"
 	}
+	ix.hasID, ix.hasEN = perLang["id"] > 0, perLang["en"] > 0
 	ix.termsByInitial = map[rune][]string{}
 	for term := range ix.vocab {
 		r, _ := utf8.DecodeRuneInString(term)

@@ -3,6 +3,8 @@ package retrieval
 import (
 	"math"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"unicode"
 	"unicode/utf8"
 
@@ -127,6 +129,16 @@ func (ix *Index) parseQuestion(text string) *parsedQuestion {
 
 // expand finds the index terms that may express one question word.
 func (ix *Index) expand(lang string, t token) concept {
+	key := lang + "\x00" + t.Word
+	if c, ok := ix.expansions.get(key); ok {
+		return c
+	}
+	c := ix.expandUncached(lang, t)
+	ix.expansions.put(key, c)
+	return c
+}
+
+func (ix *Index) expandUncached(lang string, t token) concept {
 	c := concept{word: t.Word}
 	add := func(term string, w float64) {
 		if term == "" || ix.vocab[term] == 0 {
@@ -144,12 +156,17 @@ func (ix *Index) expand(lang string, t token) concept {
 	}
 	// The word under each language's analyzer: names, numbers and shared
 	// words match whatever the language.
-	for _, l := range []string{"id", "en"} {
-		add(ix.analyzer(l).stem(t.Word), weightExact)
+	if ix.hasID {
+		add(ix.analyzer("id").stem(t.Word), weightExact)
+	}
+	if ix.hasEN {
+		add(ix.analyzer("en").stem(t.Word), weightExact)
 	}
 	id := ix.analyzer("id")
-	if lang == "en" {
-		for _, tr := range translate(t.Word) {
+	var translations []string
+	if lang == "en" && ix.hasID {
+		translations = translate(t.Word)
+		for _, tr := range translations {
 			for _, term := range id.terms(tr) {
 				add(term, weightTranslation)
 			}
@@ -167,29 +184,52 @@ func (ix *Index) expand(lang string, t token) concept {
 	// (or, for an English word, whose translations it does not use): the
 	// thesaurus mixes senses, so where the word itself matches they add
 	// mostly noise.
-	nsyn := 0
-	bases := []string{t.Word, id.stem(t.Word)}
-	if lang == "en" {
-		bases = append(bases, translate(t.Word)...)
-	}
-	if c.hasStrong() {
-		bases = nil
-	}
-	for _, base := range bases {
-		for _, syn := range synonyms(base) {
-			if nsyn == maxSynonyms {
-				break
-			}
-			for _, term := range id.terms(syn) {
-				if ix.vocab[term] > 0 {
-					nsyn++
+	if ix.hasID && !c.hasStrong() {
+		nsyn := 0
+		bases := append([]string{t.Word, id.stem(t.Word)}, translations...)
+		for _, base := range bases {
+			for _, syn := range synonyms(base) {
+				if nsyn == maxSynonyms {
+					break
 				}
-				add(term, weightSynonym)
+				for _, term := range id.terms(syn) {
+					if ix.vocab[term] > 0 {
+						nsyn++
+					}
+					add(term, weightSynonym)
+				}
 			}
 		}
 	}
 	c.idf = ix.idf(c)
 	return c
+}
+
+// expansionCache remembers how question words expand, per index: the
+// same words come back in question after question. It stops growing at
+// maxCachedExpansions, so hostile input cannot fill memory.
+type expansionCache struct {
+	m sync.Map
+	n atomic.Int64
+}
+
+const maxCachedExpansions = 20000
+
+func (c *expansionCache) get(key string) (concept, bool) {
+	v, ok := c.m.Load(key)
+	if !ok {
+		return concept{}, false
+	}
+	return v.(concept), true
+}
+
+func (c *expansionCache) put(key string, v concept) {
+	if c.n.Load() >= maxCachedExpansions {
+		return
+	}
+	if _, loaded := c.m.LoadOrStore(key, v); !loaded {
+		c.n.Add(1)
+	}
 }
 
 // hasStrong reports whether the concept has an alternative at the weight

@@ -112,6 +112,7 @@ func (ix *Index) rank(q *parsedQuestion, hits []hit) []scored {
 type matcher struct {
 	n     int
 	terms map[string][]conceptWeight
+	seen  map[int][]float64 // concept weights of sentences already matched, for neighbours
 }
 
 type conceptWeight struct {
@@ -120,7 +121,7 @@ type conceptWeight struct {
 }
 
 func newMatcher(q *parsedQuestion) *matcher {
-	m := &matcher{n: len(q.concepts), terms: map[string][]conceptWeight{}}
+	m := &matcher{n: len(q.concepts), terms: map[string][]conceptWeight{}, seen: map[int][]float64{}}
 	for ci, c := range q.concepts {
 		for _, a := range c.alts {
 			m.terms[a.term] = append(m.terms[a.term], conceptWeight{ci, a.weight})
@@ -159,7 +160,11 @@ func (m *matcher) neighbours(ix *Index, id int) (before, after []float64) {
 			if n < 0 || n >= len(ix.sents) || ix.sents[n].doc != s.doc || ix.sents[n].para != s.para {
 				break
 			}
-			w, _ := m.match(ix.sents[n].tokens)
+			w, ok := m.seen[n]
+			if !ok {
+				w, _ = m.match(ix.sents[n].tokens)
+				m.seen[n] = w
+			}
 			for i := range best {
 				best[i] = max(best[i], w[i])
 			}

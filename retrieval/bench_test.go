@@ -1,0 +1,75 @@
+package retrieval
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/blevesearch/bleve/v2"
+
+	"kutip/corpus"
+)
+
+// BenchmarkAsk times the full pipeline (question parsing and expansion,
+// bleve candidates, reranking, answer spans) against one plain bleve
+// MatchQuery of the question's analysed terms on the same index, in the
+// same loop, and reports the ratio as x-plain. The bar is x-plain ≤ 2.
+func BenchmarkAsk(b *testing.B) {
+	eval := sharedEval(b)
+	sets := []struct{ name, corpus, questions string }{
+		{"article", "", "article/questions.jsonl"},
+		{"facqa", "facqa/corpus.jsonl", "facqa/dev.jsonl"},
+		{"xquad-en", "xquad-en/corpus.jsonl", "xquad-en/dev.jsonl"},
+	}
+	for _, set := range sets {
+		b.Run(set.name, func(b *testing.B) {
+			ix, qs := loadEval(b, eval, set.corpus, set.questions)
+			ctx := context.Background()
+			plain := make([]*bleve.SearchRequest, len(qs))
+			for i, q := range qs {
+				a := ix.analyzer(corpus.DetectLang(q.Question))
+				mq := bleve.NewMatchQuery(strings.Join(a.terms(q.Question), " "))
+				mq.SetField(fieldTerms)
+				plain[i] = bleve.NewSearchRequestOptions(mq, 10, 0, false)
+			}
+			var askTime, plainTime time.Duration
+			n := 0
+			b.ReportAllocs()
+			for b.Loop() {
+				for i, q := range qs {
+					start := time.Now()
+					if _, err := ix.bleve.SearchInContext(ctx, plain[i]); err != nil {
+						b.Fatal(err)
+					}
+					mid := time.Now()
+					if _, err := ix.Ask(ctx, q.Question); err != nil {
+						b.Fatal(err)
+					}
+					askTime += time.Since(mid)
+					plainTime += mid.Sub(start)
+					n++
+				}
+			}
+			b.ReportMetric(float64(askTime.Nanoseconds())/float64(n), "ask-ns/q")
+			b.ReportMetric(float64(plainTime.Nanoseconds())/float64(n), "plain-ns/q")
+			b.ReportMetric(float64(askTime)/float64(plainTime), "x-plain")
+		})
+	}
+}
+
+// BenchmarkStartup is what kutip does before it can answer with no files:
+// parse the embedded article and index it in memory. The bar is 200 ms.
+func BenchmarkStartup(b *testing.B) {
+	ctx := context.Background()
+	for b.Loop() {
+		ix, err := Build(ctx, corpus.Default(), Options{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := ix.Ask(ctx, "when did Russia ratify?"); err != nil {
+			b.Fatal(err)
+		}
+		ix.Close()
+	}
+}
