@@ -129,6 +129,16 @@ func (l *Live) Search(ctx context.Context, question string, n int) (Answer, erro
 	return r.ix.Search(ctx, question, n)
 }
 
+// Summary is Index.Summary on the current index.
+func (l *Live) Summary(ctx context.Context, opts SummaryOptions) (Summary, error) {
+	r := l.acquire()
+	if r == nil {
+		return Summary{}, ErrNoIndex
+	}
+	defer r.release()
+	return r.ix.Summary(ctx, opts)
+}
+
 // Documents returns the corpus of the current index, nil when there is
 // none. The documents stay valid after a swap.
 func (l *Live) Documents() []corpus.Document {
