@@ -28,6 +28,9 @@ var (
 	proximityBonus  = 0.06
 	bleveBonus      = 0.06
 	captionPenalty  = 0.1
+	promoteMargin   = 0.2
+	restatePenalty  = 0.2
+	minNovel        = 3
 )
 
 // Abstention thresholds on coverage, calibrated on the dev sets (see
@@ -45,6 +48,7 @@ type scored struct {
 	score      float64
 	confidence float64 // coverage, the basis of abstention
 	span       string
+	typed      bool // holds a span of the type the question asks for
 }
 
 type hit struct {
@@ -101,10 +105,39 @@ func (ix *Index) rank(q *parsedQuestion, hits []hit) []scored {
 		if s.kind != "body" {
 			r.score -= captionPenalty
 		}
+		r.typed = q.qtype != typeNone && r.span != ""
 		out = append(out, r)
 	}
 	sortScored(out)
+	if q.qtype != typeNone {
+		ix.promoteTyped(out)
+	}
 	return out
+}
+
+// promoteTyped handles the commonest near miss: the best sentence restates
+// the question but holds no answer of the asked type, and a sentence of
+// the same paragraph close behind holds one ("… korban diare di Nusa
+// Tenggara Timur masih terus berjatuhan." / "Hingga Jumat (12/8), penyakit
+// ini telah menewaskan 13 orang."). That sentence moves to the front when
+// its score is within promoteMargin of the best.
+func (ix *Index) promoteTyped(rs []scored) {
+	if len(rs) < 2 || rs[0].typed {
+		return
+	}
+	top := ix.sents[rs[0].id]
+	for i := 1; i < len(rs); i++ {
+		if rs[0].score-rs[i].score > promoteMargin {
+			return
+		}
+		s := ix.sents[rs[i].id]
+		if rs[i].typed && s.doc == top.doc && s.para == top.para && abs(rs[i].id-rs[0].id) <= contextSentences {
+			r := rs[i]
+			copy(rs[1:i+1], rs[:i])
+			rs[0] = r
+			return
+		}
+	}
 }
 
 // matcher finds a question's concepts in sentences: for each index term,

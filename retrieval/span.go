@@ -85,7 +85,7 @@ func typedSpans(t answerType, text string, toks []token) []span {
 		}
 	case typeNumber:
 		for i := 0; i < len(toks); i++ {
-			if from, to, ok := numberAt(toks, i); ok {
+			if from, to, ok := numberAt(text, toks, i); ok {
 				add(from, to)
 				i = to
 			}
@@ -194,7 +194,7 @@ func dateAt(toks []token, i int) (int, int, bool) {
 // numberAt recognises a number with its scale and unit starting at token
 // i: "sekitar 11.000 tentara", "50.000 tentara", "308 points", "2,5 juta
 // dolar", "ribuan tentara".
-func numberAt(toks []token, i int) (int, int, bool) {
+func numberAt(text string, toks []token, i int) (int, int, bool) {
 	w := toks[i].Word
 	if !isNumber(w) && !numberWords[w] {
 		return 0, 0, false
@@ -203,11 +203,12 @@ func numberAt(toks []token, i int) (int, int, bool) {
 	for from > 0 && numberLeads[toks[from-1].Word] && from > i-2 {
 		from--
 	}
-	for to+1 < len(toks) && (scaleWords[toks[to+1].Word] || toks[to+1].Word == "dari" && to+2 < len(toks) && scaleWords[toks[to+2].Word]) {
+	for to+1 < len(toks) && scaleWords[toks[to+1].Word] && !gapHasPunct(text, toks[to], toks[to+1]) {
 		to++
 	}
-	// The unit: the next word, when it is a content word.
-	if to+1 < len(toks) && toks[to+1].Term != "" && !isNumber(toks[to+1].Word) {
+	// The unit: the next word, when it is a content word in the same
+	// phrase.
+	if to+1 < len(toks) && toks[to+1].Term != "" && !isNumber(toks[to+1].Word) && !gapHasPunct(text, toks[to], toks[to+1]) {
 		to++
 	}
 	return from, to, true
