@@ -77,6 +77,7 @@ func commands() []command {
 	return []command{
 		{"ask", "answer questions with cited sentences", runAsk},
 		{"eval", "score answers against a questions file", runEval},
+		{"summary", "summarise an article in a few cited sentences", runSummary},
 	}
 }
 

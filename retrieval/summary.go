@@ -339,6 +339,7 @@ func summaryGraphOf(ctx context.Context, vecs []summaryVector) (*summaryGraph, e
 	}
 	acc := make([]float64, n)
 	var touched []int32
+	heap := make([]summaryEdge, 0, summaryNeighbours)
 	near := make([][]summaryEdge, n)
 	for i, v := range vecs {
 		if i%256 == 0 {
@@ -359,7 +360,7 @@ func summaryGraphOf(ctx context.Context, vecs []summaryVector) (*summaryGraph, e
 				acc[p.sent] += w * p.weight
 			}
 		}
-		near[i] = summaryNearest(acc, touched, summaryNeighbours)
+		near[i] = summaryNearest(acc, touched, summaryNeighbours, heap)
 		for _, j := range touched {
 			acc[j] = 0
 		}
@@ -384,27 +385,47 @@ func summaryGraphOf(ctx context.Context, vecs []summaryVector) (*summaryGraph, e
 }
 
 // summaryNearest returns the k touched sentences with the largest acc, at
-// least summaryMinSim, ties broken by position.
-func summaryNearest(acc []float64, touched []int32, k int) []summaryEdge {
-	var es []summaryEdge
-	for _, j := range touched {
-		if acc[j] >= summaryMinSim {
-			es = append(es, summaryEdge{j, acc[j]})
+// least summaryMinSim, ties going to the earlier sentence. It keeps the best
+// k seen so far in a min-heap (heap, reused scratch), so a sentence that
+// meets most of a long document costs O(touched · log k).
+func summaryNearest(acc []float64, touched []int32, k int, heap []summaryEdge) []summaryEdge {
+	worse := func(a, b summaryEdge) bool {
+		if a.weight != b.weight {
+			return a.weight < b.weight
+		}
+		return a.to > b.to
+	}
+	down := func(i int) {
+		for {
+			m := i
+			for _, c := range []int{2*i + 1, 2*i + 2} {
+				if c < len(heap) && worse(heap[c], heap[m]) {
+					m = c
+				}
+			}
+			if m == i {
+				return
+			}
+			heap[i], heap[m] = heap[m], heap[i]
+			i = m
 		}
 	}
-	if len(es) > k {
-		slices.SortFunc(es, func(a, b summaryEdge) int {
-			if a.weight != b.weight {
-				if a.weight > b.weight {
-					return -1
-				}
-				return 1
+	heap = heap[:0]
+	for _, j := range touched {
+		e := summaryEdge{j, acc[j]}
+		switch {
+		case e.weight < summaryMinSim:
+		case len(heap) < k:
+			heap = append(heap, e)
+			for i := len(heap) - 1; i > 0 && worse(heap[i], heap[(i-1)/2]); i = (i - 1) / 2 {
+				heap[i], heap[(i-1)/2] = heap[(i-1)/2], heap[i]
 			}
-			return int(a.to - b.to)
-		})
-		es = es[:k]
+		case worse(heap[0], e):
+			heap[0] = e
+			down(0)
+		}
 	}
-	return slices.Clip(es)
+	return slices.Clone(heap)
 }
 
 // pageRank returns the stationary distribution of a walk that follows an
