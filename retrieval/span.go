@@ -19,9 +19,9 @@ var (
 		"nov", "des", "dec", "aug", "oct")
 	weekdays = setOf("senin", "selasa", "rabu", "kamis", "jumat", "sabtu", "minggu", "ahad", "monday",
 		"tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-	// dateLeads may open a date span: "pada bulan Agustus", "hari Senin",
-	// "tahun 2024", "in 1990", "on Monday".
-	dateLeads = setOf("pada", "bulan", "hari", "tahun", "tanggal", "sejak", "in", "on", "since")
+	// dateLeads may open a date span: "bulan Agustus", "hari Senin",
+	// "tahun 2024", "sejak 1990"; prepositions (pada, in, on) stay out.
+	dateLeads = setOf("bulan", "hari", "tahun", "tanggal", "sejak", "since")
 	// relativeUnits and relativeTails make relative dates: "pekan lalu",
 	// "awal bulan ini", "last week".
 	relativeUnits = setOf("pekan", "minggu", "bulan", "tahun", "week", "month", "year", "weekend")

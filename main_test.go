@@ -1,0 +1,197 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// runKutip runs the CLI in-process with the given stdin and a clean
+// environment for the settings it reads.
+func runKutip(t *testing.T, stdin string, args ...string) (stdout, stderr string, err error) {
+	t.Helper()
+	for _, k := range []string{"CORPUS_DIR", "INDEX_DIR", "DISCORD_TOKEN", "LOG_LEVEL", "LOG_FORMAT"} {
+		t.Setenv(k, "")
+	}
+	t.Chdir(t.TempDir()) // no .env from the developer's folder
+	var out, errOut bytes.Buffer
+	err = run(t.Context(), args, strings.NewReader(stdin), &out, &errOut)
+	return out.String(), errOut.String(), err
+}
+
+func isUsage(err error) bool {
+	var ue usageError
+	return errors.As(err, &ue)
+}
+
+func TestAsk(t *testing.T) {
+	tests := []struct {
+		name     string
+		args     []string
+		contains []string
+	}{
+		{"English question, the README's first command", []string{"ask", "when did Russia ratify?"},
+			[]string{"Parlemen Rusia meratifikasi perjanjian tersebut pada **6 November**, di tengah-tengah berbulan-bulan peningkatan kerja sama keamanan",
+				"— Korea Utara meratifikasi pakta pertahanan bersama dengan Rusia — ¶8, sentence 1", "Also:"}},
+		{"Indonesian question", []string{"ask", "Berapa", "tentara", "Korea", "Utara", "yang", "dikerahkan?"},
+			[]string{"11.000 tentara**"}},
+		{"abstains plainly", []string{"ask", "Who invented the telephone?"},
+			[]string{"The article does not say."}},
+		{"top 1 has no runners-up", []string{"ask", "--top", "1", "when did Russia ratify?"},
+			[]string{"¶8, sentence 1"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			out, errOut, err := runKutip(t, "", tc.args...)
+			if err != nil {
+				t.Fatalf("run(%q) error: %v (stderr %q)", tc.args, err, errOut)
+			}
+			for _, want := range tc.contains {
+				if !strings.Contains(out, want) {
+					t.Errorf("run(%q) output lacks %q:\n%s", tc.args, want, out)
+				}
+			}
+			if tc.args[1] == "--top" && strings.Contains(out, "Also:") {
+				t.Errorf("--top 1 printed runners-up:\n%s", out)
+			}
+		})
+	}
+}
+
+func TestAskJSONBatch(t *testing.T) {
+	in := "when did Russia ratify?\n\nKapan perjanjian itu ditandatangani pertama kali?\n+foo -bar title:x* ~2\nWho invented the telephone?\n"
+	out, _, err := runKutip(t, in, "ask", "--json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if len(lines) != 4 {
+		t.Fatalf("got %d lines, want 4 (blank lines skipped):\n%s", len(lines), out)
+	}
+	type passage struct {
+		Doc       string  `json:"doc"`
+		Title     string  `json:"title"`
+		URL       *string `json:"url"`
+		Paragraph int     `json:"paragraph"`
+		Sentence  int     `json:"sentence"`
+		Text      string  `json:"text"`
+		Score     float64 `json:"score"`
+		Answer    *string `json:"answer"`
+	}
+	var got []struct {
+		Question string    `json:"question"`
+		Answered bool      `json:"answered"`
+		Passages []passage `json:"passages"`
+	}
+	for _, l := range lines {
+		var a struct {
+			Question string    `json:"question"`
+			Answered bool      `json:"answered"`
+			Passages []passage `json:"passages"`
+		}
+		dec := json.NewDecoder(strings.NewReader(l))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(&a); err != nil {
+			t.Fatalf("line %q: %v", l, err)
+		}
+		got = append(got, a)
+	}
+	first := got[0]
+	if !first.Answered || len(first.Passages) != 3 {
+		t.Fatalf("first answer: answered %v with %d passages, want true with 3", first.Answered, len(first.Passages))
+	}
+	p := first.Passages[0]
+	if p.Doc != "korea-utara-rusia" || p.Paragraph != 8 || p.Sentence != 1 || p.Answer == nil || *p.Answer != "6 November" || p.URL == nil {
+		t.Errorf("first passage = %+v", p)
+	}
+	if got[1].Passages[0].Paragraph != 4 {
+		t.Errorf("signing question cited ¶%d, want ¶4", got[1].Passages[0].Paragraph)
+	}
+	if got[2].Question != "+foo -bar title:x* ~2" {
+		t.Errorf("query syntax was not kept as a question: %q", got[2].Question)
+	}
+	if got[3].Answered {
+		t.Errorf("telephone question answered: %+v", got[3])
+	}
+}
+
+func TestCorpusFlag(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "berita.md")
+	if err := os.WriteFile(file, []byte("---\ntitle: Berita Uji\nurl: https://example.org/uji\n---\nGempa berkekuatan 6,5 mengguncang Palu pada 12 Maret 2024. Tidak ada korban jiwa.\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, _, err := runKutip(t, "", "ask", "--corpus", file, "Kapan gempa mengguncang Palu?")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out, "pada **12 Maret 2024**") || !strings.Contains(out, "Berita Uji — ¶1, sentence 1 https://example.org/uji") {
+		t.Errorf("output:\n%s", out)
+	}
+}
+
+func TestUsageErrors(t *testing.T) {
+	tests := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"no command", nil, "no command"},
+		{"unknown command", []string{"bogus"}, `unknown command "bogus"`},
+		{"bad flag", []string{"ask", "--nope", "x"}, "-nope"},
+		{"top out of range", []string{"ask", "--top", "11", "x"}, "--top 11"},
+		{"missing corpus", []string{"ask", "--corpus", "/no/such/path", "x"}, `--corpus "/no/such/path" does not exist`},
+		{"corpus with no text", []string{"ask", "--corpus", "testdata/notext", "x"}, "no usable text"},
+		{"eval without questions", []string{"eval"}, "--questions is required"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			wd, _ := os.Getwd()
+			args := tc.args
+			for i, a := range args {
+				if strings.HasPrefix(a, "testdata/") {
+					args[i] = filepath.Join(wd, a)
+				}
+			}
+			_, _, err := runKutip(t, "", args...)
+			if err == nil || !isUsage(err) || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("run(%q) error = %v, want a usage error mentioning %q", args, err, tc.want)
+			}
+		})
+	}
+}
+
+func TestHelp(t *testing.T) {
+	for _, args := range [][]string{{"--help"}, {"ask", "--help"}, {"eval", "-h"}} {
+		out, _, err := runKutip(t, "", args...)
+		if err != nil && !errors.Is(err, flag.ErrHelp) {
+			t.Errorf("run(%q) error = %v", args, err)
+		}
+		if !strings.Contains(out, "Usage") && !strings.Contains(out, "usage") {
+			t.Errorf("run(%q) printed no usage:\n%s", args, out)
+		}
+	}
+}
+
+func TestEvalCommand(t *testing.T) {
+	dir := t.TempDir()
+	q := filepath.Join(dir, "q.jsonl")
+	if err := os.WriteFile(q, []byte(`{"id":"a","question":"when did Russia ratify?","gold":["Parlemen Rusia meratifikasi"]}`+"\n"+
+		`{"id":"b","question":"Who invented the telephone?","gold":[]}`+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, _, err := runKutip(t, "", "eval", "--questions", q, "--misses")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"top-1", "1.000", "lang en", "0 misses"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("eval output lacks %q:\n%s", want, out)
+		}
+	}
+}
