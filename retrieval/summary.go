@@ -44,8 +44,18 @@ import (
 //     ones remain.
 //
 // The cost is dominated by step 2: each sentence meets the sentences that
-// share a term with it, so it is at most quadratic in the document's length
-// and in practice far below that; see BenchmarkSummary.
+// share a term with it, so it is at most quadratic in the document's length;
+// on FacQA text it takes about 50 ms for 2,000 sentences and 100 ms for
+// 4,000 on two cores (BenchmarkSummary).
+//
+// The weights were chosen where the built-in article's summary was stable
+// across a grid of them (idf on or off, prior 1/√r or 1/r, damping
+// 0.5–0.85, mix and redundancy weights), not at a single best point, and no
+// ROUGE score has been measured here. On that article the summary carries
+// four of the five facts the tests list and the first five sentences three:
+// the sentence with the 19 June signing shares few words with the rest of
+// the article, so no lexical centrality favours it over the earlier
+// sentence that restates North Korea's ratification in other words.
 
 // Defaults and bounds of SummaryOptions.Sentences.
 const (
