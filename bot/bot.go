@@ -1,0 +1,363 @@
+// Package bot is kutip's Discord bot: the slash-command table, the
+// handlers for commands, mentions and direct messages, the per-user rate
+// limit, and the rendering of answers as Discord messages. It is the only
+// package that sees discordgo.
+//
+// Run connects to the gateway, registers the commands with one bulk
+// overwrite, and answers until its context ends. Every interaction gets
+// exactly one response within Discord's three seconds: the answer itself
+// when it is ready within Options.AckBudget, otherwise a deferral and then
+// an edit of @original. No message kutip sends can ping anyone.
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/bwmarrin/discordgo"
+	"github.com/prometheus/client_golang/prometheus"
+
+	"kutip/corpus"
+	"kutip/retrieval"
+)
+
+// Answerer answers a question from the corpus. Ask returns an error only
+// when the index fails or ctx ends, never because of the question.
+type Answerer interface {
+	Ask(ctx context.Context, question string) (retrieval.Answer, error)
+}
+
+// Summarizer summarises a document of the corpus. Summary fails with an
+// error wrapping retrieval.ErrUnknownDocument or retrieval.ErrTopicNotFound
+// when the options name no document or a topic the document never mentions.
+type Summarizer interface {
+	Summary(ctx context.Context, opts retrieval.SummaryOptions) (retrieval.Summary, error)
+}
+
+// Corpus lists the documents the bot can quote.
+type Corpus interface {
+	Documents() []corpus.Document
+}
+
+// Index is everything the bot needs from retrieval.
+type Index interface {
+	Answerer
+	Summarizer
+	Corpus
+}
+
+var _ Index = (*retrieval.Index)(nil)
+
+// Discord is the part of Discord's REST API the handlers call.
+// *discordgo.Session satisfies it; tests record the calls instead.
+type Discord interface {
+	InteractionRespond(i *discordgo.Interaction, r *discordgo.InteractionResponse, options ...discordgo.RequestOption) error
+	InteractionResponseEdit(i *discordgo.Interaction, e *discordgo.WebhookEdit, options ...discordgo.RequestOption) (*discordgo.Message, error)
+	ChannelMessageSendComplex(channelID string, m *discordgo.MessageSend, options ...discordgo.RequestOption) (*discordgo.Message, error)
+}
+
+var _ Discord = (*discordgo.Session)(nil)
+
+// Options configure a Bot. The zero value of each field means its default.
+type Options struct {
+	// GuildID registers the commands on one server, where they appear at
+	// once. Empty registers them globally.
+	GuildID string
+	// RateCount questions per RateWindow per user. Defaults 5 and 30s.
+	RateCount  int
+	RateWindow time.Duration
+	// AckBudget is how long an interaction may compute before the bot
+	// defers its response. Defaults to 1.5 seconds, half of Discord's
+	// three.
+	AckBudget time.Duration
+	// AnswerTimeout bounds the work on one event, replies included.
+	// Defaults to 30 seconds.
+	AnswerTimeout time.Duration
+	// DrainTimeout bounds how long Run waits at shutdown for the replies
+	// in flight. Defaults to 10 seconds.
+	DrainTimeout time.Duration
+	// Registry, when set, gets the bot's metrics.
+	Registry *prometheus.Registry
+}
+
+// Defaults of Options.
+const (
+	DefaultRateCount     = 5
+	DefaultRateWindow    = 30 * time.Second
+	DefaultAckBudget     = 1500 * time.Millisecond
+	DefaultAnswerTimeout = 30 * time.Second
+	DefaultDrainTimeout  = 10 * time.Second
+)
+
+// maxQuestion is the longest question read, in runes: /ask's max_length,
+// and the cap for mentions and "Ask kutip".
+const maxQuestion = 300
+
+// intents are the gateway events the bot needs: guild create (to know its
+// servers), messages in servers (mentions carry their content without the
+// privileged Message Content intent) and direct messages.
+const intents = discordgo.IntentsGuilds | discordgo.IntentsGuildMessages | discordgo.IntentsDirectMessages
+
+// Bot answers questions on Discord. Create it with New, run it once with
+// Run. Connected and the metrics may be read concurrently with Run.
+type Bot struct {
+	s        *discordgo.Session // nil in tests of the handlers
+	api      Discord
+	ix       Index // its documents may change while the bot runs (hot reload)
+	logger   *slog.Logger
+	opts     Options
+	commands []*discordgo.ApplicationCommand
+	handlers map[string]handler
+	limiter  *limiter
+	metrics  *metrics
+
+	connected atomic.Bool
+	connects  atomic.Int64
+
+	// mu guards closing; wg counts the event handlers running. Together
+	// they make shutdown race-free: a handler starts only while !closing.
+	mu      sync.Mutex
+	closing bool
+	wg      sync.WaitGroup
+}
+
+// New makes a bot that answers from ix over session s. It fails only when
+// the metrics cannot be registered.
+func New(s *discordgo.Session, ix Index, logger *slog.Logger, opts Options) (*Bot, error) {
+	b, err := newBot(s, ix, logger, opts)
+	if err != nil {
+		return nil, err
+	}
+	b.s = s
+	return b, nil
+}
+
+// newBot makes a bot whose handlers call api; s is nil in tests.
+func newBot(api Discord, ix Index, logger *slog.Logger, opts Options) (*Bot, error) {
+	if opts.RateCount <= 0 {
+		opts.RateCount = DefaultRateCount
+	}
+	if opts.RateWindow <= 0 {
+		opts.RateWindow = DefaultRateWindow
+	}
+	if opts.AckBudget <= 0 {
+		opts.AckBudget = DefaultAckBudget
+	}
+	if opts.AnswerTimeout <= 0 {
+		opts.AnswerTimeout = DefaultAnswerTimeout
+	}
+	if opts.DrainTimeout <= 0 {
+		opts.DrainTimeout = DefaultDrainTimeout
+	}
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	b := &Bot{
+		api:     api,
+		ix:      ix,
+		logger:  logger,
+		opts:    opts,
+		limiter: newLimiter(opts.RateCount, opts.RateWindow),
+	}
+	m, err := newMetrics(opts.Registry, b.Connected)
+	if err != nil {
+		return nil, fmt.Errorf("register metrics: %w", err)
+	}
+	b.metrics = m
+	b.commands, b.handlers = b.commandTable()
+	return b, nil
+}
+
+// Connected reports whether the gateway connection is up: true from the
+// first READY (or RESUMED after a reconnect) until a disconnect.
+func (b *Bot) Connected() bool { return b.connected.Load() }
+
+// Commands returns the application commands Run registers.
+func (b *Bot) Commands() []*discordgo.ApplicationCommand { return b.commands }
+
+// Run connects to Discord, registers the commands and answers events until
+// ctx ends. Then it stops taking events, waits for the replies in flight
+// (at most Options.DrainTimeout, after which their contexts are cancelled),
+// closes the gateway and returns nil. It returns an error when it cannot
+// connect or register the commands. A Bot runs once.
+func (b *Bot) Run(ctx context.Context) error {
+	if b.s == nil {
+		return errors.New("bot has no session")
+	}
+	// Handlers get a context that outlives ctx, so that the replies in
+	// flight at shutdown can finish; cancelWork ends them when draining
+	// takes too long.
+	work, cancelWork := context.WithCancel(context.WithoutCancel(ctx))
+	defer cancelWork()
+
+	b.s.Identify.Intents = intents
+	// Every handler runs through track, so that none runs, or logs, after
+	// Run returns.
+	removers := []func(){
+		b.s.AddHandler(func(_ *discordgo.Session, ic *discordgo.InteractionCreate) {
+			b.track(func() {
+				b.metrics.inflight.Inc()
+				defer b.metrics.inflight.Dec()
+				b.onInteraction(work, b.api, ic.Interaction)
+			})
+		}),
+		b.s.AddHandler(func(_ *discordgo.Session, m *discordgo.MessageCreate) {
+			b.track(func() {
+				b.metrics.inflight.Inc()
+				defer b.metrics.inflight.Dec()
+				b.onMessage(work, b.api, b.selfID(), m.Message)
+			})
+		}),
+		b.s.AddHandler(func(_ *discordgo.Session, _ *discordgo.Connect) {
+			b.track(func() {
+				b.connected.Store(true)
+				if b.connects.Add(1) > 1 {
+					b.metrics.reconnects.Inc()
+					b.logger.Info("gateway reconnected")
+				}
+			})
+		}),
+		b.s.AddHandler(func(_ *discordgo.Session, _ *discordgo.Disconnect) {
+			b.track(func() {
+				b.connected.Store(false)
+				b.logger.Warn("gateway disconnected")
+			})
+		}),
+		b.s.AddHandler(func(_ *discordgo.Session, rl *discordgo.RateLimit) {
+			b.track(func() {
+				if rl.TooManyRequests != nil {
+					b.logger.Warn("discord rate limit", "retry_after", rl.RetryAfter, "bucket", rl.Bucket)
+				}
+			})
+		}),
+	}
+	removeHandlers := func() {
+		for _, remove := range removers {
+			remove()
+		}
+	}
+	defer removeHandlers()
+
+	if err := b.s.Open(); err != nil {
+		return fmt.Errorf("connect to the discord gateway: %w", err)
+	}
+	b.connected.Store(true)
+	appID, self := b.identity()
+	if _, err := b.s.ApplicationCommandBulkOverwrite(appID, b.opts.GuildID, b.commands, discordgo.WithContext(ctx)); err != nil {
+		b.shutdown(cancelWork)
+		return fmt.Errorf("register commands: %w", err)
+	}
+	where := "globally"
+	if b.opts.GuildID != "" {
+		where = "guild " + b.opts.GuildID
+	}
+	b.logger.Info("ready", "user", self, "application", appID, "commands", len(b.commands), "registered", where, "documents", len(b.ix.Documents()))
+
+	<-ctx.Done()
+	b.logger.Info("shutting down")
+	b.shutdown(cancelWork)
+	return nil
+}
+
+// shutdown stops taking events, drains the handlers in flight (bounded)
+// and closes the gateway.
+func (b *Bot) shutdown(cancelWork context.CancelFunc) {
+	b.drain(cancelWork)
+	if b.s != nil {
+		if err := b.s.Close(); err != nil {
+			b.logger.Warn("close gateway", "err", err)
+		}
+	}
+	b.connected.Store(false)
+}
+
+// drain stops taking events and waits for the handlers in flight, at most
+// DrainTimeout; then it cancels them and waits a little longer.
+func (b *Bot) drain(cancelWork context.CancelFunc) {
+	b.mu.Lock()
+	b.closing = true
+	b.mu.Unlock()
+
+	drained := make(chan struct{})
+	go func() {
+		b.wg.Wait()
+		close(drained)
+	}()
+	select {
+	case <-drained:
+	case <-time.After(b.opts.DrainTimeout):
+		b.logger.Warn("replies still in flight at the drain timeout; cancelling them", "timeout", b.opts.DrainTimeout)
+		cancelWork()
+		select {
+		case <-drained:
+		case <-time.After(2 * time.Second):
+			b.logger.Error("handlers did not stop after cancellation")
+		}
+	}
+}
+
+// track runs an event handler unless shutdown has begun, counting it for
+// the drain. Handlers that discordgo started before shutdown but that reach
+// track after it do nothing.
+func (b *Bot) track(f func()) {
+	b.mu.Lock()
+	if b.closing {
+		b.mu.Unlock()
+		return
+	}
+	b.wg.Add(1)
+	b.mu.Unlock()
+	defer b.wg.Done()
+	f()
+}
+
+// identity returns the application's ID (for registering commands) and
+// the bot user's ID, from the READY event Open has processed.
+func (b *Bot) identity() (appID, self string) {
+	st := b.s.State
+	st.RLock()
+	defer st.RUnlock()
+	if st.User != nil {
+		self = st.User.ID
+	}
+	appID = self
+	if st.Application != nil && st.Application.ID != "" {
+		appID = st.Application.ID
+	}
+	return appID, self
+}
+
+// selfID returns the bot user's ID, or "" before READY.
+func (b *Bot) selfID() string {
+	_, self := b.identity()
+	return self
+}
+
+// userID returns who sent an interaction, in a server or a DM.
+func userID(i *discordgo.Interaction) string {
+	switch {
+	case i.Member != nil && i.Member.User != nil:
+		return i.Member.User.ID
+	case i.User != nil:
+		return i.User.ID
+	}
+	return ""
+}
+
+// capRunes cuts s to at most n runes.
+func capRunes(s string, n int) string {
+	i := 0
+	for j := range s {
+		if i == n {
+			return strings.TrimSpace(s[:j])
+		}
+		i++
+	}
+	return s
+}

@@ -1,0 +1,104 @@
+package bot
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"runtime/debug"
+	"time"
+
+	"github.com/bwmarrin/discordgo"
+)
+
+// onMessage answers a message that mentions the bot in a server, or any
+// message in a DM, as a reply to it. Messages from bots (itself included),
+// webhooks and system messages are ignored. Without the Message Content
+// intent Discord still sends the text of exactly these messages.
+func (b *Bot) onMessage(work context.Context, api Discord, self string, m *discordgo.Message) {
+	if m == nil || m.Author == nil || m.Author.Bot || m.Author.System || m.Author.ID == self || m.WebhookID != "" {
+		return
+	}
+	if m.Type != discordgo.MessageTypeDefault && m.Type != discordgo.MessageTypeReply {
+		return
+	}
+	dm := m.GuildID == ""
+	if !dm && !mentioned(m, self) {
+		return
+	}
+	ctx, cancel := context.WithTimeout(work, b.opts.AnswerTimeout)
+	defer cancel()
+	log := b.logger.With("message", m.ID, "guild", m.GuildID, "channel", m.ChannelID, "command", "mention")
+	send := func(r reply) {
+		if err := r.check(); err != nil {
+			log.Error("reply breaks discord limits", "err", err)
+			r = failed
+		}
+		sctx, cancel := context.WithTimeout(work, sendTimeout)
+		defer cancel()
+		noFail := false
+		ref := &discordgo.MessageReference{MessageID: m.ID, ChannelID: m.ChannelID, GuildID: m.GuildID, FailIfNotExists: &noFail}
+		if _, err := api.ChannelMessageSendComplex(m.ChannelID, r.messageSend(ref), discordgo.WithContext(sctx)); err != nil {
+			b.metrics.errors.Inc()
+			log.Error("send reply", "err", err)
+		}
+	}
+	defer func() {
+		if p := recover(); p != nil {
+			log.Error("handler panicked", "panic", p, "stack", string(debug.Stack()))
+			send(failed)
+		}
+	}()
+
+	q := capRunes(oneLine(stripMentions(m.Content, self)), maxQuestion)
+	if q == "" {
+		send(emptyAsk)
+		return
+	}
+	ok, retry, first := b.limiter.allow(m.Author.ID, time.Now())
+	if !ok {
+		b.metrics.rateLimited.Inc()
+		log.Info("rate limited")
+		if first { // tell them once, not at every message
+			send(rateLimited(retry, b.opts.RateCount, b.opts.RateWindow))
+		}
+		return
+	}
+	b.metrics.questions.WithLabelValues("mention").Inc()
+	log.DebugContext(ctx, "question", "text", q)
+	r, err := b.answerQuestion(ctx, log, q)
+	if err != nil {
+		log.Error("answer failed", "err", err)
+		r = failed
+	}
+	send(r)
+}
+
+// mentioned reports whether m mentions the user self.
+func mentioned(m *discordgo.Message, self string) bool {
+	if self == "" {
+		return false
+	}
+	for _, u := range m.Mentions {
+		if u != nil && u.ID == self {
+			return true
+		}
+	}
+	return false
+}
+
+var userMention = regexp.MustCompile(`<@!?(\d+)>`)
+
+// stripMentions removes the mentions of user self from s (<@id> and the
+// older <@!id>), so "@kutip when did Russia ratify?" asks "when did Russia
+// ratify?". Other mentions stay; rendering neutralises them.
+func stripMentions(s, self string) string {
+	if self == "" {
+		return s
+	}
+	return userMention.ReplaceAllStringFunc(s, func(x string) string {
+		if x == fmt.Sprintf("<@%s>", self) || x == fmt.Sprintf("<@!%s>", self) {
+			return " "
+		}
+		return x
+	})
+}

@@ -1,0 +1,586 @@
+package bot
+
+import (
+	"errors"
+	"fmt"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf16"
+	"unicode/utf8"
+
+	"github.com/bwmarrin/discordgo"
+
+	"kutip/corpus"
+	"kutip/retrieval"
+)
+
+// Rendering turns answers into Discord messages. Every function here is pure:
+// text in, a reply out, no I/O. Two rules hold for every reply:
+//
+//   - Text that comes from a user or from the corpus is escaped, so that
+//     Discord shows it literally: no markdown, no masked links, no mentions.
+//     Only the markup written here ("> ", "**", the citation link) is live.
+//   - Every part stays inside Discord's limits, counted in UTF-16 code units
+//     (what Discord's clients count; never fewer than code points), and is cut
+//     on a rune boundary with "…", so the result is always valid UTF-8.
+
+// Discord's message limits.
+const (
+	maxContent     = 2000
+	maxTitle       = 256
+	maxDescription = 4096
+	maxFieldName   = 256
+	maxFieldValue  = 1024
+	maxFooter      = 2048
+	maxAuthor      = 256
+	maxEmbedTotal  = 6000 // the sum of all embeds' text in one message
+	maxFields      = 25
+	maxEmbeds      = 10
+	maxChoices     = 25  // autocomplete choices
+	maxChoiceName  = 100 // autocomplete choice name and value
+)
+
+// embedColor is the bar colour of kutip's embeds.
+const embedColor = 0x2f6f9f
+
+// reply is one message: the content and embeds of an interaction response,
+// an edit of @original, or a channel message. Ephemeral applies to
+// interaction responses only.
+type reply struct {
+	Content   string
+	Embeds    []*discordgo.MessageEmbed
+	Ephemeral bool
+}
+
+// noMentions is the allowed_mentions of every message kutip sends: an empty
+// parse list, so that nobody is pinged whatever the text says, not even the
+// author of a message kutip replies to.
+func noMentions() *discordgo.MessageAllowedMentions {
+	return &discordgo.MessageAllowedMentions{Parse: []discordgo.AllowedMentionType{}}
+}
+
+// width is the length of s as Discord counts it.
+func width(s string) int {
+	n := 0
+	for _, r := range s {
+		n += utf16.RuneLen(r)
+	}
+	return n
+}
+
+// The characters escape puts a backslash before: Discord's markdown (bold,
+// italics, underline, strike-through, code, spoilers, quotes, headings,
+// lists, subtext, masked links) and the "<" of mentions, channels, emoji and
+// timestamps.
+const markdownChars = "\\*_~`|>#-[]()<"
+
+// escapeRune returns r as it must be written to show literally.
+func escapeRune(r rune) string {
+	switch {
+	case r == '@':
+		// A zero-width space after @ breaks @everyone and @here.
+		return "@\u200b"
+	case r == utf8.RuneError:
+		return "\uFFFD"
+	case unicode.IsControl(r) || r == '\u2028' || r == '\u2029':
+		// Quoted text stays on one line, so a newline cannot end the quote
+		// or start a heading.
+		return " "
+	case strings.ContainsRune(markdownChars, r):
+		return `\` + string(r)
+	}
+	return string(r)
+}
+
+// escape makes s show literally in Discord and mention nobody. Invalid UTF-8
+// becomes U+FFFD and line breaks become spaces.
+func escape(s string) string {
+	var b strings.Builder
+	b.Grow(len(s) + len(s)/8)
+	for _, r := range s {
+		b.WriteString(escapeRune(r))
+	}
+	return b.String()
+}
+
+// escapeClip is escape cut to at most max units, ending with "…" when cut.
+// It never cuts inside an escape, so the result never ends in a stray
+// backslash.
+func escapeClip(s string, max int) string {
+	if max <= 0 {
+		return ""
+	}
+	if e := escape(s); width(e) <= max {
+		return e
+	}
+	var b strings.Builder
+	n := 0
+	for _, r := range s {
+		p := escapeRune(r)
+		if n+width(p)+1 > max {
+			break
+		}
+		b.WriteString(p)
+		n += width(p)
+	}
+	return strings.TrimRight(b.String(), " ") + "…"
+}
+
+// escapeClipLeft is escapeClip keeping the end of s, starting with "…" when
+// cut.
+func escapeClipLeft(s string, max int) string {
+	if max <= 0 {
+		return ""
+	}
+	if e := escape(s); width(e) <= max {
+		return e
+	}
+	var parts []string
+	n := 0
+	for len(s) > 0 {
+		r, size := utf8.DecodeLastRuneInString(s)
+		p := escapeRune(r)
+		if n+width(p)+1 > max {
+			break
+		}
+		parts = append(parts, p)
+		n += width(p)
+		s = s[:len(s)-size]
+	}
+	var b strings.Builder
+	b.WriteString("…")
+	for i := len(parts) - 1; i >= 0; i-- {
+		b.WriteString(parts[i])
+	}
+	return strings.Replace(b.String(), "… ", "…", 1)
+}
+
+// clip cuts plain text (no markdown: a footer, an author name, an
+// autocomplete choice) to max units with "…", on a rune boundary.
+func clip(s string, max int) string {
+	s = strings.ToValidUTF8(s, "\uFFFD")
+	if width(s) <= max {
+		return s
+	}
+	if max <= 0 {
+		return ""
+	}
+	n := 0
+	for i, r := range s {
+		if n+utf16.RuneLen(r)+1 > max {
+			return strings.TrimRight(s[:i], " ") + "…"
+		}
+		n += utf16.RuneLen(r)
+	}
+	return s
+}
+
+// oneLine collapses runs of white space to single spaces and trims.
+func oneLine(s string) string {
+	return strings.Join(strings.Fields(strings.ToValidUTF8(s, "\uFFFD")), " ")
+}
+
+// quote renders a sentence as a Discord quote line with its answer span in
+// bold, in at most limit units. When the sentence is too long it is cut
+// around the span, so the bold answer stays visible.
+func quote(text, span string, limit int) string {
+	const prefix = "> "
+	text = oneLine(text)
+	span = oneLine(span)
+	budget := limit - len(prefix)
+	if budget <= 1 {
+		return clip(prefix, limit)
+	}
+	i := -1
+	if span != "" {
+		i = strings.Index(text, span)
+	}
+	if i < 0 {
+		return prefix + escapeClip(text, budget)
+	}
+	before, after := text[:i], text[i+len(span):]
+	const bold = "**"
+	// The span itself gets at most half the budget.
+	es := escapeClip(span, min(width(escape(span)), budget/2-2*len(bold)))
+	if es == "" {
+		return prefix + escapeClip(text, budget)
+	}
+	rest := budget - width(es) - 2*len(bold)
+	eb, ea := escape(before), escape(after)
+	if width(eb)+width(ea) > rest {
+		// Keep as much of the text before the span as fits in half of what
+		// is left, or more when the text after is short.
+		nb := min(width(eb), max(rest/2, rest-width(ea)))
+		eb = escapeClipLeft(before, nb)
+		ea = escapeClip(after, rest-width(eb))
+	}
+	return prefix + eb + bold + es + bold + ea
+}
+
+// safeURL returns u if it is an absolute http(s) URL fit for a masked link
+// and an embed's url field, with the characters that would end the link
+// percent-encoded, and "" otherwise.
+func safeURL(u string) string {
+	u = strings.TrimSpace(u)
+	p, err := url.Parse(u)
+	if err != nil || (p.Scheme != "http" && p.Scheme != "https") || p.Host == "" || len(u) > 512 {
+		return ""
+	}
+	return strings.NewReplacer("(", "%28", ")", "%29", " ", "%20", "<", "%3C", ">", "%3E", "[", "%5B", "]", "%5D").Replace(p.String())
+}
+
+// citation renders where a passage comes from: the title (a link when the
+// document has a URL), paragraph and sentence. The title gets at most
+// titleMax units.
+func citation(p retrieval.Passage, titleMax int) string {
+	title := escapeClip(oneLine(p.Title), titleMax)
+	if title == "" {
+		title = escapeClip(p.Doc, titleMax)
+	}
+	if u := safeURL(p.URL); u != "" {
+		title = "[" + title + "](" + u + ")"
+	}
+	c := fmt.Sprintf("— %s, ¶%d, sentence %d", title, p.Paragraph, p.Sentence)
+	if p.Kind == string(corpus.Caption) {
+		c += " (photo caption)"
+	}
+	return c
+}
+
+// passageText renders a passage as its quote and citation in max units.
+func passageText(p retrieval.Passage, titleMax, max int) string {
+	cite := citation(p, titleMax)
+	if width(cite) > max/2 {
+		cite = clip(fmt.Sprintf("— ¶%d, sentence %d", p.Paragraph, p.Sentence), max/2)
+	}
+	return quote(p.Text, p.Answer, max-width(cite)-1) + "\n" + cite
+}
+
+// answerReply renders an answer: an embed whose title is the question, whose
+// description is the best sentence quoted with its answer in bold and its
+// citation, and whose fields are up to two related passages. An abstention
+// renders as notInCorpus.
+func answerReply(a retrieval.Answer, docs int) reply {
+	if !a.Answered || len(a.Passages) == 0 {
+		return notInCorpus(a, docs)
+	}
+	e := &discordgo.MessageEmbed{
+		Title: escapeClip(oneLine(a.Question), maxTitle),
+		Color: embedColor,
+	}
+	for _, p := range a.Passages[1:min(len(a.Passages), 3)] {
+		e.Fields = append(e.Fields, &discordgo.MessageEmbedField{
+			Name:  "Related",
+			Value: passageText(p, 100, maxFieldValue),
+		})
+	}
+	e.Description = passageText(a.Passages[0], 200, min(maxDescription, maxEmbedTotal-embedLen(e)))
+	return reply{Embeds: []*discordgo.MessageEmbed{e}}
+}
+
+// notInCorpus is the reply when the corpus has no answer: plain text that
+// says so, a hint, and the nearest passage when retrieval found one close.
+func notInCorpus(a retrieval.Answer, docs int) reply {
+	what := "the article"
+	if docs > 1 {
+		what = "the articles"
+	}
+	msg := "**Not in " + what + ".** I only quote sentences from " + what +
+		", and none of them answers that. Try the words the article would use, or see `/source` for what I have."
+	if len(a.Passages) > 0 {
+		msg += "\n\nMaybe related:\n" + passageText(a.Passages[0], 100, maxContent-width(msg)-len("\n\nMaybe related:\n"))
+	}
+	return reply{Content: msg}
+}
+
+// summaryReply renders a summary as an embed: the document's title (a link
+// when it has a URL) and its chosen sentences in article order, each quoted
+// with its paragraph and sentence.
+func summaryReply(s retrieval.Summary, topic string) reply {
+	e := &discordgo.MessageEmbed{
+		Title: escapeClip(oneLine(firstNonEmpty(s.Title, s.Doc)), maxTitle),
+		URL:   safeURL(s.URL),
+		Color: embedColor,
+	}
+	head := fmt.Sprintf("Summary in %d sentences", len(s.Sentences))
+	if len(s.Sentences) == 1 {
+		head = "Summary in 1 sentence"
+	}
+	if t := oneLine(topic); t != "" {
+		head += ", on *" + escapeClip(t, 100) + "*"
+	}
+	var b strings.Builder
+	b.WriteString(head + ":")
+	left := min(maxDescription, maxEmbedTotal-embedLen(e)) - width(head) - 1
+	for i, p := range s.Sentences {
+		cite := fmt.Sprintf(" (¶%d, sentence %d)", p.Paragraph, p.Sentence)
+		// Share what is left fairly among the sentences still to come.
+		share := left/(len(s.Sentences)-i) - width(cite) - 1
+		line := "\n" + quote(p.Text, "", share) + cite
+		if share < 20 {
+			break
+		}
+		b.WriteString(line)
+		left -= width(line)
+	}
+	e.Description = b.String()
+	return reply{Embeds: []*discordgo.MessageEmbed{e}}
+}
+
+// topicNotFound is the reply when a summary's topic is not in the document.
+func topicNotFound(s retrieval.Summary, topic string) reply {
+	title := escapeClip(oneLine(firstNonEmpty(s.Title, s.Doc)), 300)
+	return reply{
+		Content:   "**" + title + "** does not mention *" + escapeClip(oneLine(topic), 200) + "*. Try another word for it, or `/summary` without a topic.",
+		Ephemeral: true,
+	}
+}
+
+// sourceReply renders the corpus: totals, then one field per document with
+// its language, paragraph and sentence counts, date and link, as many as
+// fit in one message.
+func sourceReply(docs []corpus.Document) reply {
+	paras, sents := 0, 0
+	for i := range docs {
+		paras += len(docs[i].Paragraphs)
+		sents += docs[i].SentenceCount()
+	}
+	e := &discordgo.MessageEmbed{
+		Title: "What I can quote",
+		Color: embedColor,
+	}
+	desc := fmt.Sprintf("%s, %s, %s. Every answer is one of these sentences, cited by title, paragraph (¶) and sentence.",
+		plural(len(docs), "document"), plural(paras, "paragraph"), plural(sents, "sentence"))
+	const moreLen = 40 // room for "\n…and N more, not listed here."
+	budget := maxEmbedTotal - width(e.Title) - width(desc) - moreLen
+	shown := 0
+	for i := range docs {
+		if shown == maxFields {
+			break
+		}
+		d := &docs[i]
+		name := strings.TrimSpace(escapeClip(oneLine(firstNonEmpty(d.Title, d.ID)), maxFieldName))
+		if name == "" {
+			name = "Untitled"
+		}
+		f := &discordgo.MessageEmbedField{Name: name, Value: docLine(d)}
+		if width(f.Name)+width(f.Value) > budget {
+			break
+		}
+		budget -= width(f.Name) + width(f.Value)
+		e.Fields = append(e.Fields, f)
+		shown++
+	}
+	if shown < len(docs) {
+		desc += fmt.Sprintf("\n…and %d more, not listed here.", len(docs)-shown)
+	}
+	e.Description = desc
+	return reply{Embeds: []*discordgo.MessageEmbed{e}}
+}
+
+// docLine is a document's line in /source.
+func docLine(d *corpus.Document) string {
+	parts := []string{language(d.Lang), plural(len(d.Paragraphs), "paragraph"), plural(d.SentenceCount(), "sentence")}
+	if d.Published != "" {
+		parts = append(parts, "published "+escapeClip(oneLine(d.Published), 40))
+	}
+	line := strings.Join(parts, " · ")
+	if u := safeURL(d.URL); u != "" && width(line)+width(u)+10 <= maxFieldValue {
+		line += " · [link](" + u + ")"
+	}
+	return line
+}
+
+func language(code string) string {
+	switch code {
+	case "id":
+		return "Indonesian"
+	case "en":
+		return "English"
+	case "":
+		return "language unknown"
+	}
+	return escapeClip(code, 20)
+}
+
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return strconv.Itoa(n) + " " + noun + "s"
+}
+
+func firstNonEmpty(ss ...string) string {
+	for _, s := range ss {
+		if strings.TrimSpace(s) != "" {
+			return s
+		}
+	}
+	return ""
+}
+
+// helpReply explains how to use kutip.
+func helpReply(docs int) reply {
+	what := "a news article"
+	if docs > 1 {
+		what = strconv.Itoa(docs) + " news articles"
+	}
+	e := &discordgo.MessageEmbed{
+		Title: "kutip — answers with the sentence that says it",
+		Color: embedColor,
+		Description: "I answer questions about " + what + " by quoting the sentence that answers, " +
+			"with its title, paragraph (¶) and sentence, and the answer in **bold**. I never make things up: " +
+			"when the text does not say, I say so.",
+		Fields: []*discordgo.MessageEmbedField{
+			{Name: "/ask question", Value: "Ask a question in English or Indonesian. Add `private: True` to see the answer yourself only."},
+			{Name: "/summary", Value: "A summary in the article's own sentences: `sentences` (1–10), an optional `topic`."},
+			{Name: "/source", Value: "What I can quote: titles, languages, sizes and links."},
+			{Name: "Mention me", Value: "Write `@kutip when did Russia ratify?` in a channel, or message me directly."},
+			{Name: "Ask kutip", Value: "Right-click a message → Apps → **Ask kutip** to ask that message as a question."},
+		},
+	}
+	return reply{Embeds: []*discordgo.MessageEmbed{e}, Ephemeral: true}
+}
+
+// rateLimited tells a user when to ask again.
+func rateLimited(retry time.Time, count int, window time.Duration) reply {
+	return reply{
+		Content: fmt.Sprintf("You're asking faster than I answer: up to %s every %s. Try again <t:%d:R>.",
+			plural(count, "question"), inWords(window), retry.Unix()+1),
+		Ephemeral: true,
+	}
+}
+
+// inWords says d in words: "30 seconds", "2 minutes", "1h30m0s".
+func inWords(d time.Duration) string {
+	switch {
+	case d%time.Hour == 0:
+		return plural(int(d/time.Hour), "hour")
+	case d%time.Minute == 0:
+		return plural(int(d/time.Minute), "minute")
+	case d%time.Second == 0 && d < 10*time.Minute:
+		return plural(int(d/time.Second), "second")
+	}
+	return d.String()
+}
+
+// unknownDoc is the reply when /summary names no document of the corpus.
+func unknownDoc(name string) reply {
+	return reply{
+		Content:   "I have no document called *" + escapeClip(oneLine(name), 200) + "*. Pick one from the list, or see `/source` for the titles.",
+		Ephemeral: true,
+	}
+}
+
+// Short replies.
+var (
+	failed      = reply{Content: "Sorry, something went wrong on my side. Please try again in a moment.", Ephemeral: true}
+	emptyAsk    = reply{Content: "Ask me a question about the article, for example `when did Russia ratify?`", Ephemeral: true}
+	noText      = reply{Content: "That message has no text I can read as a question.", Ephemeral: true}
+	unknownCmd  = reply{Content: "I don't know that command any more; it may take a minute for Discord to update the list.", Ephemeral: true}
+	noSentences = reply{Content: "That document has no body text to summarise.", Ephemeral: true}
+)
+
+// embedLen is the text of e that counts towards maxEmbedTotal.
+func embedLen(e *discordgo.MessageEmbed) int {
+	n := width(e.Title) + width(e.Description)
+	for _, f := range e.Fields {
+		n += width(f.Name) + width(f.Value)
+	}
+	if e.Footer != nil {
+		n += width(e.Footer.Text)
+	}
+	if e.Author != nil {
+		n += width(e.Author.Name)
+	}
+	return n
+}
+
+// check reports every way r breaks Discord's limits or is not valid UTF-8.
+// Rendering never produces such a reply; check guards against a bug
+// reaching Discord as a 400 error.
+func (r reply) check() error {
+	var errs []error
+	limit := func(what, s string, max int) {
+		if !utf8.ValidString(s) {
+			errs = append(errs, fmt.Errorf("%s is not valid UTF-8", what))
+		}
+		if w := width(s); w > max {
+			errs = append(errs, fmt.Errorf("%s is %d long, over %d", what, w, max))
+		}
+	}
+	limit("content", r.Content, maxContent)
+	if r.Content == "" && len(r.Embeds) == 0 {
+		errs = append(errs, errors.New("empty message"))
+	}
+	if len(r.Embeds) > maxEmbeds {
+		errs = append(errs, fmt.Errorf("%d embeds, over %d", len(r.Embeds), maxEmbeds))
+	}
+	total := 0
+	for i, e := range r.Embeds {
+		p := fmt.Sprintf("embed %d ", i)
+		limit(p+"title", e.Title, maxTitle)
+		limit(p+"description", e.Description, maxDescription)
+		if len(e.Fields) > maxFields {
+			errs = append(errs, fmt.Errorf("%s has %d fields, over %d", p, len(e.Fields), maxFields))
+		}
+		for j, f := range e.Fields {
+			limit(fmt.Sprintf("%sfield %d name", p, j), f.Name, maxFieldName)
+			limit(fmt.Sprintf("%sfield %d value", p, j), f.Value, maxFieldValue)
+			if strings.TrimSpace(f.Name) == "" || strings.TrimSpace(f.Value) == "" {
+				errs = append(errs, fmt.Errorf("%sfield %d is empty", p, j))
+			}
+		}
+		if e.Footer != nil {
+			limit(p+"footer", e.Footer.Text, maxFooter)
+		}
+		if e.Author != nil {
+			limit(p+"author", e.Author.Name, maxAuthor)
+		}
+		total += embedLen(e)
+	}
+	if total > maxEmbedTotal {
+		errs = append(errs, fmt.Errorf("embeds total %d, over %d", total, maxEmbedTotal))
+	}
+	return errors.Join(errs...)
+}
+
+// interactionData is r as the data of an interaction response.
+func (r reply) interactionData() *discordgo.InteractionResponseData {
+	d := &discordgo.InteractionResponseData{
+		Content:         r.Content,
+		Embeds:          r.embeds(),
+		AllowedMentions: noMentions(),
+	}
+	if r.Ephemeral {
+		d.Flags = discordgo.MessageFlagsEphemeral
+	}
+	return d
+}
+
+// webhookEdit is r as an edit of a deferred response. Content and embeds
+// are always sent, so that the edit replaces whatever was there.
+func (r reply) webhookEdit() *discordgo.WebhookEdit {
+	content, embeds := r.Content, r.embeds()
+	return &discordgo.WebhookEdit{Content: &content, Embeds: &embeds, AllowedMentions: noMentions()}
+}
+
+// messageSend is r as a reply to message ref in its channel.
+func (r reply) messageSend(ref *discordgo.MessageReference) *discordgo.MessageSend {
+	return &discordgo.MessageSend{
+		Content:         r.Content,
+		Embeds:          r.embeds(),
+		AllowedMentions: noMentions(),
+		Reference:       ref,
+	}
+}
+
+func (r reply) embeds() []*discordgo.MessageEmbed {
+	if r.Embeds == nil {
+		return []*discordgo.MessageEmbed{}
+	}
+	return r.Embeds
+}

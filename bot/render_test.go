@@ -1,0 +1,364 @@
+package bot
+
+import (
+	"bytes"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+	"unicode/utf8"
+
+	"kutip/corpus"
+	"kutip/retrieval"
+)
+
+var update = flag.Bool("update", false, "update the golden files in testdata")
+
+var ratified = retrieval.Passage{
+	Doc: "korea-utara-rusia", Title: "Korea Utara meratifikasi pakta pertahanan bersama dengan Rusia",
+	Paragraph: 8, Sentence: 1, Kind: "body",
+	Text:   "Parlemen Rusia meratifikasi perjanjian tersebut pada 6 November, di tengah-tengah berbulan-bulan peningkatan kerja sama keamanan dengan Korea Utara.",
+	Answer: "pada 6 November",
+}
+
+var signed = retrieval.Passage{
+	Doc: "korea-utara-rusia", Title: "Korea Utara meratifikasi pakta pertahanan bersama dengan Rusia",
+	URL: "https://example.org/news/korea (1)", Paragraph: 3, Sentence: 1, Kind: "body",
+	Text:   "Kim Jong Un menandatangani dekrit untuk meratifikasi perjanjian dengan Rusia pada hari Senin.",
+	Answer: "pada hari Senin",
+}
+
+var caption = retrieval.Passage{
+	Doc: "korea-utara-rusia", Title: "Korea Utara meratifikasi pakta pertahanan bersama dengan Rusia",
+	Paragraph: 5, Sentence: 1, Kind: "caption",
+	Text: "Vladimir Putin dan Kim Jong Un di Pyongyang, Juni 2024.",
+}
+
+// hostile is corpus text that tries every markdown and mention trick.
+var hostile = retrieval.Passage{
+	Doc: "evil", Title: "**Bold** [click](https://evil.example) @everyone", URL: "javascript:alert(1)",
+	Paragraph: 1, Sentence: 2, Kind: "body",
+	Text:   "Hi @everyone and @here, <@123> <@&456> <#789> </ask:1> <t:1700000000:R> ||spoiler|| `code` ~~x~~ __u__ *i*\n# heading\n> quote\n-# small \\ end",
+	Answer: "<@123>",
+}
+
+func longText(n int) string {
+	var b strings.Builder
+	for i := 0; b.Len() < n; i++ {
+		fmt.Fprintf(&b, "kalimat %d yang panjang sekali, ", i)
+	}
+	return b.String()
+}
+
+func docs(n int) []corpus.Document {
+	var ds []corpus.Document
+	for i := range n {
+		d := corpus.Document{
+			ID: fmt.Sprintf("doc-%02d", i+1), Title: fmt.Sprintf("Artikel nomor %d tentang *sesuatu* yang penting %s", i+1, strings.Repeat("x", 150)),
+			URL: fmt.Sprintf("https://example.org/%d", i+1), Lang: []string{"id", "en", ""}[i%3], Published: "2024-11-12",
+		}
+		for p := range 3 {
+			d.Paragraphs = append(d.Paragraphs, corpus.Paragraph{N: p + 1, Kind: corpus.Body, Sentences: []corpus.Sentence{{N: 1, Text: "Satu."}, {N: 2, Text: "Dua."}}})
+		}
+		ds = append(ds, d)
+	}
+	return ds
+}
+
+func TestRenderGolden(t *testing.T) {
+	longSpanEnd := ratified
+	longSpanEnd.Text = longText(5000) + " pada 6 November."
+	longBoth := ratified
+	longBoth.Text = longText(3000) + " pada 6 November " + longText(3000)
+	longRelated := signed
+	longRelated.Text = longText(3000) + " pada hari Senin " + longText(3000)
+	longRelated.Title = strings.Repeat("Judul ", 100)
+	retry := time.Unix(1_700_000_000, 0)
+	tests := []struct {
+		name string
+		r    reply
+	}{
+		{"answer", answerReply(retrieval.Answer{Question: "when did Russia ratify?", Answered: true, Passages: []retrieval.Passage{ratified, signed, caption}}, 1)},
+		{"answer_one_passage", answerReply(retrieval.Answer{Question: "kapan?", Answered: true, Passages: []retrieval.Passage{signed}}, 1)},
+		{"answer_hostile", answerReply(retrieval.Answer{Question: "@everyone **why** <@1> [x](https://evil) ||?||\nline two", Answered: true, Passages: []retrieval.Passage{hostile, hostile, hostile}}, 1)},
+		{"answer_long", answerReply(retrieval.Answer{Question: strings.Repeat("q", 300), Answered: true, Passages: []retrieval.Passage{longSpanEnd, longRelated, longBoth}}, 1)},
+		{"answer_long_both", answerReply(retrieval.Answer{Question: "when?", Answered: true, Passages: []retrieval.Passage{longBoth}}, 1)},
+		{"abstain", answerReply(retrieval.Answer{Question: "who won the world cup?"}, 1)},
+		{"abstain_related", answerReply(retrieval.Answer{Question: "when?", Passages: []retrieval.Passage{longRelated}}, 3)},
+		{"summary", summaryReply(retrieval.Summary{Doc: "korea-utara-rusia", Title: ratified.Title, URL: "https://example.org/a",
+			Sentences: []retrieval.Passage{signed, ratified, hostile}}, "")},
+		{"summary_topic_long", summaryReply(retrieval.Summary{Doc: "d", Title: strings.Repeat("T", 400),
+			Sentences: []retrieval.Passage{longBoth, longSpanEnd, longRelated, ratified, longBoth, longBoth, longBoth, longBoth, longBoth, longBoth}}, "nuclear @here")},
+		{"topic_not_found", topicNotFound(retrieval.Summary{Doc: "d", Title: "A *title*"}, "**football**")},
+		{"source", sourceReply(corpus.Default())},
+		{"source_many", sourceReply(docs(40))},
+		{"help", helpReply(1)},
+		{"rate_limited", rateLimited(retry, 5, 30*time.Second)},
+		{"unknown_doc", unknownDoc("no such @everyone")},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if err := tc.r.check(); err != nil {
+				t.Errorf("check() = %v, want nil", err)
+			}
+			var buf bytes.Buffer
+			enc := json.NewEncoder(&buf)
+			enc.SetEscapeHTML(false)
+			enc.SetIndent("", "  ")
+			if err := enc.Encode(tc.r.interactionData()); err != nil {
+				t.Fatal(err)
+			}
+			got := buf.Bytes()
+			path := filepath.Join("testdata", tc.name+".golden")
+			if *update {
+				if err := os.WriteFile(path, got, 0o644); err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			want, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatalf("%v (run go test ./bot -update to create it)", err)
+			}
+			if !bytes.Equal(got, want) {
+				t.Errorf("%s differs from the golden file (run go test ./bot -update if the change is right)\ngot:\n%s", path, got)
+			}
+		})
+	}
+}
+
+func TestEscape(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"plain text", "plain text"},
+		{"**bold** _it_ ~~s~~ `c` ||sp||", `\*\*bold\*\* \_it\_ \~\~s\~\~ \` + "`" + `c\` + "`" + ` \|\|sp\|\|`},
+		{"@everyone @here", "@\u200beveryone @\u200bhere"},
+		{"<@123> <#4> <t:5:R>", `\<@` + "\u200b" + `123\> \<\#4\> \<t:5:R\>`},
+		{"[x](https://e)", `\[x\]\(https://e\)`},
+		{"line\nbreak\ttab", "line break tab"},
+		{"# h\n> q\n- l", `\# h \> q \- l`},
+		{`back\slash`, `back\\slash`},
+		{"bad \xff utf8", "bad \uFFFD utf8"},
+	}
+	for _, tc := range tests {
+		if got := escape(tc.in); got != tc.want {
+			t.Errorf("escape(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
+
+func TestEscapeClip(t *testing.T) {
+	tests := []struct {
+		in   string
+		max  int
+		want string
+	}{
+		{"short", 10, "short"},
+		{"exactly10!", 10, "exactly10!"},
+		{"one two three", 8, "one two…"},
+		{"a*b*c*d", 6, `a\*b…`}, // never a lone backslash before "…"
+		{"a*b*c*d", 5, `a\*b…`}, // \* is 2 wide
+		{"a*b*c*d", 3, `a…`},    // \* does not fit with …
+		{"日本語のテキスト", 4, "日本語…"}, // runes, not bytes
+		{"😀😀😀", 3, "😀…"},        // an emoji is 2 UTF-16 units
+		{"x", 0, ""},
+	}
+	for _, tc := range tests {
+		got := escapeClip(tc.in, tc.max)
+		if got != tc.want {
+			t.Errorf("escapeClip(%q, %d) = %q, want %q", tc.in, tc.max, got, tc.want)
+		}
+		if width(got) > tc.max {
+			t.Errorf("escapeClip(%q, %d) is %d wide", tc.in, tc.max, width(got))
+		}
+	}
+}
+
+func TestEscapeClipLeft(t *testing.T) {
+	if got, want := escapeClipLeft("one two three", 8), "…o three"; got != want {
+		t.Errorf("escapeClipLeft = %q, want %q", got, want)
+	}
+	if got, want := escapeClipLeft("a*b*c", 4), `…\*c`; got != want {
+		t.Errorf("escapeClipLeft = %q, want %q", got, want)
+	}
+}
+
+func TestQuote(t *testing.T) {
+	tests := []struct {
+		text, span string
+		max        int
+		want       string
+	}{
+		{"Russia ratified on 6 November.", "6 November", 100, "> Russia ratified on **6 November**."},
+		{"No span here.", "", 100, "> No span here."},
+		{"Span missing.", "absent", 100, "> Span missing."},
+		{"aaaa bbbb cccc 6 November dddd eeee ffff", "6 November", 30, "> …cccc **6 November** dddd e…"},
+		{"a_b 6 Nov", "6 Nov", 100, "> a\\_b **6 Nov**"},
+	}
+	for _, tc := range tests {
+		got := quote(tc.text, tc.span, tc.max)
+		if got != tc.want {
+			t.Errorf("quote(%q, %q, %d) = %q, want %q", tc.text, tc.span, tc.max, got, tc.want)
+		}
+		if width(got) > tc.max {
+			t.Errorf("quote(%q, %q, %d) is %d wide", tc.text, tc.span, tc.max, width(got))
+		}
+	}
+}
+
+func TestSafeURL(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"https://example.org/a", "https://example.org/a"},
+		{"https://example.org/a (1)", "https://example.org/a%20%281%29"},
+		{"javascript:alert(1)", ""},
+		{"/relative", ""},
+		{"", ""},
+	}
+	for _, tc := range tests {
+		if got := safeURL(tc.in); got != tc.want {
+			t.Errorf("safeURL(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
+
+func TestCheckCatchesOverLimit(t *testing.T) {
+	r := reply{Content: strings.Repeat("x", maxContent+1)}
+	if r.check() == nil {
+		t.Error("check() = nil for 2001 characters of content")
+	}
+	if (reply{}).check() == nil {
+		t.Error("check() = nil for an empty message")
+	}
+}
+
+// checkEscaped reports where s, the output of escape, has a markdown
+// character without its backslash, or an @ without a zero-width space.
+func checkEscaped(s string) error {
+	rs := []rune(s)
+	for i := 0; i < len(rs); i++ {
+		switch r := rs[i]; {
+		case r == '\\':
+			if i+1 >= len(rs) || !strings.ContainsRune(markdownChars, rs[i+1]) {
+				return fmt.Errorf("stray backslash at %d in %q", i, s)
+			}
+			i++
+		case strings.ContainsRune(markdownChars, r):
+			return fmt.Errorf("unescaped %q at %d in %q", r, i, s)
+		case r == '@':
+			if i+1 >= len(rs) || rs[i+1] != '\u200b' {
+				return fmt.Errorf("live @ at %d in %q", i, s)
+			}
+		case r == '\n' || r == '\r':
+			return fmt.Errorf("line break at %d in %q", i, s)
+		}
+	}
+	return nil
+}
+
+func FuzzEscape(f *testing.F) {
+	f.Add("plain", 10)
+	f.Add(hostile.Text, 50)
+	f.Add("a*b*c*d", 5)
+	f.Add("😀😀😀", 3)
+	f.Add("bad \xff", 4)
+	f.Fuzz(func(t *testing.T, s string, max int) {
+		max = max % 5000
+		if max < 0 {
+			max = -max
+		}
+		for _, out := range []string{escape(s), escapeClip(s, max), escapeClipLeft(s, max)} {
+			if !utf8.ValidString(out) {
+				t.Fatalf("invalid UTF-8 %q from %q", out, s)
+			}
+			if err := checkEscaped(strings.ReplaceAll(out, "…", "")); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if w := width(escapeClip(s, max)); w > max {
+			t.Fatalf("escapeClip(%q, %d) is %d wide", s, max, w)
+		}
+		if w := width(escapeClipLeft(s, max)); w > max {
+			t.Fatalf("escapeClipLeft(%q, %d) is %d wide", s, max, w)
+		}
+		if w := width(clip(s, max)); w > max {
+			t.Fatalf("clip(%q, %d) is %d wide", s, max, w)
+		}
+	})
+}
+
+// live reports a mention that would render in out: @everyone or @here, or
+// a "<" without its backslash that starts a user, role, channel, command or
+// timestamp mention.
+func live(out string) string {
+	for _, m := range []string{"@everyone", "@here"} {
+		if strings.Contains(out, m) {
+			return m
+		}
+	}
+	for i := 0; i < len(out); i++ {
+		if out[i] != '<' {
+			continue
+		}
+		slashes := 0
+		for j := i - 1; j >= 0 && out[j] == '\\'; j-- {
+			slashes++
+		}
+		if slashes%2 == 1 {
+			continue
+		}
+		for _, m := range []string{"<@", "<#", "<t:", "</"} {
+			if strings.HasPrefix(out[i:], m) {
+				return m
+			}
+		}
+	}
+	return ""
+}
+
+func FuzzRender(f *testing.F) {
+	f.Add("when did Russia ratify?", ratified.Text, ratified.Answer, ratified.Title, "", true)
+	f.Add(hostile.Text, hostile.Text, hostile.Answer, hostile.Title, hostile.URL, true)
+	f.Add(strings.Repeat("?", 400), longText(7000), "panjang", strings.Repeat("T", 300), "https://e.org/("+strings.Repeat("x", 600), false)
+	f.Add("", "", "", "", "", false)
+	f.Fuzz(func(t *testing.T, question, text, span, title, url string, answered bool) {
+		p := retrieval.Passage{Doc: title, Title: title, URL: url, Paragraph: 1, Sentence: 1, Text: text, Answer: span}
+		replies := map[string]reply{
+			"answer":  answerReply(retrieval.Answer{Question: question, Answered: answered, Passages: []retrieval.Passage{p, p, p}}, 2),
+			"summary": summaryReply(retrieval.Summary{Doc: title, Title: title, URL: url, Sentences: []retrieval.Passage{p, p, p, p, p, p, p, p, p, p}}, question),
+			"topic":   topicNotFound(retrieval.Summary{Title: title}, question),
+			"doc":     unknownDoc(question),
+			"source":  sourceReply([]corpus.Document{{ID: title, Title: title, URL: url, Lang: span, Published: question}}),
+		}
+		for name, r := range replies {
+			if err := r.check(); err != nil {
+				t.Fatalf("%s: %v", name, err)
+			}
+			b, _ := json.Marshal(r.interactionData())
+			var back struct {
+				Content string `json:"content"`
+				Embeds  []struct {
+					Title, Description string
+					Fields             []struct{ Name, Value string }
+				} `json:"embeds"`
+			}
+			if err := json.Unmarshal(b, &back); err != nil {
+				t.Fatal(err)
+			}
+			texts := []string{back.Content}
+			for _, e := range back.Embeds {
+				texts = append(texts, e.Title, e.Description)
+				for _, f := range e.Fields {
+					texts = append(texts, f.Name, f.Value)
+				}
+			}
+			for _, s := range texts {
+				if m := live(s); m != "" {
+					t.Fatalf("%s: live %s in %q", name, m, s)
+				}
+			}
+		}
+	})
+}

@@ -1,0 +1,159 @@
+package bot
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"runtime/debug"
+	"sync"
+	"time"
+
+	"github.com/bwmarrin/discordgo"
+)
+
+// interaction is one interaction being answered. It enforces Discord's
+// rule of exactly one response: the first reply is sent as the response (or
+// as the edit of a deferred one), and any later reply is a bug, logged and
+// dropped.
+type interaction struct {
+	i      *discordgo.Interaction
+	api    Discord
+	log    *slog.Logger
+	budget time.Duration // before deferring
+	m      *metrics
+	// work is the bot's context for replies; ctx bounds this interaction.
+	work context.Context
+
+	mu    sync.Mutex
+	state responseState
+}
+
+type responseState int
+
+const (
+	fresh     responseState = iota // nothing sent yet
+	deferred                       // a deferral was sent; the reply edits @original
+	responded                      // the reply was sent
+)
+
+// sendTimeout bounds one REST call for a reply, so that a reply to an
+// interaction whose own time is up still gets out.
+const sendTimeout = 10 * time.Second
+
+// respond sends r as the interaction's one response: directly, or as the
+// edit of @original after a deferral. A reply that breaks Discord's limits
+// (a rendering bug) is logged and replaced by the generic failure.
+func (in *interaction) respond(r reply) {
+	if err := r.check(); err != nil {
+		in.log.Error("reply breaks discord limits", "err", err)
+		r = failed
+	}
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	ctx, cancel := context.WithTimeout(in.work, sendTimeout)
+	defer cancel()
+	var err error
+	switch in.state {
+	case fresh:
+		err = in.api.InteractionRespond(in.i, &discordgo.InteractionResponse{
+			Type: discordgo.InteractionResponseChannelMessageWithSource,
+			Data: r.interactionData(),
+		}, discordgo.WithContext(ctx))
+		in.m.responses.WithLabelValues("direct").Inc()
+	case deferred:
+		_, err = in.api.InteractionResponseEdit(in.i, r.webhookEdit(), discordgo.WithContext(ctx))
+	case responded:
+		in.log.Error("second response to an interaction dropped")
+		return
+	}
+	in.state = responded
+	if err != nil {
+		in.m.errors.Inc()
+		in.log.Error("send response", "err", err)
+	}
+}
+
+// deferResponse acknowledges the interaction with "kutip is thinking…";
+// the reply then edits @original. Ephemeral sets whether that message, and
+// so the reply, is seen by the user alone.
+func (in *interaction) deferResponse(ephemeral bool) error {
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	if in.state != fresh {
+		return nil
+	}
+	ctx, cancel := context.WithTimeout(in.work, sendTimeout)
+	defer cancel()
+	data := &discordgo.InteractionResponseData{AllowedMentions: noMentions()}
+	if ephemeral {
+		data.Flags = discordgo.MessageFlagsEphemeral
+	}
+	err := in.api.InteractionRespond(in.i, &discordgo.InteractionResponse{
+		Type: discordgo.InteractionResponseDeferredChannelMessageWithSource,
+		Data: data,
+	}, discordgo.WithContext(ctx))
+	in.m.responses.WithLabelValues("deferred").Inc()
+	if err != nil {
+		// Discord may or may not have taken it; either way no edit can
+		// follow a deferral it did not take, so treat it as the response.
+		in.state = responded
+		in.m.errors.Inc()
+		return err
+	}
+	in.state = deferred
+	return nil
+}
+
+// answer computes a reply with f and sends it: directly if f is done within
+// the budget, otherwise after a deferral (ephemeral as given). An error or
+// panic in f is logged with the interaction ID and the user gets the generic
+// failure. answer returns when f has returned, so that shutdown can wait for
+// the index to be idle.
+func (in *interaction) answer(ctx context.Context, ephemeral bool, f func(ctx context.Context) (reply, error)) {
+	type result struct {
+		r   reply
+		err error
+	}
+	done := make(chan result, 1)
+	go func() {
+		defer func() {
+			if p := recover(); p != nil {
+				done <- result{err: fmt.Errorf("panic: %v\n%s", p, debug.Stack())}
+			}
+		}()
+		r, err := f(ctx)
+		done <- result{r, err}
+	}()
+
+	timer := time.NewTimer(in.budget)
+	defer timer.Stop()
+	var res result
+	select {
+	case res = <-done:
+	case <-timer.C:
+		if err := in.deferResponse(ephemeral); err != nil {
+			in.log.Error("defer response", "err", err)
+			<-done
+			return
+		}
+		res = <-done
+	}
+	if res.err != nil {
+		in.log.Error("answer failed", "err", res.err)
+		in.respond(failed)
+		return
+	}
+	in.respond(res.r)
+}
+
+// finish makes sure the interaction got a response, sending the generic
+// failure if a handler returned (or panicked) without one.
+func (in *interaction) finish() {
+	in.mu.Lock()
+	state := in.state
+	in.mu.Unlock()
+	if state != responded {
+		in.log.Error("handler sent no response")
+		in.respond(failed)
+	}
+}
