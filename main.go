@@ -78,6 +78,7 @@ func commands() []command {
 		{"ask", "answer questions with cited sentences", runAsk},
 		{"eval", "score answers against a questions file", runEval},
 		{"summary", "summarise an article in a few cited sentences", runSummary},
+		{"serve", "run the Discord bot (needs DISCORD_TOKEN)", runServe},
 	}
 }
 
