@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2"
@@ -38,6 +39,9 @@ type Index struct {
 	mainLang       string    // the language most sentences are in
 	hasID, hasEN   bool      // whether any sentence is in Indonesian, in English
 	expansions     expansionCache
+	// lowerWords holds the words the corpus writes in lower case
+	// somewhere: common words, as opposed to names.
+	lowerWords map[string]bool
 }
 
 // sentence is one indexed sentence, kept in memory for ranking and display.
@@ -57,10 +61,11 @@ func Build(ctx context.Context, docs []corpus.Document, opts Options) (*Index, e
 		return nil, fmt.Errorf("build index: %w", corpus.ErrNoText)
 	}
 	ix := &Index{
-		docs:      docs,
-		analyzers: map[string]*analyzer{"id": newAnalyzer("id"), "en": newAnalyzer("en")},
-		vocab:     map[string]int{},
-		top:       opts.Top,
+		docs:       docs,
+		analyzers:  map[string]*analyzer{"id": newAnalyzer("id"), "en": newAnalyzer("en")},
+		vocab:      map[string]int{},
+		lowerWords: map[string]bool{},
+		top:        opts.Top,
 	}
 	if ix.top <= 0 {
 		ix.top = 3
@@ -101,6 +106,11 @@ func (ix *Index) analyzeCorpus() {
 		for pi, p := range d.Paragraphs {
 			for si, s := range p.Sentences {
 				toks := a.analyze(s.Text)
+				for _, t := range toks {
+					if r, _ := utf8.DecodeRuneInString(s.Text[t.Start:]); unicode.IsLower(r) {
+						ix.lowerWords[t.Word] = true
+					}
+				}
 				seen := map[string]bool{}
 				for _, t := range toks {
 					if t.Term != "" && !seen[t.Term] {

@@ -110,7 +110,7 @@ func (ix *Index) parseQuestion(text string) *parsedQuestion {
 			continue
 		}
 		seen[t.Word] = true
-		if afterQuestionWord && q.focus < 0 {
+		if (afterQuestionWord || q.qtype == typeName) && q.focus < 0 {
 			// The word right after "berapa" or "how many" is what is
 			// counted: "Berapa penumpang …" wants "84 penumpang".
 			q.focus = len(q.concepts)

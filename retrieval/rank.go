@@ -1,6 +1,8 @@
 package retrieval
 
-import "math"
+import (
+	"kutip/retrieval/lexicon"
+)
 
 // Ranking. bleve proposes candidates by tf-idf over the question's weighted
 // terms; each candidate is then scored by:
@@ -225,25 +227,101 @@ func proximity(positions []int) float64 {
 // whose unit is the word the question counts ("Berapa penumpang" and "84
 // penumpang"); 0 when there is no span.
 func (ix *Index) bestSpan(q *parsedQuestion, s sentence, positions []int) (string, float64) {
-	best, bestStrength, bestDist := "", 0.0, math.MaxInt
+	type cand struct {
+		text     string
+		strength float64
+		dist     int
+	}
+	var cands []cand
+	top := 0.0
 	for _, sp := range typedSpans(q.qtype, s.text, s.tokens) {
 		if ix.uninformative(q, s.tokens, sp) {
 			continue
 		}
+		if q.qtype == typePerson || q.qtype == typeName || q.qtype == typePlace {
+			sp = trimQuestionWords(q, s, sp)
+		}
 		strength := 1.0
-		if q.qtype == typeNumber && q.focus >= 0 && sp.to > sp.from && hasAlt(q.concepts[q.focus], s.tokens[sp.to].Term) {
-			strength = 1.5
+		switch q.qtype {
+		case typeNumber:
+			if q.focus >= 0 && sp.to > sp.from && hasAlt(q.concepts[q.focus], s.tokens[sp.to].Term) {
+				strength = 1.5
+			}
+		case typePerson:
+			// A person's name is made of names: "Kim Jong Un" rather than
+			// "Republik Demokratik Rakyat Korea".
+			strength = 0.5 + 0.5*ix.nameLike(s, sp)
+		case typeName:
+			// The name of a thing usually carries the thing's own word:
+			// "the name of the treaty" and "Perjanjian Kemitraan Strategis
+			// Komprehensif".
+			if q.focus >= 0 && spanHas(s, sp, q.concepts[q.focus]) {
+				strength = 1.5
+			}
 		}
 		pos := s.tokens[sp.from].Pos
 		d := 0
 		for _, p := range positions {
 			d += abs(p - pos)
 		}
-		if strength > bestStrength || strength == bestStrength && d < bestDist {
-			best, bestStrength, bestDist = sp.text, strength, d
+		cands = append(cands, cand{sp.text, strength, d})
+		top = max(top, strength)
+	}
+	// Among the spans nearly as strong as the strongest, the one nearest
+	// the question's words.
+	best := -1
+	for i, c := range cands {
+		if c.strength >= 0.9*top && (best < 0 || c.dist < cands[best].dist) {
+			best = i
 		}
 	}
-	return best, bestStrength
+	if best < 0 {
+		return "", 0
+	}
+	return cands[best].text, cands[best].strength
+}
+
+// trimQuestionWords drops the question's own words from the start of a
+// name span: "Pemimpin Korea Utara Kim Jong Un" answers "Siapa pemimpin
+// Korea Utara?" with "Kim Jong Un".
+func trimQuestionWords(q *parsedQuestion, s sentence, sp span) span {
+	from := sp.from
+	for from < sp.to && (q.words[s.tokens[from].Word] || s.tokens[from].Term == "") {
+		from++
+	}
+	if from == sp.from {
+		return sp
+	}
+	return span{from: from, to: sp.to, text: s.text[s.tokens[from].Start:s.tokens[sp.to].End]}
+}
+
+// nameLike is the share of a span's words that are names: words the
+// corpus never writes in lower case and that are not Indonesian root words.
+func (ix *Index) nameLike(s sentence, sp span) float64 {
+	n, names := 0, 0
+	for _, t := range s.tokens[sp.from : sp.to+1] {
+		if t.Term == "" && nameJoiners[t.Word] {
+			continue
+		}
+		n++
+		if !ix.lowerWords[t.Word] && !(s.lang == "id" && lexicon.IsRoot(t.Word)) {
+			names++
+		}
+	}
+	if n == 0 {
+		return 0
+	}
+	return float64(names) / float64(n)
+}
+
+// spanHas reports whether a span, or the word just before it, expresses c.
+func spanHas(s sentence, sp span, c concept) bool {
+	for i := max(sp.from-1, 0); i <= sp.to; i++ {
+		if hasAlt(c, s.tokens[i].Term) {
+			return true
+		}
+	}
+	return false
 }
 
 func hasAlt(c concept, term string) bool {
@@ -260,6 +338,10 @@ func hasAlt(c concept, term string) bool {
 // country every article is about.
 const commonShare = 0.02
 
+// minCommon keeps small corpora from calling every repeated name common: in
+// one article, the name that recurs is usually the answer.
+const minCommon = 10
+
 // uninformative reports whether a span says nothing the question does not:
 // all its words are the question's own, or, for names, too common in the
 // corpus to be an answer.
@@ -270,7 +352,7 @@ func (ix *Index) uninformative(q *parsedQuestion, toks []token, sp span) bool {
 	if q.qtype != typePerson && q.qtype != typePlace && q.qtype != typeName {
 		return false
 	}
-	limit := int(commonShare*float64(len(ix.sents))) + 1
+	limit := max(int(commonShare*float64(len(ix.sents))), minCommon)
 	for _, t := range toks[sp.from : sp.to+1] {
 		if t.Term != "" && ix.vocab[t.Term] <= limit && !q.words[t.Word] {
 			return false

@@ -92,7 +92,7 @@ func typedSpans(t answerType, text string, toks []token) []span {
 		}
 	case typePerson, typePlace, typeName:
 		for i := 0; i < len(toks); i++ {
-			if !capitalised(text, toks[i]) || (i == 0 && !capitalisedMidSentence(toks)) ||
+			if !capitalised(text, toks[i]) || (i == 0 && !capitalisedMidSentence(text, toks)) ||
 				months[toks[i].Word] || weekdays[toks[i].Word] {
 				continue
 			}
@@ -238,9 +238,8 @@ func capitalised(text string, t token) bool {
 // capitalisedMidSentence reports whether the sentence's first word is a
 // name rather than capitalised only for starting the sentence: it is when
 // the next word is capitalised too (Kim Jong Un, Presiden Rusia).
-func capitalisedMidSentence(toks []token) bool {
-	return len(toks) > 1 && toks[0].Term != "" && toks[1].End > toks[1].Start &&
-		toks[1].Start == toks[0].End+1 && toks[1].Word != strings.ToLower(toks[1].Word)
+func capitalisedMidSentence(text string, toks []token) bool {
+	return len(toks) > 1 && capitalised(text, toks[1]) && !gapHasPunct(text, toks[0], toks[1])
 }
 
 // nameEnd extends a name from token i over further capitalised words and

@@ -1,0 +1,264 @@
+package retrieval
+
+import (
+	"context"
+	"strings"
+	"sync"
+	"testing"
+	"unicode/utf8"
+
+	"kutip/corpus"
+)
+
+// Real questions about the default article, in both languages, with the
+// paragraph that answers them and the answer span.
+var articleCases = []struct {
+	question  string
+	paragraph int
+	answer    string // "" = any
+	typ       string
+}{
+	{"when did Russia ratify?", 8, "6 November", "date"},
+	{"Kapan Rusia meratifikasi perjanjian itu?", 8, "6 November", "date"},
+	{"Berapa tentara Korea Utara yang dikerahkan?", 1, "sekitar 11.000 tentara", "number"},
+	{"Kapan perjanjian itu ditandatangani pertama kali?", 4, "19 Juni", "date"},
+	{"How many troops did Russia mass in Kursk?", 10, "50.000 tentara", "number"},
+	{"Siapa pemimpin Korea Utara?", 3, "Kim Jong Un", "person"},
+	{"What is the name of the treaty?", 3, "Perjanjian Kemitraan Strategis Komprehensif", "name"},
+	{"Which region of Russia are the North Korean troops in?", 9, "", ""},
+	{"What is South Korea worried that North Korea could get?", 13, "", ""},
+}
+
+func TestAskArticle(t *testing.T) {
+	ix := mustBuild(t, corpus.Default())
+	for _, tc := range articleCases {
+		t.Run(tc.question, func(t *testing.T) {
+			a, err := ix.Ask(t.Context(), tc.question)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !a.Answered || len(a.Passages) == 0 {
+				t.Fatalf("Ask(%q) abstained", tc.question)
+			}
+			p := a.Passages[0]
+			if p.Paragraph != tc.paragraph {
+				t.Errorf("Ask(%q) cites ¶%d (%q), want ¶%d", tc.question, p.Paragraph, p.Text, tc.paragraph)
+			}
+			if tc.answer != "" && p.Answer != tc.answer {
+				t.Errorf("Ask(%q) answer span = %q, want %q", tc.question, p.Answer, tc.answer)
+			}
+			if a.Type != tc.typ {
+				t.Errorf("Ask(%q) type = %q, want %q", tc.question, a.Type, tc.typ)
+			}
+			if !strings.Contains(p.Text, p.Answer) {
+				t.Errorf("answer %q is not in the passage %q", p.Answer, p.Text)
+			}
+		})
+	}
+}
+
+func TestAskAbstains(t *testing.T) {
+	ix := mustBuild(t, corpus.Default())
+	for _, q := range []string{
+		"What is the population of Brazil?",
+		"Bagaimana cara membuat nasi goreng?",
+		"Who invented the telephone?",
+		"Who won the 2022 World Cup?",
+	} {
+		a, err := ix.Ask(t.Context(), q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if a.Answered {
+			t.Errorf("Ask(%q) answered with %q, want abstention", q, a.Passages[0].Text)
+		}
+		if len(a.Passages) > 1 {
+			t.Errorf("Ask(%q) abstained with %d passages, want at most one maybe-related", q, len(a.Passages))
+		}
+	}
+}
+
+func TestAskContext(t *testing.T) {
+	ix := mustBuild(t, corpus.Default())
+	a, err := ix.Ask(t.Context(), "Kapan perjanjian akan mulai berlaku?")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := a.Passages[0]
+	if p.Paragraph != 3 || p.Sentence != 2 || !strings.HasPrefix(p.Before, "Kim Jong Un, pemimpin") || p.After != "" {
+		t.Errorf("passage ¶%d.%d before %q after %q", p.Paragraph, p.Sentence, p.Before, p.After)
+	}
+}
+
+// Hostile and odd questions get an answer or an abstention, never an
+// error or a panic, and bleve query syntax is read as words.
+func TestAskHostile(t *testing.T) {
+	ix := mustBuild(t, corpus.Default())
+	for _, q := range []string{
+		"", "   ", "?!?!", "+foo -bar title:x* ~2 ^3 /re.*gex/", "\u200b\u200e\u202eKursk", "@everyone <@&123> <@456>",
+		"```go\nfmt.Println()\n```", strings.Repeat("tentara ", 600), "\xff\xfe invalid",
+		strings.Repeat("a", 5000),
+	} {
+		a, err := ix.Ask(t.Context(), q)
+		if err != nil {
+			t.Errorf("Ask(%.40q) error: %v", q, err)
+		}
+		for _, p := range a.Passages {
+			if !utf8.ValidString(p.Text) || !utf8.ValidString(p.Answer) {
+				t.Errorf("Ask(%.40q) gave invalid UTF-8", q)
+			}
+		}
+	}
+}
+
+func TestAskConcurrent(t *testing.T) {
+	ix := mustBuild(t, corpus.Default())
+	var wg sync.WaitGroup
+	for i := range 8 {
+		wg.Go(func() {
+			for _, tc := range articleCases {
+				if _, err := ix.Ask(context.Background(), tc.question); err != nil {
+					t.Errorf("goroutine %d: %v", i, err)
+				}
+			}
+		})
+	}
+	wg.Wait()
+}
+
+func TestQuestionType(t *testing.T) {
+	tests := []struct{ q, want string }{
+		{"when did Russia ratify?", "date"},
+		{"Kapan perjanjian itu ditandatangani?", "date"},
+		{"Tahun berapa Kim lahir?", "date"},
+		{"Tanggal berapakah Sharapova lahir?", "date"},
+		{"How many troops were sent?", "number"},
+		{"Berapa tentara yang dikirim?", "number"},
+		{"Berapakah luas danau itu?", "number"},
+		{"Who ratified the treaty?", "person"},
+		{"Siapakah pemimpin Korea Utara?", "person"},
+		{"Where are the troops?", "place"},
+		{"Di mana pasukan itu?", "place"},
+		{"Dimanakah Dr Wilson mengajar?", "place"},
+		{"Ke mana pasukan dikirim?", "place"},
+		{"Why did Kim sign?", "reason"},
+		{"Mengapa Yoon memperingatkan?", "reason"},
+		{"What is the name of the treaty?", "name"},
+		{"Apa nama perjanjian itu?", "name"},
+		{"What did Zelenskyy warn about?", ""},
+	}
+	for _, tc := range tests {
+		if got := string(questionType(strings.ToLower(tc.q))); got != tc.want {
+			t.Errorf("questionType(%q) = %q, want %q", tc.q, got, tc.want)
+		}
+	}
+}
+
+func TestTypedSpans(t *testing.T) {
+	a := newAnalyzer("id")
+	tests := []struct {
+		typ  answerType
+		text string
+		want []string
+	}{
+		{typeDate, "Parlemen Rusia meratifikasi perjanjian tersebut pada 6 November, di tengah-tengah", []string{"6 November"}},
+		{typeDate, "dirilis pada 20 Juni 2024 (KCNA via Reuters)", []string{"20 Juni 2024"}},
+		{typeDate, "Kim menandatangani dekrit pada hari Senin.", []string{"hari Senin"}},
+		{typeDate, "sejak serangan mendadak Kiev ke wilayah Rusia pada bulan Agustus.", []string{"bulan Agustus"}},
+		{typeDate, "Zelenskyy pekan lalu mengecam", []string{"pekan lalu"}},
+		{typeDate, "Perjuangan itu berawal sejak tahun 1990-an.", []string{"sejak tahun 1990-an"}},
+		{typeDate, "The exchange reopened in April 1991.", []string{"April 1991"}},
+		{typeNumber, "setidaknya 11.000 tentara Korea Utara dikirim", []string{"setidaknya 11.000 tentara"}},
+		{typeNumber, "Total modal perusahaan sebesar Rp 112 juta.", []string{"Rp 112 juta"}},
+		{typeNumber, "Hingga Jumat (12/8), penyakit ini telah menewaskan 13 orang.", []string{"12", "8", "13 orang"}},
+		{typePerson, "Presiden Ukraina Volodymyr Zelenskyy mengatakan", []string{"Presiden Ukraina Volodymyr Zelenskyy"}},
+		{typePlace, "pasukan dikirim ke wilayah Kursk di Rusia", []string{"Kursk", "Rusia"}},
+	}
+	for _, tc := range tests {
+		var got []string
+		for _, sp := range typedSpans(tc.typ, tc.text, a.analyze(tc.text)) {
+			got = append(got, sp.text)
+		}
+		if strings.Join(got, "|") != strings.Join(tc.want, "|") {
+			t.Errorf("typedSpans(%s, %q) = %q, want %q", tc.typ, tc.text, got, tc.want)
+		}
+	}
+}
+
+func TestAnalyze(t *testing.T) {
+	tests := []struct {
+		lang, text string
+		want       []string
+	}{
+		{"id", "Korea Utara telah meratifikasi perjanjian", []string{"korea", "utara", "ratifikasi", "janji"}},
+		{"id", "sekitar 11.000 tentara dikerahkan", []string{"11000", "tentara", "kerah"}},
+		{"en", "about 11,000 soldiers were deployed", []string{"11000", "soldier", "deploy"}},
+		{"en", "Russia's parliament ratified it", []string{"russia", "parliament", "ratifi"}},
+		{"id", "angka 6,5 persen", []string{"angka", "6,5", "persen"}},
+	}
+	for _, tc := range tests {
+		got := newAnalyzer(tc.lang).terms(tc.text)
+		if strings.Join(got, " ") != strings.Join(tc.want, " ") {
+			t.Errorf("terms(%s, %q) = %q, want %q", tc.lang, tc.text, got, tc.want)
+		}
+	}
+}
+
+func TestEditDistance(t *testing.T) {
+	tests := []struct {
+		a, b  string
+		limit int
+		want  int
+	}{
+		{"russia", "rusia", 2, 1},
+		{"ukraine", "ukraina", 2, 1},
+		{"kyiv", "kiev", 2, 2},
+		{"pyongyang", "moskow", 2, 3},
+		{"zelenskyy", "zelenskiy", 2, 1},
+		{"café", "cafe", 2, 1},
+	}
+	for _, tc := range tests {
+		if got := editDistance(tc.a, tc.b, tc.limit); got != tc.want {
+			t.Errorf("editDistance(%q, %q, %d) = %d, want %d", tc.a, tc.b, tc.limit, got, tc.want)
+		}
+	}
+}
+
+// FuzzQuestion checks question understanding on arbitrary input: no
+// panic, a bounded number of concepts and expansions, and an answer whose
+// passages are real sentences of the corpus.
+func FuzzQuestion(f *testing.F) {
+	ix := mustBuild(f, corpus.Default())
+	for _, tc := range articleCases {
+		f.Add(tc.question)
+	}
+	f.Add("+foo -bar title:x* ~2")
+	f.Add("\xff\u200b@everyone")
+	texts := map[string]bool{}
+	for _, s := range ix.sents {
+		texts[s.text] = true
+	}
+	f.Fuzz(func(t *testing.T, q string) {
+		pq := ix.parseQuestion(q)
+		if len(pq.concepts) > maxConcepts {
+			t.Fatalf("%d concepts, over the cap %d", len(pq.concepts), maxConcepts)
+		}
+		for _, c := range pq.concepts {
+			if len(c.alts) > maxAlts {
+				t.Fatalf("concept %q has %d alternatives", c.word, len(c.alts))
+			}
+		}
+		a, err := ix.Ask(context.Background(), q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range a.Passages {
+			if !texts[p.Text] {
+				t.Fatalf("passage %q is not a corpus sentence", p.Text)
+			}
+			if !strings.Contains(p.Text, p.Answer) {
+				t.Fatalf("answer %q not in passage", p.Answer)
+			}
+		}
+	})
+}
