@@ -165,22 +165,26 @@ const (
 
 // Heartbeat writes c's status to path now and every interval (default
 // HeartbeatInterval) until ctx is done, then removes the file so that a
-// stopped process is not reported healthy. It returns the first write
-// error, after which it stops.
-func (c *Checks) Heartbeat(ctx context.Context, path string, interval time.Duration) error {
+// stopped process is not reported healthy. A failed write is retried at
+// the next beat; onError, when set, hears of the first failure after a
+// success (not of every beat of a lasting one).
+func (c *Checks) Heartbeat(ctx context.Context, path string, interval time.Duration, onError func(error)) {
 	if interval <= 0 {
 		interval = HeartbeatInterval
 	}
 	defer os.Remove(path)
 	t := time.NewTicker(interval)
 	defer t.Stop()
+	failing := false
 	for {
-		if err := WriteHeartbeat(path, c.Status()); err != nil {
-			return err
+		err := WriteHeartbeat(path, c.Status())
+		if err != nil && !failing && onError != nil {
+			onError(err)
 		}
+		failing = err != nil
 		select {
 		case <-ctx.Done():
-			return nil
+			return
 		case <-t.C:
 		}
 	}
