@@ -79,6 +79,7 @@ func commands() []command {
 		{"eval", "score answers against a questions file", runEval},
 		{"summary", "summarise an article in a few cited sentences", runSummary},
 		{"serve", "run the Discord bot (needs DISCORD_TOKEN)", runServe},
+		{"health", "exit 0 if a running kutip serve is healthy, else 1", runHealth},
 	}
 }
 
