@@ -1,0 +1,41 @@
+# syntax=docker/dockerfile:1
+
+# kutip as a small, static, non-root image: `docker compose up -d` (see
+# docker-compose.yml and README "Self-host with Docker").
+#
+# The final image holds the binary and nothing else: no shell, no package
+# manager. The embedded article works with no volume; CORPUS_DIR is meant to
+# be mounted read-only at /corpus and INDEX_DIR is the volume /data.
+
+FROM golang:1.26 AS build
+WORKDIR /src
+ENV GOTOOLCHAIN=local
+COPY go.mod go.sum ./
+RUN --mount=type=cache,target=/go/pkg/mod go mod download
+COPY . .
+# The build settings (CGO_ENABLED=0, -trimpath, -ldflags "-s -w") live in
+# build/go.env, which docker_test.go also builds with: the binary tested
+# without Docker is the binary shipped.
+RUN --mount=type=cache,target=/go/pkg/mod --mount=type=cache,target=/root/.cache/go-build \
+	set -a && . ./build/go.env && set +a && \
+	go build -o /out/kutip . && \
+	/out/kutip ask "when did Russia ratify?" >/dev/null && \
+	mkdir /out/data
+
+FROM gcr.io/distroless/static-debian12:nonroot
+COPY --from=build /out/kutip /kutip
+# An empty /data owned by the unprivileged user, so that a new volume there
+# is writable by it.
+COPY --from=build --chown=65532:65532 /out/data /data
+ENV INDEX_DIR=/data \
+	HEARTBEAT_FILE=/tmp/kutip-heartbeat.json \
+	LOG_FORMAT=json
+VOLUME ["/data"]
+# distroless's "nonroot" user, by number so that runAsNonRoot checks pass.
+USER 65532:65532
+# The binary is its own health check: no shell here to run anything else.
+# It asks HEALTH_ADDR's /healthz when set, else reads the heartbeat file.
+HEALTHCHECK --interval=30s --timeout=5s --start-period=2m --retries=3 \
+	CMD ["/kutip", "health"]
+ENTRYPOINT ["/kutip"]
+CMD ["serve"]
