@@ -176,7 +176,7 @@ func TestTypedSpans(t *testing.T) {
 	}
 	for _, tc := range tests {
 		var got []string
-		for _, sp := range typedSpans(tc.typ, tc.text, a.analyze(tc.text)) {
+		for _, sp := range typedSpans(tc.typ, tc.text, a.analyze(tc.text), nil) {
 			got = append(got, sp.text)
 		}
 		if strings.Join(got, "|") != strings.Join(tc.want, "|") {

@@ -28,6 +28,9 @@ const (
 	maxConcepts = 16
 	maxAlts     = 12
 	maxSynonyms = 4 // thesaurus entries are broad; the first few are the closest
+	// maxSpellingVariants bounds how many translations and loanword
+	// spellings are matched by edit distance.
+	maxSpellingVariants = 6
 )
 
 // answerType is what kind of span answers a question.
@@ -170,6 +173,11 @@ func (ix *Index) expandUncached(lang string, t token) concept {
 			for _, term := range id.terms(tr) {
 				add(term, weightTranslation)
 			}
+			// A two-word translation is written as one word once affixed:
+			// "tanda tangan" / "menandatangani".
+			if strings.Contains(tr, " ") {
+				add(id.stem(strings.ReplaceAll(tr, " ", "")), weightTranslation)
+			}
 		}
 		for _, cg := range cognates(t.Word) {
 			add(id.stem(cg), weightCognate)
@@ -178,6 +186,25 @@ func (ix *Index) expandUncached(lang string, t token) concept {
 	if len(c.alts) == 0 && !isNumber(t.Word) {
 		for _, term := range ix.fuzzy(t.Word) {
 			add(term, weightFuzzy)
+		}
+	}
+	// Still nothing: the dictionary's or the loanword rules' spelling may
+	// differ from the corpus's by a letter (dekret/dekrit, relis/rilis).
+	if lang == "en" && ix.hasID && len(c.alts) == 0 {
+		var spellings []string
+		for _, tr := range translations {
+			if !strings.Contains(tr, " ") {
+				spellings = append(spellings, tr)
+			}
+		}
+		spellings = append(spellings, cognates(t.Word)...)
+		for i, sp := range spellings {
+			if i == maxSpellingVariants {
+				break
+			}
+			for _, term := range ix.fuzzy(id.stem(sp)) {
+				add(term, weightFuzzy*weightTranslation)
+			}
 		}
 	}
 	// Synonyms only stand in for a word the corpus does not use as asked

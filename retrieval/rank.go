@@ -234,7 +234,8 @@ func (ix *Index) bestSpan(q *parsedQuestion, s sentence, positions []int) (strin
 	}
 	var cands []cand
 	top := 0.0
-	for _, sp := range typedSpans(q.qtype, s.text, s.tokens) {
+	isName := func(w string) bool { return ix.isName(w, s.lang) }
+	for _, sp := range typedSpans(q.qtype, s.text, s.tokens, isName) {
 		if ix.uninformative(q, s.tokens, sp) {
 			continue
 		}
@@ -304,7 +305,7 @@ func (ix *Index) nameLike(s sentence, sp span) float64 {
 			continue
 		}
 		n++
-		if !ix.lowerWords[t.Word] && !(s.lang == "id" && lexicon.IsRoot(t.Word)) {
+		if ix.isName(t.Word, s.lang) {
 			names++
 		}
 	}
@@ -322,6 +323,12 @@ func spanHas(s sentence, sp span, c concept) bool {
 		}
 	}
 	return false
+}
+
+// isName reports whether a word reads as a name: the corpus never writes
+// it in lower case, and it is not an Indonesian root word.
+func (ix *Index) isName(word, lang string) bool {
+	return !ix.lowerWords[word] && !(lang == "id" && lexicon.IsRoot(word))
 }
 
 func hasAlt(c concept, term string) bool {

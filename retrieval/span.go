@@ -66,8 +66,10 @@ type span struct {
 }
 
 // typedSpans returns the spans of a sentence (its text and tokens) that can
-// answer a question of type t.
-func typedSpans(t answerType, text string, toks []token) []span {
+// answer a question of type t. isName tells whether a capitalised word
+// that starts the sentence is a name (it may be nil: then only when the
+// next word is capitalised too).
+func typedSpans(t answerType, text string, toks []token, isName func(word string) bool) []span {
 	var out []span
 	add := func(from, to int) {
 		if from < 0 || to >= len(toks) || from > to {
@@ -92,7 +94,7 @@ func typedSpans(t answerType, text string, toks []token) []span {
 		}
 	case typePerson, typePlace, typeName:
 		for i := 0; i < len(toks); i++ {
-			if !capitalised(text, toks[i]) || (i == 0 && !capitalisedMidSentence(text, toks)) ||
+			if !capitalised(text, toks[i]) || (i == 0 && !capitalisedMidSentence(text, toks) && (isName == nil || !isName(toks[0].Word))) ||
 				months[toks[i].Word] || weekdays[toks[i].Word] {
 				continue
 			}
