@@ -12,9 +12,10 @@ import (
 	"sync/atomic"
 
 	"github.com/bwmarrin/discordgo"
-	"github.com/prometheus/client_golang/prometheus"
 
 	"kutip/bot"
+	"kutip/internal/health"
+	"kutip/retrieval"
 )
 
 func runServe(ctx context.Context, e *env, args []string) error {
@@ -27,7 +28,9 @@ SIGTERM), then finishes the replies in flight and exits.
 
 Settings come from the environment or .env (see .env.example):
 DISCORD_TOKEN (required), DISCORD_GUILD_ID, DISCORD_API_BASE, CORPUS_DIR,
-INDEX_DIR, LOG_LEVEL, LOG_FORMAT, RATE_LIMIT_COUNT, RATE_LIMIT_WINDOW.`)
+INDEX_DIR, LOG_LEVEL, LOG_FORMAT, RATE_LIMIT_COUNT, RATE_LIMIT_WINDOW,
+HEALTH_ADDR (/healthz and /metrics), HEARTBEAT_FILE (for kutip health),
+RELOAD_INTERVAL (how often CORPUS_DIR is checked for changes; default 5s).`)
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -45,7 +48,10 @@ INDEX_DIR, LOG_LEVEL, LOG_FORMAT, RATE_LIMIT_COUNT, RATE_LIMIT_WINDOW.`)
 	if err != nil {
 		return err
 	}
-	defer ix.Close()
+	// Hot reload swaps the index behind live; closed after the bot and
+	// startOps have stopped.
+	live := retrieval.NewLive(ix)
+	defer live.Close()
 
 	useDiscordAPI(e.cfg.APIBase)
 	s, err := discordgo.New("Bot " + token)
@@ -59,8 +65,8 @@ INDEX_DIR, LOG_LEVEL, LOG_FORMAT, RATE_LIMIT_COUNT, RATE_LIMIT_WINDOW.`)
 		s.LogLevel = discordgo.LogInformational
 	}
 
-	reg := prometheus.NewRegistry()
-	b, err := bot.New(s, ix, logger, bot.Options{
+	reg := health.NewRegistry()
+	b, err := bot.New(s, live, logger, bot.Options{
 		GuildID:    e.cfg.GuildID,
 		RateCount:  e.cfg.RateCount,
 		RateWindow: e.cfg.RateWindow,
@@ -69,6 +75,16 @@ INDEX_DIR, LOG_LEVEL, LOG_FORMAT, RATE_LIMIT_COUNT, RATE_LIMIT_WINDOW.`)
 	if err != nil {
 		return err
 	}
+	stopOps, err := startOps(ctx, e, logger, opsOptions{
+		Live:      live,
+		Build:     retrieval.Options{Dir: e.cfg.IndexDir, Top: 3},
+		Registry:  reg,
+		Connected: b.Connected,
+	})
+	if err != nil {
+		return err
+	}
+	defer stopOps()
 	api := "discord"
 	if e.cfg.APIBase != "" {
 		api = e.cfg.APIBase
