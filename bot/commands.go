@@ -122,7 +122,7 @@ func (b *Bot) onInteraction(work context.Context, api Discord, i *discordgo.Inte
 	ctx, cancel := context.WithTimeout(work, b.opts.AnswerTimeout)
 	defer cancel()
 	in := &interaction{
-		i: i, api: api, budget: b.opts.AckBudget, m: b.metrics, work: work,
+		i: i, api: api, budget: ackBudget(i.ID, b.opts.AckBudget, time.Now()), m: b.metrics, work: work,
 		log: b.logger.With("interaction", i.ID, "guild", i.GuildID),
 	}
 	switch i.Type {
@@ -152,6 +152,21 @@ func (b *Bot) onInteraction(work context.Context, api Discord, i *discordgo.Inte
 	default:
 		in.log.Debug("interaction ignored", "type", i.Type)
 	}
+}
+
+// ackBudget is how long an interaction may compute before it is deferred:
+// budget from when Discord created it (its ID is a snowflake holding that
+// time), so that an event that waited in a backlog is deferred sooner.
+// A clock behind Discord's reads as no wait; one ahead only defers more.
+func ackBudget(id string, budget time.Duration, now time.Time) time.Duration {
+	created, err := discordgo.SnowflakeTimestamp(id)
+	if err != nil {
+		return budget
+	}
+	if age := now.Sub(created); age > 0 {
+		return max(0, budget-age)
+	}
+	return budget
 }
 
 // allow applies the user's rate limit, telling them when to come back.

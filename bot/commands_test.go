@@ -446,3 +446,24 @@ func TestMetricsRegister(t *testing.T) {
 		t.Error("second registration: err = nil, want an error")
 	}
 }
+
+func TestAckBudget(t *testing.T) {
+	created := time.Date(2024, 11, 12, 10, 0, 0, 0, time.UTC)
+	id := fmt.Sprint((created.UnixMilli() - 1420070400000) << 22)
+	tests := []struct {
+		id   string
+		now  time.Time
+		want time.Duration
+	}{
+		{id, created, 1500 * time.Millisecond},
+		{id, created.Add(time.Second), 500 * time.Millisecond},
+		{id, created.Add(5 * time.Second), 0},                    // late already: defer at once
+		{id, created.Add(-time.Minute), 1500 * time.Millisecond}, // our clock is behind
+		{"not-a-snowflake", created, 1500 * time.Millisecond},
+	}
+	for _, tc := range tests {
+		if got := ackBudget(tc.id, 1500*time.Millisecond, tc.now); got != tc.want {
+			t.Errorf("ackBudget(%s, 1.5s, created%+v) = %v, want %v", tc.id, tc.now.Sub(created), got, tc.want)
+		}
+	}
+}
