@@ -1,6 +1,8 @@
 package retrieval
 
 import (
+	"math"
+
 	"kutip/retrieval/lexicon"
 )
 
@@ -31,8 +33,7 @@ var (
 	bleveBonus      = 0.06
 	captionPenalty  = 0.1
 	promoteMargin   = 0.2
-	restatePenalty  = 0.2
-	minNovel        = 3
+	maxSpanStrength = 1.5 // the strongest span bonus bestSpan gives
 )
 
 // Abstention thresholds on coverage, calibrated on the dev sets (see
@@ -69,16 +70,17 @@ func (ix *Index) rank(q *parsedQuestion, hits []hit) []scored {
 	}
 	m := newMatcher(q)
 	out := make([]scored, 0, len(hits))
-	for _, h := range hits {
+	matched := make([][]int, len(hits))
+	best := math.Inf(-1)
+	for i, h := range hits {
 		s := ix.sents[h.id]
 		weights, positions := m.match(s.tokens)
 		var before, after []float64
 		var covered, found float64
-		var matched []int
 		for ci, c := range q.concepts {
 			w := weights[ci]
 			if w > 0 {
-				matched = append(matched, positions[ci])
+				matched[i] = append(matched[i], positions[ci])
 			} else {
 				if before == nil {
 					before, after = m.neighbours(ix, h.id)
@@ -88,27 +90,33 @@ func (ix *Index) rank(q *parsedQuestion, hits []hit) []scored {
 			covered += c.idf * w
 			found += c.idf * min(1, w/weightTranslation)
 		}
-		coverage := covered / total
 		// Confidence counts a translation as a full match: an English
 		// question about an Indonesian article can only ever match through
 		// translations, and it is no less answered for that.
 		r := scored{id: h.id, confidence: found / total}
-		r.score = coverage
-		if q.qtype != typeNone {
-			if sp, strength := ix.bestSpan(q, s, matched); strength > 0 {
-				r.span = sp
-				r.score += typeBonus * strength
-			}
-		}
-		r.score += proximityBonus * proximity(matched)
+		r.score = covered/total + proximityBonus*proximity(matched[i])
 		if maxBleve > 0 {
 			r.score += bleveBonus * h.score / maxBleve
 		}
 		if s.kind != "body" {
 			r.score -= captionPenalty
 		}
-		r.typed = q.qtype != typeNone && r.span != ""
+		best = max(best, r.score)
 		out = append(out, r)
+	}
+	if q.qtype != typeNone {
+		// Answer spans, only for candidates that the largest span bonus
+		// could still bring to the front, or near enough to be promoted.
+		for i := range out {
+			if out[i].score+typeBonus*maxSpanStrength+promoteMargin < best {
+				continue
+			}
+			if sp, strength := ix.bestSpan(q, ix.sents[out[i].id], matched[i]); strength > 0 {
+				out[i].span = sp
+				out[i].score += typeBonus * strength
+				out[i].typed = true
+			}
+		}
 	}
 	sortScored(out)
 	if q.qtype != typeNone {
