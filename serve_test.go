@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"io"
 	"log/slog"
@@ -11,8 +12,10 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/bwmarrin/discordgo"
+	"github.com/gorilla/websocket"
 	"github.com/joho/godotenv"
 
 	"kutip/config"
@@ -62,6 +65,38 @@ func TestServeRefusedTokenNeverPrinted(t *testing.T) {
 	}
 	if strings.Contains(err.Error()+stderr.String(), "secret") {
 		t.Errorf("the token was printed:\n%v\n%s", err, stderr.String())
+	}
+}
+
+// TestServeStopsDuringConnect checks that a stop while the gateway has not
+// said HELLO yet (Open waits without a deadline) still returns promptly.
+func TestServeStopsDuringConnect(t *testing.T) {
+	hung := make(chan struct{})
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/api/v"+discordgo.APIVersion+"/gateway" {
+			io.WriteString(w, `{"url":"ws://`+r.Host+`/ws"}`)
+			return
+		}
+		c, err := (&websocket.Upgrader{}).Upgrade(w, r, nil)
+		if err != nil {
+			return
+		}
+		<-hung // never says HELLO
+		c.Close()
+	}))
+	defer srv.Close()
+	defer close(hung)
+	defer useDiscordAPI("")
+	t.Setenv("DISCORD_TOKEN", "token")
+	t.Setenv("DISCORD_API_BASE", srv.URL)
+	ctx, cancel := context.WithTimeout(t.Context(), 500*time.Millisecond)
+	defer cancel()
+	start := time.Now()
+	if err := run(ctx, []string{"serve"}, strings.NewReader(""), io.Discard, io.Discard); err != nil {
+		t.Errorf("run(serve) = %v, want nil after a stop", err)
+	}
+	if took := time.Since(start); took > 5*time.Second {
+		t.Errorf("serve took %v to stop", took)
 	}
 }
 

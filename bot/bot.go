@@ -248,13 +248,39 @@ func (b *Bot) Run(ctx context.Context) error {
 	}
 	defer removeHandlers()
 
-	if err := b.s.Open(); err != nil {
-		return fmt.Errorf("connect to the discord gateway: %w", err)
+	// Open waits for the gateway's HELLO and READY without a deadline; a
+	// stop during it closes the connection under it, so it fails at once.
+	var gw gatewayConns
+	b.s.Dialer = gw.dialer(b.s.Dialer)
+	opened := make(chan error, 1)
+	go func() { opened <- b.s.Open() }()
+	select {
+	case err := <-opened:
+		if err != nil {
+			return fmt.Errorf("connect to the discord gateway: %w", err)
+		}
+	case <-ctx.Done():
+		b.drain(cancelWork)
+		gw.closeAll()
+		select {
+		case err := <-opened:
+			if err == nil {
+				b.s.Close()
+			}
+		case <-time.After(b.opts.DrainTimeout):
+			// Still fetching GET /gateway (discordgo's client timeout
+			// bounds it); give up waiting.
+			b.logger.Warn("gateway connection still opening at shutdown")
+		}
+		return nil
 	}
 	b.connected.Store(true)
 	appID, self := b.identity()
 	if _, err := b.s.ApplicationCommandBulkOverwrite(appID, b.opts.GuildID, b.commands, discordgo.WithContext(ctx)); err != nil {
 		b.shutdown(cancelWork)
+		if ctx.Err() != nil {
+			return nil // stopped while registering
+		}
 		return fmt.Errorf("register commands: %w", err)
 	}
 	where := "globally"

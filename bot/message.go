@@ -49,11 +49,8 @@ func (b *Bot) onMessage(work context.Context, api Discord, self string, m *disco
 		}
 	}()
 
-	q := capRunes(oneLine(stripMentions(m.Content, self)), maxQuestion)
-	if q == "" {
-		send(emptyAsk)
-		return
-	}
+	// Every reply counts against the limit, the hint for an empty
+	// mention included.
 	ok, retry, first := b.limiter.allow(m.Author.ID, time.Now())
 	if !ok {
 		b.metrics.rateLimited.Inc()
@@ -61,6 +58,11 @@ func (b *Bot) onMessage(work context.Context, api Discord, self string, m *disco
 		if first { // tell them once, not at every message
 			send(rateLimited(retry, b.opts.RateCount, b.opts.RateWindow))
 		}
+		return
+	}
+	q := capRunes(oneLine(stripMentions(m.Content, self)), maxQuestion)
+	if q == "" {
+		send(emptyAsk)
 		return
 	}
 	b.metrics.questions.WithLabelValues("mention").Inc()
