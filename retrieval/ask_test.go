@@ -25,7 +25,7 @@ var articleCases = []struct {
 	{"How many troops did Russia mass in Kursk?", 10, "50.000 tentara", "number"},
 	{"Siapa pemimpin Korea Utara?", 3, "Kim Jong Un", "person"},
 	{"What is the name of the treaty?", 3, "Perjanjian Kemitraan Strategis Komprehensif", "name"},
-	{"Which region of Russia are the North Korean troops in?", 9, "", ""},
+	{"Which region of Russia are the North Korean troops in?", 9, "Kursk", "name"},
 	{"What is South Korea worried that North Korea could get?", 13, "", ""},
 }
 
@@ -146,9 +146,13 @@ func TestQuestionType(t *testing.T) {
 		{"What is the name of the treaty?", "name"},
 		{"Apa nama perjanjian itu?", "name"},
 		{"What did Zelenskyy warn about?", ""},
+		{"Which region of Russia are the troops in?", "name"},
+		{"Provinsi apakah yang mencapai cakupan tertinggi?", "name"},
+		{"Di pulau manakah kota Bau-bau terletak?", "name"},
+		{"Apa yang dikhawatirkan Korea Selatan?", ""},
 	}
 	for _, tc := range tests {
-		if got := string(questionType(strings.ToLower(tc.q))); got != tc.want {
+		if got, _ := questionType(strings.ToLower(tc.q)); string(got) != tc.want {
 			t.Errorf("questionType(%q) = %q, want %q", tc.q, got, tc.want)
 		}
 	}

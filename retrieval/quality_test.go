@@ -11,7 +11,7 @@ import (
 
 // The regression gate: answer quality on the shared dev sets stays above
 // these bars, set a little under what was measured (article 1.0, FacQA
-// .804, XQuAD-en .816 top-1) so that noise in ties does not fail the
+// .814, XQuAD-en .815 top-1) so that noise in ties does not fail the
 // build but a real regression does.
 var qualityBars = []struct {
 	set       string
@@ -24,7 +24,7 @@ var qualityBars = []struct {
 	answered float64
 }{
 	{"article", "", "article/questions.jsonl", 0.95, 0.95, 0.85},
-	{"facqa", "facqa/corpus.jsonl", "facqa/dev.jsonl", 0.79, 0.89, 0.90},
+	{"facqa", "facqa/corpus.jsonl", "facqa/dev.jsonl", 0.80, 0.89, 0.90},
 	{"xquad-en", "xquad-en/corpus.jsonl", "xquad-en/dev.jsonl", 0.80, 0.92, 0.90},
 }
 
