@@ -183,10 +183,31 @@ type record struct {
 	Text      string `json:"text"`
 }
 
+// maxLineWarnings is how many bad lines of one .jsonl file are reported
+// one by one; the rest are counted in one more warning, so that a file that
+// is not JSON Lines at all does not bury the other warnings.
+const maxLineWarnings = 5
+
 func (l *loader) jsonl(path, rel string, data []byte) {
+	data = bytes.TrimPrefix(data, []byte("\ufeff")) // a byte-order mark, as some editors save
+	if bytes.HasPrefix(bytes.TrimSpace(data), []byte("[")) {
+		l.warn(path, 0, "skipped: a JSON array, not JSON Lines; write one JSON object per line")
+		return
+	}
 	sc := bufio.NewScanner(bytes.NewReader(data))
 	sc.Buffer(make([]byte, 0, 64<<10), MaxFileSize)
-	line := 0
+	line, bad := 0, 0
+	warn := func(reason string) {
+		bad++
+		if bad <= maxLineWarnings {
+			l.warn(path, line, reason)
+		}
+	}
+	defer func() {
+		if bad > maxLineWarnings {
+			l.warn(path, 0, fmt.Sprintf("skipped %d more malformed lines", bad-maxLineWarnings))
+		}
+	}()
 	for sc.Scan() {
 		line++
 		raw := bytes.TrimSpace(sc.Bytes())
@@ -194,16 +215,16 @@ func (l *loader) jsonl(path, rel string, data []byte) {
 			continue
 		}
 		if !utf8.Valid(raw) {
-			l.warn(path, line, "skipped: not valid UTF-8")
+			warn("skipped: not valid UTF-8")
 			continue
 		}
 		var rec record
 		if err := json.Unmarshal(raw, &rec); err != nil {
-			l.warn(path, line, "skipped: not a JSON object: "+err.Error())
+			warn("skipped: not a JSON object: " + err.Error())
 			continue
 		}
 		if strings.TrimSpace(rec.Text) == "" {
-			l.warn(path, line, `skipped: no "text"`)
+			warn(`skipped: no "text"`)
 			continue
 		}
 		if rec.ID == "" {

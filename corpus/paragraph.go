@@ -79,19 +79,29 @@ func isHardWrapped(lines []string) bool {
 
 // repair joins sentences broken across paragraphs and marks captions.
 func repair(blocks []block) []block {
+	// A run of blocks to join is collected as parts and joined once: adding
+	// to the string each time copies it each time, which is quadratic in a
+	// long run (a file of unpunctuated lower-case lines is one such run).
 	var out []block
+	var parts [][]string // parts[i] are the texts that make out[i]
 	for _, b := range blocks {
 		b.text = collapseSpace(b.text)
 		if b.text == "" {
 			continue
 		}
-		if n := len(out); n > 0 && out[n-1].kind == Body && !endsSentence(out[n-1].text) && startsLower(b.text) && b.kind == Body {
-			out[n-1].text += " " + b.text
+		// The last part's end is the end of the joined text.
+		if n := len(out); n > 0 && out[n-1].kind == Body && b.kind == Body &&
+			!endsSentence(parts[n-1][len(parts[n-1])-1]) && startsLower(b.text) {
+			parts[n-1] = append(parts[n-1], b.text)
 			continue
 		}
 		out = append(out, b)
+		parts = append(parts, []string{b.text})
 	}
 	for i := range out {
+		if len(parts[i]) > 1 {
+			out[i].text = strings.Join(parts[i], " ")
+		}
 		if out[i].kind == Body && isCaption(out[i].text) {
 			out[i].kind = Caption
 		}
@@ -123,11 +133,19 @@ func number(blocks []block) []Paragraph {
 // "(AP Photo/Ahn Young-joon)", "(Foto: Antara)".
 var creditRe = regexp.MustCompile(`(?i)\((?:[^()]*\bvia\b[^()]*|[^()]*\b(?:photo|foto|file|dok|dokumentasi|getty images|reuters|afp|ap|epa|antara|kcna|xinhua)\b[^()]*)\)$`)
 
+// hasCredit reports whether text ends in a photo credit. A credit is the
+// last parenthesised group, so only that is matched: running creditRe over
+// a whole long paragraph costs a scan of all of it.
+func hasCredit(text string) bool {
+	i := strings.LastIndexByte(text, '(')
+	return i >= 0 && strings.HasSuffix(text, ")") && creditRe.MatchString(text[i:])
+}
+
 // captionPrefixRe matches a line that announces itself as a caption.
 var captionPrefixRe = regexp.MustCompile(`(?i)^(?:foto|photo|gambar|image|caption|keterangan foto)\s*:`)
 
 func isCaption(text string) bool {
-	if captionPrefixRe.MatchString(text) || creditRe.MatchString(text) {
+	if captionPrefixRe.MatchString(text) || hasCredit(text) {
 		return true
 	}
 	return !endsSentence(text) && len(strings.Fields(text)) <= maxCaptionWords
