@@ -161,8 +161,9 @@ func (s *Server) bulkCommands(c *call) {
 		s.fillCommandLocked(&cmds[i], scope)
 	}
 	s.commands[scope] = &commandSet{list: cmds}
-	s.mu.Unlock()
 	c.json(http.StatusOK, cmds)
+	c.commitLocked()
+	s.mu.Unlock()
 }
 
 // createCommand adds one command, or overwrites the one with its name and
@@ -205,8 +206,9 @@ func (s *Server) createCommand(c *call) {
 	if status == http.StatusCreated {
 		set.list = append(set.list, cmd)
 	}
-	s.mu.Unlock()
 	c.json(status, cmd)
+	c.commitLocked()
+	s.mu.Unlock()
 }
 
 func (s *Server) deleteCommand(c *call) {
@@ -222,6 +224,7 @@ func (s *Server) deleteCommand(c *call) {
 			if cmd.ID == id {
 				set.list = append(set.list[:i:i], set.list[i+1:]...)
 				c.noContent()
+				c.commitLocked()
 				return
 			}
 		}

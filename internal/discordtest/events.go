@@ -316,7 +316,13 @@ func (s *Server) Interact(ctx context.Context, in Interaction) (string, error) {
 	it.created = time.Now()
 	s.mu.Unlock()
 
-	if err := s.dispatch(ctx, "INTERACTION_CREATE", d); err != nil {
+	// Discord's three seconds run from when the interaction is sent.
+	sent := func() {
+		s.mu.Lock()
+		it.created = time.Now()
+		s.mu.Unlock()
+	}
+	if err := s.dispatch(ctx, "INTERACTION_CREATE", d, sent); err != nil {
 		return it.id, fmt.Errorf("discordtest: interact: %w", err)
 	}
 	return it.id, nil
@@ -463,7 +469,7 @@ func (s *Server) Message(ctx context.Context, in Message) (string, error) {
 	if intents&intentMessageContent == 0 && !dm && !mentionsBot {
 		d["content"], d["embeds"], d["attachments"], d["components"] = "", []any{}, []any{}, []any{}
 	}
-	if err := s.dispatch(ctx, "MESSAGE_CREATE", d); err != nil {
+	if err := s.dispatch(ctx, "MESSAGE_CREATE", d, nil); err != nil {
 		return m.ID, fmt.Errorf("discordtest: message: %w", err)
 	}
 	return m.ID, nil

@@ -420,13 +420,25 @@ func (c *gwConn) resume(d json.RawMessage) bool {
 // connection, if any. sess.sendMu must be held. It reports false when the
 // write failed (the connection is then cut).
 func (s *Server) sendLocked(sess *session, typ string, d any) bool {
+	return s.sendRawLocked(sess, typ, marshal(typ, d))
+}
+
+func marshal(typ string, d any) []byte {
 	data, err := json.Marshal(d)
 	if err != nil {
 		panic(fmt.Sprintf("discordtest: marshal %s: %v", typ, err)) // a bug in the fake
 	}
+	return data
+}
+
+// sendRawLocked is sendLocked for a payload already marshalled, which
+// callers do before taking sendMu so that dispatches queue only for the
+// write.
+func (s *Server) sendRawLocked(sess *session, typ string, data []byte) bool {
 	s.mu.Lock()
 	sess.seq++
 	var f bytes.Buffer
+	f.Grow(len(data) + 48)
 	fmt.Fprintf(&f, `{"op":0,"s":%d,"t":%q,"d":`, sess.seq, typ)
 	f.Write(data)
 	f.WriteByte('}')
@@ -436,9 +448,10 @@ func (s *Server) sendLocked(sess *session, typ string, d any) bool {
 	}
 	s.stats.Dispatches++
 	c := sess.conn
+	seq := sess.seq
 	s.notifyLocked()
 	s.mu.Unlock()
-	s.logf("gateway: send %s seq %d %s", typ, sess.seq, truncate(string(data), 200))
+	s.logf("gateway: send %s seq %d %s", typ, seq, truncate(string(data), 200))
 	if c == nil {
 		return true // kept for RESUME
 	}
@@ -446,15 +459,20 @@ func (s *Server) sendLocked(sess *session, typ string, d any) bool {
 }
 
 // dispatch sends an event to the session new events go to, waiting for one
-// if no client has identified yet.
-func (s *Server) dispatch(ctx context.Context, typ string, d any) error {
+// if no client has identified yet. sent, if not nil, runs just before the
+// event is written.
+func (s *Server) dispatch(ctx context.Context, typ string, d any, sent func()) error {
+	data := marshal(typ, d)
 	sess, err := s.waitSession(ctx)
 	if err != nil {
 		return err
 	}
 	sess.sendMu.Lock()
 	defer sess.sendMu.Unlock()
-	s.sendLocked(sess, typ, d)
+	if sent != nil {
+		sent()
+	}
+	s.sendRawLocked(sess, typ, data)
 	return nil
 }
 
@@ -606,13 +624,18 @@ func (c *gwConn) write(mt int, data []byte) error {
 func (c *gwConn) writeFrame(f []byte, compress bool) bool {
 	if compress && len(f) >= compressThreshold {
 		var b bytes.Buffer
-		z := zlib.NewWriter(&b)
+		z := zlibWriters.Get().(*zlib.Writer)
+		z.Reset(&b)
 		z.Write(f)
 		z.Close()
+		zlibWriters.Put(z)
 		return c.write(websocket.BinaryMessage, b.Bytes()) == nil
 	}
 	return c.write(websocket.TextMessage, f) == nil
 }
+
+// zlibWriters reuses compressors: a new one allocates over half a megabyte.
+var zlibWriters = sync.Pool{New: func() any { return zlib.NewWriter(nil) }}
 
 // closeWith sends a close frame with a gateway close code, then drops the
 // connection.

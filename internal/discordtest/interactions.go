@@ -226,6 +226,7 @@ func (s *Server) callback(c *call) {
 	} else {
 		c.noContent()
 	}
+	c.commitLocked()
 	s.mu.Unlock()
 	if m != nil {
 		s.echo("MESSAGE_CREATE", m)
@@ -324,6 +325,7 @@ func (s *Server) edit(c *call, m *message) {
 		m.Edits++ // filling a deferred response is not an edit to the user
 	}
 	c.json(http.StatusOK, s.messageObjectLocked(m))
+	c.commitLocked()
 	s.mu.Unlock()
 	s.echo("MESSAGE_UPDATE", m)
 }
@@ -355,8 +357,9 @@ func (s *Server) delete(c *call, m *message) {
 		return
 	}
 	m.Deleted = true
-	s.mu.Unlock()
 	c.noContent()
+	c.commitLocked()
+	s.mu.Unlock()
 	s.echo("MESSAGE_DELETE", m)
 }
 
@@ -399,6 +402,7 @@ func (s *Server) createFollowup(c *call) {
 	it.followups = append(it.followups, m)
 	s.storeLocked(m)
 	c.json(http.StatusOK, s.messageObjectLocked(m))
+	c.commitLocked()
 	s.mu.Unlock()
 	s.echo("MESSAGE_CREATE", m)
 }
@@ -430,4 +434,5 @@ func (s *Server) createDM(c *call) {
 	defer s.mu.Unlock()
 	ch := s.channelLocked("", "", true, s.userLocked(b.RecipientID))
 	c.json(http.StatusOK, ch.object())
+	c.commitLocked()
 }

@@ -547,9 +547,10 @@ func (s *Server) echo(typ string, m *message) {
 	s.mu.Unlock()
 	go func() {
 		defer s.wg.Done()
+		data := marshal(typ, d)
 		sess.sendMu.Lock()
 		defer sess.sendMu.Unlock()
-		s.sendLocked(sess, typ, d)
+		s.sendRawLocked(sess, typ, data)
 	}()
 }
 
@@ -605,6 +606,7 @@ func (s *Server) createMessage(c *call) {
 	m.apply(b, replied)
 	s.storeLocked(m)
 	c.json(http.StatusOK, s.messageObjectLocked(m))
+	c.commitLocked()
 	s.mu.Unlock()
 	s.echo("MESSAGE_CREATE", m)
 }

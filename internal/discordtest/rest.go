@@ -188,12 +188,14 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 // A call is one REST request being answered. Handlers set status, header
 // and body; wrap writes them, or a fault in their place.
 type call struct {
-	s      *Server
-	r      *http.Request
-	req    *Request
-	status int
-	header http.Header
-	body   []byte
+	s        *Server
+	r        *http.Request
+	req      *Request
+	status   int
+	header   http.Header
+	body     []byte
+	fault    *Fault // an AfterApply fault to answer with once fn has run
+	recorded bool   // req is in Server.requests
 }
 
 func (c *call) json(status int, v any) {
@@ -253,22 +255,20 @@ func (s *Server) wrap(route Route, auth bool, fn func(*call)) http.HandlerFunc {
 		s.mu.Unlock()
 		s.answer(c, route, auth, fn)
 
+		// Record before answering, so that a client that has its answer
+		// finds its request in Requests.
+		s.mu.Lock()
 		if c.status >= 400 && c.status != http.StatusTooManyRequests {
-			s.mu.Lock()
 			s.stats.BadRequests++
-			s.mu.Unlock()
 		}
-		req.Status = c.status
-		if json.Valid(c.body) {
-			req.Response = c.body
-		}
+		c.commitLocked()
+		s.mu.Unlock()
 		for k, v := range c.header {
 			w.Header()[k] = v
 		}
 		w.WriteHeader(c.status)
 		w.Write(c.body)
 		s.logf("rest: %s %s → %d %s", r.Method, r.URL.RequestURI(), c.status, truncate(string(c.body), 200))
-		s.record(req)
 	}
 }
 
@@ -299,6 +299,7 @@ func (s *Server) answer(c *call, route Route, auth bool, fn func(*call)) {
 		s.writeFault(c, f)
 		return
 	}
+	c.fault = f
 	if !s.rateLimit(c, route) {
 		return
 	}
@@ -387,17 +388,31 @@ func (s *Server) tagInteraction(c *call) {
 	}
 }
 
-// record keeps req, dropping the oldest beyond MaxRequests.
-func (s *Server) record(req *Request) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.requests = append(s.requests, req)
-	if n := len(s.requests) - s.opts.MaxRequests; n > 0 {
-		clear(s.requests[:n])
-		s.requests = append(s.requests[:0], s.requests[n:]...)
+// commitLocked records the request with the answer decided so far (or
+// the pending AfterApply fault's status). Handlers call it in the critical
+// section that changes the fake's state, so that no one sees the change
+// without the request; wrap calls it again with the final answer. s.mu
+// must be held.
+func (c *call) commitLocked() {
+	s, req := c.s, c.req
+	req.Status = c.status
+	if c.fault != nil {
+		req.Status = c.fault.Status
 	}
-	if it := s.inters[req.InteractionID]; it != nil {
-		it.reqs = append(it.reqs, req)
+	req.Response = nil
+	if json.Valid(c.body) {
+		req.Response = c.body
+	}
+	if !c.recorded {
+		c.recorded = true
+		s.requests = append(s.requests, req)
+		if n := len(s.requests) - s.opts.MaxRequests; n > 0 {
+			clear(s.requests[:n])
+			s.requests = append(s.requests[:0], s.requests[n:]...)
+		}
+		if it := s.inters[req.InteractionID]; it != nil {
+			it.reqs = append(it.reqs, req)
+		}
 	}
 	s.notifyLocked()
 }

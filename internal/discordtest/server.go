@@ -34,9 +34,10 @@ type Options struct {
 	// value; tests that exercise heartbeats use something like a second.
 	HeartbeatInterval time.Duration
 
-	// InteractionTimeout is how long after INTERACTION_CREATE the first
-	// callback is accepted; later ones get 404 Unknown interaction (10062).
-	// Default 3 s, Discord's window; NoTimeout turns the check off.
+	// InteractionTimeout is how long after the fake sends (or, while the
+	// client is away, queues) INTERACTION_CREATE the first callback is
+	// accepted; later ones get 404 Unknown interaction (10062). Default
+	// 3 s, Discord's window; NoTimeout turns the check off.
 	InteractionTimeout time.Duration
 
 	// TokenLifetime is how long an interaction token works for editing the
