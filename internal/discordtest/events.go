@@ -304,7 +304,7 @@ func (s *Server) Interact(ctx context.Context, in Interaction) (string, error) {
 	s.inters[it.id] = it
 	s.byToken[it.token] = it
 	s.interOrd = append(s.interOrd, it.id)
-	if n := len(s.interOrd) - s.opts.MaxInteractions; n > 0 {
+	if n := excess(len(s.interOrd), s.opts.MaxInteractions); n > 0 {
 		for _, id := range s.interOrd[:n] {
 			if old := s.inters[id]; old != nil {
 				delete(s.byToken, old.token)

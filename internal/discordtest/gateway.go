@@ -443,8 +443,8 @@ func (s *Server) sendRawLocked(sess *session, typ string, data []byte) bool {
 	f.Write(data)
 	f.WriteByte('}')
 	sess.events = append(sess.events, event{seq: sess.seq, typ: typ, frame: f.Bytes()})
-	if n := len(sess.events) - s.opts.ReplayBuffer; n > 0 {
-		sess.events = append(sess.events[:0:0], sess.events[n:]...)
+	if n := excess(len(sess.events), s.opts.ReplayBuffer); n > 0 {
+		sess.events = append(sess.events[:0], sess.events[n:]...)
 	}
 	s.stats.Dispatches++
 	c := sess.conn

@@ -195,7 +195,7 @@ type message struct {
 }
 
 // Sent returns the messages the bot has posted, oldest first, as they
-// stand now (at most Options.MaxMessages of them).
+// stand now (about the last Options.MaxMessages messages are kept).
 func (s *Server) Sent() []Sent {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -237,7 +237,7 @@ func (m *message) snapshot() Sent {
 func (s *Server) storeLocked(m *message) {
 	s.msgs[m.ID] = m
 	s.msgOrder = append(s.msgOrder, m.ID)
-	if n := len(s.msgOrder) - s.opts.MaxMessages; n > 0 {
+	if n := excess(len(s.msgOrder), s.opts.MaxMessages); n > 0 {
 		for _, id := range s.msgOrder[:n] {
 			delete(s.msgs, id)
 		}

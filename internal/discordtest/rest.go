@@ -88,8 +88,9 @@ func (r Request) OK() bool { return r.Status >= 200 && r.Status < 300 }
 func (s *Server) Requests() []Request {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	out := make([]Request, len(s.requests))
-	for i, r := range s.requests {
+	kept := s.requests[max(0, len(s.requests)-s.opts.MaxRequests):]
+	out := make([]Request, len(kept))
+	for i, r := range kept {
 		out[i] = *r
 	}
 	return out
@@ -406,7 +407,7 @@ func (c *call) commitLocked() {
 	if !c.recorded {
 		c.recorded = true
 		s.requests = append(s.requests, req)
-		if n := len(s.requests) - s.opts.MaxRequests; n > 0 {
+		if n := excess(len(s.requests), s.opts.MaxRequests); n > 0 {
 			clear(s.requests[:n])
 			s.requests = append(s.requests[:0], s.requests[n:]...)
 		}

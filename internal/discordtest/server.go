@@ -60,14 +60,15 @@ type Options struct {
 	// messages, so leave it off unless the extra events get in the way.
 	NoEcho bool
 
-	// ReplayBuffer is how many dispatches a session keeps for RESUME. A
-	// resume from further back is refused with INVALID_SESSION. Default 4096.
+	// ReplayBuffer is how many dispatches a session keeps, at least, for
+	// RESUME. A resume from further back is refused with INVALID_SESSION.
+	// Default 4096.
 	ReplayBuffer int
 
-	// MaxRequests bounds how many REST requests Requests keeps (the oldest
-	// go first); MaxInteractions and MaxMessages bound the interactions and
-	// messages the fake remembers. Counters in Stats are never dropped.
-	// Defaults 20,000, 50,000 and 50,000.
+	// MaxRequests bounds how many REST requests Requests returns (the
+	// oldest go first); MaxInteractions and MaxMessages bound, give or take
+	// a quarter, the interactions and messages the fake remembers. Counters
+	// in Stats are never dropped. Defaults 20,000, 50,000 and 50,000.
 	MaxRequests     int
 	MaxInteractions int
 	MaxMessages     int
@@ -355,6 +356,16 @@ func newToken() string {
 	b := make([]byte, 48)
 	rand.Read(b)
 	return "aW50ZXJhY3Rpb24" + base64.RawURLEncoding.EncodeToString(b)
+}
+
+// excess returns how many of the oldest entries to drop from a buffer of
+// length n bounded by max. It lets the buffer grow a quarter past max
+// before trimming it back, so that trimming costs O(1) per entry.
+func excess(n, max int) int {
+	if n <= max+max/4 {
+		return 0
+	}
+	return n - max
 }
 
 // randFloat returns a number in [0, 1) from the seeded generator. s.mu
