@@ -111,8 +111,12 @@
 //
 // Tests wait on conditions, not sleeps: WaitReady, WaitReply,
 // WaitResponses, WaitSent, and WaitFor for anything else; each re-checks
-// whenever the fake's state changes. Stats counts identifies, resumes,
-// heartbeats, dispatches, callbacks, refusals and faults.
+// whenever the fake's state changes (and every 10 ms). A request shows in
+// Requests and Responses no later than its effect shows anywhere else.
+// Every waiter wakes at every change, so a load test of thousands of
+// interactions should wait once, on Stats (Callbacks reaching the count),
+// rather than in thousands of goroutines. Stats counts identifies,
+// resumes, heartbeats, dispatches, callbacks, refusals and faults.
 //
 // # Memory
 //
