@@ -62,7 +62,10 @@ type Discord interface {
 	ChannelMessageSendComplex(channelID string, m *discordgo.MessageSend, options ...discordgo.RequestOption) (*discordgo.Message, error)
 }
 
-var _ Discord = (*discordgo.Session)(nil)
+var (
+	_ Discord = (*discordgo.Session)(nil)
+	_ Discord = sessionAPI{}
+)
 
 // Options configure a Bot. The zero value of each field means its default.
 type Options struct {
@@ -130,7 +133,10 @@ type Bot struct {
 // New makes a bot that answers from ix over session s. It fails only when
 // the metrics cannot be registered.
 func New(s *discordgo.Session, ix Index, logger *slog.Logger, opts Options) (*Bot, error) {
-	b, err := newBot(s, ix, logger, opts)
+	if s == nil {
+		return nil, errors.New("bot.New: nil session")
+	}
+	b, err := newBot(sessionAPI{s}, ix, logger, opts)
 	if err != nil {
 		return nil, err
 	}
