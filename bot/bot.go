@@ -6,8 +6,9 @@
 // Run connects to the gateway, registers the commands with one bulk
 // overwrite, and answers until its context ends. Every interaction gets
 // exactly one response within Discord's three seconds: the answer itself
-// when it is ready within Options.AckBudget, otherwise a deferral and then
-// an edit of @original. No message kutip sends can ping anyone.
+// when it is ready within Options.AckBudget of the interaction's creation,
+// otherwise a deferral and then an edit of @original. No message kutip
+// sends can ping anyone.
 package bot
 
 import (
@@ -75,9 +76,9 @@ type Options struct {
 	// RateCount questions per RateWindow per user. Defaults 5 and 30s.
 	RateCount  int
 	RateWindow time.Duration
-	// AckBudget is how long an interaction may compute before the bot
-	// defers its response. Defaults to 1.5 seconds, half of Discord's
-	// three.
+	// AckBudget is how long after its creation (the time in its
+	// snowflake ID) an interaction may compute before the bot defers its
+	// response. Defaults to 1.5 seconds, half of Discord's three.
 	AckBudget time.Duration
 	// AnswerTimeout bounds the work on one event, replies included.
 	// Defaults to 30 seconds.
