@@ -19,6 +19,7 @@ import (
 
 	"kutip/config"
 	"kutip/corpus"
+	"kutip/internal/discordtest"
 	"kutip/internal/health"
 	"kutip/retrieval"
 )
@@ -234,4 +235,96 @@ func TestStartOps(t *testing.T) {
 	if _, err := health.Probe(t.Context(), addr); err == nil {
 		t.Error("the listener still answers after stop")
 	}
+}
+
+// freeAddr returns a loopback address with a port that was free a moment
+// ago.
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().String()
+}
+
+// TestServeOpsE2E runs `kutip serve` against the fake Discord with the
+// listener, the heartbeat and hot reload on, as the container runs it.
+func TestServeOpsE2E(t *testing.T) {
+	corpusDir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(corpusDir, "bridge.txt"), []byte("The bridge over the river was opened in March by the mayor.\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	addr := freeAddr(t)
+	heartbeat := filepath.Join(t.TempDir(), "heartbeat.json")
+	sv := startServe(t, discordtest.Options{}, map[string]string{
+		"CORPUS_DIR":      corpusDir,
+		"INDEX_DIR":       t.TempDir(),
+		"HEALTH_ADDR":     addr,
+		"HEARTBEAT_FILE":  heartbeat,
+		"RELOAD_INTERVAL": "1s",
+	})
+	if err := sv.srv.WaitReady(waitCtx(t)); err != nil {
+		t.Fatal(err)
+	}
+	waitHealthy := func() {
+		t.Helper()
+		ctx := waitCtx(t)
+		for {
+			st, err := health.Probe(ctx, addr)
+			if err == nil && st.OK {
+				return
+			}
+			if ctx.Err() != nil {
+				t.Fatalf("/healthz never healthy: %+v, %v", st, err)
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+	}
+	waitHealthy()
+
+	t.Run("kutip health", func(t *testing.T) {
+		var stdout bytes.Buffer
+		if err := run(t.Context(), []string{"health"}, strings.NewReader(""), &stdout, io.Discard); err != nil {
+			t.Errorf("kutip health: %v; stdout %q", err, stdout.String())
+		}
+		if _, err := os.Stat(heartbeat); err != nil {
+			t.Errorf("no heartbeat file: %v", err)
+		}
+	})
+
+	t.Run("metrics", func(t *testing.T) {
+		resp, err := http.Get("http://" + addr + "/metrics")
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		for _, want := range []string{"kutip_gateway_connected 1", "kutip_rate_limited_total 0", "kutip_index_sentences 1", "process_resident_memory_bytes"} {
+			if !strings.Contains(string(body), want) {
+				t.Errorf("/metrics lacks %q", want)
+			}
+		}
+	})
+
+	t.Run("hot reload", func(t *testing.T) {
+		if err := os.WriteFile(filepath.Join(corpusDir, "ferry.txt"), []byte("The ferry to the island sails at noon every Sunday.\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		deadline := time.Now().Add(e2eWait)
+		for {
+			_, r := sv.interact(t, askInteraction("when does the ferry to the island sail?"))
+			if strings.Contains(r.Text(), "The ferry to the island sails") {
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("the new file was not answered from within %s; last reply %q", e2eWait, r.Text())
+			}
+			time.Sleep(200 * time.Millisecond)
+		}
+		if !strings.Contains(sv.logs.String(), "index swapped") {
+			t.Errorf("no reload in the log")
+		}
+	})
 }
