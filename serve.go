@@ -12,6 +12,7 @@ import (
 	"sync/atomic"
 
 	"github.com/bwmarrin/discordgo"
+	"github.com/gorilla/websocket"
 
 	"kutip/bot"
 	"kutip/internal/health"
@@ -92,8 +93,14 @@ RELOAD_INTERVAL (how often CORPUS_DIR is checked for changes; default 5s).`)
 	logger.Info("starting", "documents", len(ix.Documents()), "sentences", ix.SentenceCount(), "api", api)
 	if err := b.Run(ctx); err != nil {
 		var rest *discordgo.RESTError
-		if errors.As(err, &rest) && rest.Response != nil && rest.Response.StatusCode == http.StatusUnauthorized {
+		var closed *websocket.CloseError
+		switch {
+		case errors.As(err, &rest) && rest.Response != nil && rest.Response.StatusCode == http.StatusUnauthorized:
 			return usagef("Discord refused DISCORD_TOKEN (401 Unauthorized): copy a fresh one from https://discord.com/developers/applications (Bot → Reset Token)")
+		case errors.As(err, &closed) && closed.Code == gatewayAuthFailed:
+			// GET /gateway needs no token, so a bad one is first refused by
+			// the gateway itself.
+			return usagef("Discord's gateway refused DISCORD_TOKEN (close 4004, authentication failed): copy a fresh one from https://discord.com/developers/applications (Bot → Reset Token)")
 		}
 		return err
 	}
@@ -178,16 +185,22 @@ func forwardDiscordgoLogs(l *slog.Logger, secrets ...string) {
 	dgOnce.Do(func() { discordgo.Logger = logDiscordgo })
 }
 
+// gatewayAuthFailed is the gateway close code for a refused token.
+const gatewayAuthFailed = 4004
+
 func logDiscordgo(level, _ int, format string, a ...any) {
 	l := dgLogger.Load()
 	if l == nil {
 		return
 	}
 	lv := slog.LevelDebug
-	switch level {
-	case discordgo.LogError:
+	switch {
+	case strings.HasPrefix(format, "Expected READY/RESUMED"):
+		// Discord replays missed events before RESUMED, as documented;
+		// discordgo warns about each one, with the whole event.
+	case level == discordgo.LogError:
 		lv = slog.LevelError
-	case discordgo.LogWarning:
+	case level == discordgo.LogWarning:
 		lv = slog.LevelWarn
 	}
 	if !l.Enabled(context.Background(), lv) {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 	"sync"
@@ -421,6 +422,10 @@ func TestServeE2EWrongToken(t *testing.T) {
 	case err := <-sv.done:
 		if err == nil || !strings.Contains(err.Error(), "4004") && !strings.Contains(err.Error(), "401") {
 			t.Errorf("serve with a token Discord refuses returned %v, want the refusal", err)
+		}
+		var ue usageError
+		if !errors.As(err, &ue) || !strings.Contains(err.Error(), "DISCORD_TOKEN") || strings.Contains(err.Error(), "a-revoked-token") {
+			t.Errorf("serve returned %v, want a usage error (exit 2) naming DISCORD_TOKEN without its value", err)
 		}
 		t.Logf("serve: %v", err)
 		sv.done <- err
