@@ -66,9 +66,8 @@ func TestLiveSwapWaitsForCalls(t *testing.T) {
 // them; with -race it checks the reference counting.
 func TestLiveConcurrentSwaps(t *testing.T) {
 	build := func() *Index {
-		// Both languages, so that both analyzers exist before the
-		// questions start: Index.analyzer creates a missing one lazily,
-		// which is not safe for concurrent use (reported to its owner).
+		// Both languages, so that questions in either find their
+		// analyzer's terms.
 		docs := append(storeDoc("bridge", storeText), corpus.Document{
 			ID: "jembatan", Title: "Jembatan", Lang: "id",
 			Paragraphs: corpus.Paragraphs("Jembatan itu dibuka oleh wali kota pada bulan Maret."),
