@@ -231,7 +231,7 @@ func ReadHeartbeat(path string, maxAge time.Duration) (Status, error) {
 	}
 	data, err := os.ReadFile(path)
 	if err != nil {
-		return Status{}, fmt.Errorf("no heartbeat: %w (is kutip serve running with HEARTBEAT_FILE set?)", err)
+		return Status{}, fmt.Errorf("no heartbeat (is kutip serve running with HEARTBEAT_FILE set?): %w", err)
 	}
 	var st Status
 	if err := json.Unmarshal(data, &st); err != nil || st.Time.IsZero() {
