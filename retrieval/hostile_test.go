@@ -26,6 +26,9 @@ var hostileQuestions = []struct {
 	{"zero-width only", strings.Repeat("\u200b\u200c\u200d\u2060\ufeff", 50), true},
 	{"4000 chars", long4000(), false},
 	{"4000 chars one word", strings.Repeat("ratifikasi", 400), false},
+	// Spelling a loanword enumerates its ambiguous letters: a 600-letter
+	// word took minutes before words over 30 letters were left out.
+	{"600-letter loanword", strings.Repeat("ification", 66), false},
 	{"4000 chars repeated", strings.Repeat("when did Russia ratify? ", 167), false},
 	{"bleve syntax", `+russia -korea title:treaty* rat~2 parlemen^3 /rat.*/ "mutual defence" AND OR NOT sent:>5 _id:1`, false},
 	{"regex bomb", "/(a+)+$/ /.*.*.*.*.*x/ " + strings.Repeat("a", 200), false},

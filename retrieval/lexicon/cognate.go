@@ -12,6 +12,11 @@ const (
 	// goes: the sum, over all ambiguous spots, of the chosen alternative's
 	// index.
 	maxCognateCost = 3
+	// maxCognateLetters is the longest word spelled. The enumeration grows
+	// as the cube of the ambiguous spots, so a 600-letter word took
+	// minutes; English loanwords are shorter than 30 letters
+	// (deinstitutionalization has 22).
+	maxCognateLetters = 30
 )
 
 // correspondence maps an English spelling to its Indonesian spellings, most
@@ -110,10 +115,11 @@ var letterRules = []correspondence{
 // word list, so many candidates are not words; callers keep the ones their
 // vocabulary knows. Inflected words (ratified, soldiers) also yield the
 // candidates of their likely lemmas, first. Input is lower-cased; words with
-// characters other than ASCII letters give nil.
+// characters other than ASCII letters, and words of fewer than 3 or more than
+// 30 letters, give nil.
 func Cognates(word string) []string {
 	w := strings.ToLower(word)
-	if len(w) < 3 || strings.IndexFunc(w, func(r rune) bool { return r < 'a' || r > 'z' }) >= 0 {
+	if len(w) < 3 || len(w) > maxCognateLetters || strings.IndexFunc(w, func(r rune) bool { return r < 'a' || r > 'z' }) >= 0 {
 		return nil
 	}
 	var out []string
