@@ -198,6 +198,9 @@ func openIndex(ctx context.Context, e *env, corpusPath string, top int) (*retrie
 	if err != nil {
 		return nil, fmt.Errorf("index the corpus: %w", err)
 	}
+	if st := ix.Store(); st.Repaired != nil {
+		fmt.Fprintf(e.stderr, "kutip: warning: INDEX_DIR %s: the index on disk was unusable and has been rebuilt: %v\n", e.cfg.IndexDir, st.Repaired)
+	}
 	return ix, nil
 }
 

@@ -195,3 +195,36 @@ func TestEvalCommand(t *testing.T) {
 		}
 	}
 }
+
+func TestAskRepairsIndexDir(t *testing.T) {
+	dir := t.TempDir()
+	run := func() (string, string) {
+		t.Helper()
+		for _, k := range []string{"CORPUS_DIR", "DISCORD_TOKEN"} {
+			t.Setenv(k, "")
+		}
+		t.Setenv("INDEX_DIR", dir)
+		var out, errOut bytes.Buffer
+		if err := run(t.Context(), []string{"ask", "when did Russia ratify?"}, strings.NewReader(""), &out, &errOut); err != nil {
+			t.Fatal(err)
+		}
+		return out.String(), errOut.String()
+	}
+	if _, errOut := run(); errOut != "" {
+		t.Fatalf("first run warned: %s", errOut)
+	}
+	manifests, _ := filepath.Glob(filepath.Join(dir, "*", "kutip-index.json"))
+	if len(manifests) != 1 {
+		t.Fatalf("found %d manifests in INDEX_DIR, want 1", len(manifests))
+	}
+	if err := os.WriteFile(manifests[0], []byte("{garbled"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, errOut := run()
+	if !strings.Contains(out, "¶8, sentence 1") {
+		t.Errorf("answer after repair:\n%s", out)
+	}
+	if !strings.Contains(errOut, "INDEX_DIR") || !strings.Contains(errOut, "rebuilt") {
+		t.Errorf("no warning about the rebuilt index: %q", errOut)
+	}
+}
