@@ -30,7 +30,7 @@ import (
 // An interaction gets at most two calls (a response, an edit), far inside
 // Discord's per-interaction limits, and interaction endpoints are exempt
 // from the global limit, so these calls need no bucket: they honour
-// Retry-After on a 429 and retry a 502, within the context.
+// Retry-After on a 429 and retry a 5xx, within the context.
 type sessionAPI struct {
 	*discordgo.Session
 }
@@ -57,7 +57,7 @@ func (a sessionAPI) InteractionResponseEdit(i *discordgo.Interaction, e *discord
 }
 
 // interactionCall makes one interaction request, retrying a 429 after its
-// Retry-After and a 502 at once, each at most the session's MaxRestRetries
+// Retry-After and a 5xx at once, each at most the session's MaxRestRetries
 // times. Errors never contain the URL, which holds the interaction token.
 func (a sessionAPI) interactionCall(method, endpoint string, data any, options []discordgo.RequestOption) ([]byte, error) {
 	payload, err := discordgo.Marshal(data)
@@ -99,12 +99,15 @@ func (a sessionAPI) interactionCall(method, endpoint string, data any, options [
 			if err := sleep(cfg.Request.Context(), retryAfter(resp, body)); err != nil {
 				return nil, fmt.Errorf("%s: waiting out a rate limit: %w", what, err)
 			}
-		case resp.StatusCode == http.StatusBadGateway && retry:
+		case resp.StatusCode >= 500 && retry:
 		default:
 			restErr := &discordgo.RESTError{Request: req, Response: resp, ResponseBody: body}
 			var msg discordgo.APIErrorMessage
 			if discordgo.Unmarshal(body, &msg) == nil && (msg.Code != 0 || msg.Message != "") {
 				restErr.Message = &msg
+			}
+			if attempt > 0 && restErr.Message != nil && restErr.Message.Code == discordgo.ErrCodeInteractionHasAlreadyBeenAcknowledged {
+				return nil, nil // a retry: the attempt whose answer was lost took effect
 			}
 			return nil, restErr
 		}
