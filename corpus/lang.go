@@ -26,19 +26,26 @@ var stopProfiles = map[string]map[string]bool{
 // DetectLang returns "id" or "en" for text, by stop-word profile, and "" when
 // the text has no word of either profile.
 func DetectLang(text string) string {
-	counts := map[string]int{}
-	for _, w := range strings.FieldsFunc(strings.ToLower(text), func(r rune) bool { return !unicode.IsLetter(r) }) {
-		for lang, stops := range stopProfiles {
-			if stops[w] {
-				counts[lang]++
-			}
+	return DetectLangWords(strings.FieldsFunc(strings.ToLower(text), func(r rune) bool { return !unicode.IsLetter(r) }))
+}
+
+// DetectLangWords is DetectLang for text already split into lower-case
+// words.
+func DetectLangWords(words []string) string {
+	var id, en int
+	for _, w := range words {
+		if stopProfiles["id"][w] {
+			id++
+		}
+		if stopProfiles["en"][w] {
+			en++
 		}
 	}
-	best, bestN := "", 0
-	for _, lang := range []string{"id", "en"} {
-		if counts[lang] > bestN {
-			best, bestN = lang, counts[lang]
-		}
+	switch {
+	case id == 0 && en == 0:
+		return ""
+	case en > id:
+		return "en"
 	}
-	return best
+	return "id"
 }

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"unicode"
 	"unicode/utf8"
 
 	"kutip/corpus"
@@ -152,7 +153,8 @@ func TestQuestionType(t *testing.T) {
 		{"Apa yang dikhawatirkan Korea Selatan?", ""},
 	}
 	for _, tc := range tests {
-		if got, _ := questionType(strings.ToLower(tc.q)); string(got) != tc.want {
+		words := strings.FieldsFunc(strings.ToLower(tc.q), func(r rune) bool { return !unicode.IsLetter(r) })
+		if got, _ := questionType(words); string(got) != tc.want {
 			t.Errorf("questionType(%q) = %q, want %q", tc.q, got, tc.want)
 		}
 	}

@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -42,6 +43,8 @@ type Index struct {
 	// lowerWords holds the words the corpus writes in lower case
 	// somewhere: common words, as opposed to names.
 	lowerWords map[string]bool
+	termIDs    map[string]int32 // index term → a small integer
+	spanCache  sync.Map         // spanKey → []span, filled as questions need them
 }
 
 // sentence is one indexed sentence, kept in memory for ranking and display.
@@ -51,6 +54,7 @@ type sentence struct {
 	lang            string
 	text            string
 	tokens          []token
+	ids             []int32 // tokens' term IDs (see Index.termIDs), -1 for stop words
 }
 
 // Build indexes docs. With opts.Dir it reuses an index there built from the
@@ -122,6 +126,24 @@ func (ix *Index) analyzeCorpus() {
 					doc: di, para: pi, sent: si, kind: p.Kind, lang: a.lang, text: s.Text, tokens: toks,
 				})
 			}
+		}
+	}
+	// Term IDs let ranking match a sentence's words with integer look-ups.
+	ix.termIDs = make(map[string]int32, len(ix.vocab))
+	for i := range ix.sents {
+		s := &ix.sents[i]
+		s.ids = make([]int32, len(s.tokens))
+		for k, t := range s.tokens {
+			if t.Term == "" {
+				s.ids[k] = -1
+				continue
+			}
+			id, ok := ix.termIDs[t.Term]
+			if !ok {
+				id = int32(len(ix.termIDs))
+				ix.termIDs[t.Term] = id
+			}
+			s.ids[k] = id
 		}
 	}
 	perLang := map[string]int{}

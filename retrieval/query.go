@@ -2,6 +2,7 @@ package retrieval
 
 import (
 	"math"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -66,8 +67,14 @@ type parsedQuestion struct {
 	qtype    answerType
 	focus    int // index of the concept a "how many" question counts, or -1
 	concepts []concept
-	words    map[string]bool // the question's own words, lower case, to keep them out of answer spans
+	words    wordSet // the question's own words, lower case, to keep them out of answer spans
 }
+
+// wordSet is a small set of words: a question has few enough that a
+// linear scan beats hashing.
+type wordSet []string
+
+func (ws wordSet) has(w string) bool { return slices.Contains(ws, w) }
 
 // termBoosts returns each index term with the largest boost any concept
 // gives it.
@@ -92,28 +99,28 @@ func (ix *Index) parseQuestion(text string) *parsedQuestion {
 		text = string([]rune(text)[:maxQuestionRunes])
 	}
 	text = strings.ToValidUTF8(text, " ")
-	q := &parsedQuestion{text: text, words: map[string]bool{}, focus: -1}
-	q.lang = corpus.DetectLang(text)
-	lower := strings.ToLower(text)
+	q := &parsedQuestion{text: text, focus: -1}
+	words := strings.FieldsFunc(strings.ToLower(text), func(r rune) bool { return !unicode.IsLetter(r) })
+	q.lang = corpus.DetectLangWords(words)
 	var focusWord string
-	q.qtype, focusWord = questionType(lower)
+	q.qtype, focusWord = questionType(words)
 	if q.lang == "" {
 		q.lang = ix.mainLang
 	}
 	qa := ix.analyzer(q.lang)
 	toks := qa.analyze(text)
-	seen := map[string]bool{}
+	var seen wordSet
 	afterQuestionWord := false
 	for _, t := range toks {
-		q.words[t.Word] = true
+		q.words = append(q.words, t.Word)
 		if isQuestionWord(t.Word) {
 			afterQuestionWord = true
 			continue
 		}
-		if t.Term == "" || questionFillers[t.Word] || seen[t.Word] {
+		if t.Term == "" || questionFillers[t.Word] || seen.has(t.Word) {
 			continue
 		}
-		seen[t.Word] = true
+		seen = append(seen, t.Word)
 		if focusWord != "" && t.Word == focusWord {
 			// The X of "which X": what the answer's name carries.
 			q.focus = len(q.concepts)
@@ -136,7 +143,7 @@ func (ix *Index) parseQuestion(text string) *parsedQuestion {
 
 // expand finds the index terms that may express one question word.
 func (ix *Index) expand(lang string, t token) concept {
-	key := lang + "\x00" + t.Word
+	key := expansionKey{lang, t.Word}
 	if c, ok := ix.expansions.get(key); ok {
 		return c
 	}
@@ -246,7 +253,9 @@ type expansionCache struct {
 
 const maxCachedExpansions = 20000
 
-func (c *expansionCache) get(key string) (concept, bool) {
+type expansionKey struct{ lang, word string }
+
+func (c *expansionCache) get(key expansionKey) (concept, bool) {
 	v, ok := c.m.Load(key)
 	if !ok {
 		return concept{}, false
@@ -254,7 +263,7 @@ func (c *expansionCache) get(key string) (concept, bool) {
 	return v.(concept), true
 }
 
-func (c *expansionCache) put(key string, v concept) {
+func (c *expansionCache) put(key expansionKey, v concept) {
 	if c.n.Load() >= maxCachedExpansions {
 		return
 	}
@@ -393,12 +402,12 @@ var questionFillers = map[string]bool{"nama": true, "sebutkan": true, "name": tr
 // questionType reads the answer type from the question word, and the
 // noun of a "which X" question ("Which region …", "Provinsi apakah …",
 // "Di pulau manakah …"), whose answer is a name, often one that carries X.
-func questionType(lower string) (answerType, string) {
-	t := questionWordType(lower)
+func questionType(words []string) (answerType, string) {
+	t := questionWordType(words)
 	if t != typeNone && t != typeName {
 		return t, ""
 	}
-	if noun := whichNoun(lower); noun != "" {
+	if noun := whichNoun(words); noun != "" {
 		return typeName, noun
 	}
 	return t, ""
@@ -408,8 +417,7 @@ func questionType(lower string) (answerType, string) {
 // (Indonesian), or "". English "what X" is left out: its answers are as
 // often common nouns ("What color …" → "gold"), and on XQuAD treating them
 // as names cost 1.4 points of top-1.
-func whichNoun(lower string) string {
-	words := strings.FieldsFunc(lower, func(r rune) bool { return !unicode.IsLetter(r) && r != '-' })
+func whichNoun(words []string) string {
 	content := func(w string) bool {
 		return w != "" && !indonesianStops[w] && !englishStops[w] && !isQuestionWord(w) && !questionFillers[w]
 	}
@@ -429,24 +437,20 @@ func whichNoun(lower string) string {
 }
 
 // questionWordType reads the answer type from the question word alone.
-func questionWordType(lower string) answerType {
-	words := strings.FieldsFunc(lower, func(r rune) bool { return !unicode.IsLetter(r) })
+func questionWordType(words []string) answerType {
+	bases := make([]string, len(words))
 	for i, w := range words {
+		bases[i] = w
 		if isQuestionWord(w) {
-			words[i] = strings.TrimSuffix(w, "kah")
+			bases[i] = strings.TrimSuffix(w, "kah")
 		}
 	}
 	has := func(w string) bool {
-		for _, x := range words {
-			if x == w {
-				return true
-			}
-		}
-		return false
+		return slices.Contains(bases, w)
 	}
 	hasSeq := func(a, b string) bool {
-		for i := 0; i+1 < len(words); i++ {
-			if words[i] == a && words[i+1] == b {
+		for i := 0; i+1 < len(bases); i++ {
+			if bases[i] == a && bases[i+1] == b {
 				return true
 			}
 		}

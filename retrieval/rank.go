@@ -68,13 +68,20 @@ func (ix *Index) rank(q *parsedQuestion, hits []hit) []scored {
 	for _, c := range q.concepts {
 		total += c.idf
 	}
-	m := newMatcher(q)
+	m := ix.newMatcher(q)
 	out := make([]scored, 0, len(hits))
 	matched := make([][]int, len(hits))
+	// One allocation for every candidate's concept weights and positions.
+	n := len(q.concepts)
+	weightSlab := make([]float64, len(hits)*n)
+	intSlab := make([]int, 2*len(hits)*n)
 	best := math.Inf(-1)
 	for i, h := range hits {
-		s := ix.sents[h.id]
-		weights, positions := m.match(s.tokens)
+		s := &ix.sents[h.id]
+		weights := weightSlab[i*n : (i+1)*n : (i+1)*n]
+		positions := intSlab[2*i*n : (2*i+1)*n : (2*i+1)*n]
+		matched[i] = intSlab[(2*i+1)*n : (2*i+1)*n : (2*i+2)*n]
+		m.matchInto(s, weights, positions)
 		var before, after []float64
 		var covered, found float64
 		for ci, c := range q.concepts {
@@ -111,7 +118,7 @@ func (ix *Index) rank(q *parsedQuestion, hits []hit) []scored {
 			if out[i].score+typeBonus*maxSpanStrength+promoteMargin < best {
 				continue
 			}
-			if sp, strength := ix.bestSpan(q, ix.sents[out[i].id], matched[i]); strength > 0 {
+			if sp, strength := ix.bestSpan(q, &ix.sents[out[i].id], matched[i]); strength > 0 {
 				out[i].span = sp
 				out[i].score += typeBonus * strength
 				out[i].typed = true
@@ -150,12 +157,16 @@ func (ix *Index) promoteTyped(rs []scored) {
 	}
 }
 
-// matcher finds a question's concepts in sentences: for each index term,
-// which concepts it expresses and at what weight.
+// matcher finds a question's concepts in sentences: for each index term
+// (by its ID), which concepts it expresses and at what weight. A 4096-bit
+// filter over the IDs turns away most of a sentence's words before the map
+// look-up.
 type matcher struct {
-	n     int
-	terms map[string][]conceptWeight
-	seen  map[int][]float64 // concept weights of sentences already matched, for neighbours
+	n      int
+	byID   map[int32][]conceptWeight
+	filter [64]uint64
+	seen   map[int][]float64 // concept weights of sentences already matched, for neighbours
+	slab   []float64         // backing store for seen's slices
 }
 
 type conceptWeight struct {
@@ -163,33 +174,60 @@ type conceptWeight struct {
 	weight  float64
 }
 
-func newMatcher(q *parsedQuestion) *matcher {
-	m := &matcher{n: len(q.concepts), terms: map[string][]conceptWeight{}, seen: map[int][]float64{}}
+func (ix *Index) newMatcher(q *parsedQuestion) *matcher {
+	m := &matcher{n: len(q.concepts), byID: map[int32][]conceptWeight{}, seen: map[int][]float64{}}
 	for ci, c := range q.concepts {
 		for _, a := range c.alts {
-			m.terms[a.term] = append(m.terms[a.term], conceptWeight{ci, a.weight})
+			id, ok := ix.termIDs[a.term]
+			if !ok {
+				continue
+			}
+			m.byID[id] = append(m.byID[id], conceptWeight{ci, a.weight})
+			m.filter[(id>>6)&63] |= 1 << (id & 63)
 		}
 	}
 	return m
 }
 
-// match returns, for each concept, the weight of its best alternative in
-// toks (0 when absent) and the position where it stands.
-func (m *matcher) match(toks []token) ([]float64, []int) {
-	weights := make([]float64, m.n)
-	positions := make([]int, m.n)
-	for _, t := range toks {
-		if t.Term == "" {
+// matchInto sets, for each concept, the weight of its best alternative in
+// sentence s (0 when absent) and, when positions is not nil, the position
+// where it stands.
+func (m *matcher) matchInto(s *sentence, weights []float64, positions []int) {
+	for k, id := range s.ids {
+		if id < 0 || m.filter[(id>>6)&63]&(1<<(id&63)) == 0 {
 			continue
 		}
-		for _, cw := range m.terms[t.Term] {
+		for _, cw := range m.byID[id] {
 			if cw.weight > weights[cw.concept] {
 				weights[cw.concept] = cw.weight
-				positions[cw.concept] = t.Pos
+				if positions != nil {
+					positions[cw.concept] = s.tokens[k].Pos
+				}
 			}
 		}
 	}
-	return weights, positions
+}
+
+// weightsOf returns the concept weights of sentence n, computed once per
+// question.
+func (m *matcher) weightsOf(ix *Index, n int) []float64 {
+	if w, ok := m.seen[n]; ok {
+		return w
+	}
+	w := m.alloc()
+	m.matchInto(&ix.sents[n], w, nil)
+	m.seen[n] = w
+	return w
+}
+
+// alloc returns a zeroed slice of one weight per concept, cut from a slab.
+func (m *matcher) alloc() []float64 {
+	if len(m.slab) < m.n {
+		m.slab = make([]float64, 32*max(m.n, 1))
+	}
+	w := m.slab[:m.n:m.n]
+	m.slab = m.slab[m.n:]
+	return w
 }
 
 // neighbours returns the best concept weights among the sentences before
@@ -198,18 +236,13 @@ func (m *matcher) match(toks []token) ([]float64, []int) {
 func (m *matcher) neighbours(ix *Index, id int) (before, after []float64) {
 	s := ix.sents[id]
 	side := func(step int) []float64 {
-		best := make([]float64, m.n)
+		best := m.alloc()
 		for k, n := 1, id+step; k <= contextSentences; k, n = k+1, n+step {
 			if n < 0 || n >= len(ix.sents) || ix.sents[n].doc != s.doc || ix.sents[n].para != s.para {
 				break
 			}
-			w, ok := m.seen[n]
-			if !ok {
-				w, _ = m.match(ix.sents[n].tokens)
-				m.seen[n] = w
-			}
-			for i := range best {
-				best[i] = max(best[i], w[i])
+			for i, w := range m.weightsOf(ix, n) {
+				best[i] = max(best[i], w)
 			}
 		}
 		return best
@@ -234,7 +267,7 @@ func proximity(positions []int) float64 {
 // leaving out uninformative ones. Its strength is 1, or 1.5 for a count
 // whose unit is the word the question counts ("Berapa penumpang" and "84
 // penumpang"); 0 when there is no span.
-func (ix *Index) bestSpan(q *parsedQuestion, s sentence, positions []int) (string, float64) {
+func (ix *Index) bestSpan(q *parsedQuestion, s *sentence, positions []int) (string, float64) {
 	type cand struct {
 		text     string
 		strength float64
@@ -242,8 +275,7 @@ func (ix *Index) bestSpan(q *parsedQuestion, s sentence, positions []int) (strin
 	}
 	var cands []cand
 	top := 0.0
-	isName := func(w string) bool { return ix.isName(w, s.lang) }
-	for _, sp := range typedSpans(q.qtype, s.text, s.tokens, isName) {
+	for _, sp := range ix.spans(q.qtype, s) {
 		if ix.uninformative(q, s.tokens, sp) {
 			continue
 		}
@@ -293,9 +325,9 @@ func (ix *Index) bestSpan(q *parsedQuestion, s sentence, positions []int) (strin
 // trimQuestionWords drops the question's own words from the start of a
 // name span: "Pemimpin Korea Utara Kim Jong Un" answers "Siapa pemimpin
 // Korea Utara?" with "Kim Jong Un".
-func trimQuestionWords(q *parsedQuestion, s sentence, sp span) span {
+func trimQuestionWords(q *parsedQuestion, s *sentence, sp span) span {
 	from := sp.from
-	for from < sp.to && (q.words[s.tokens[from].Word] || s.tokens[from].Term == "") {
+	for from < sp.to && (q.words.has(s.tokens[from].Word) || s.tokens[from].Term == "") {
 		from++
 	}
 	if from == sp.from {
@@ -306,7 +338,7 @@ func trimQuestionWords(q *parsedQuestion, s sentence, sp span) span {
 
 // nameLike is the share of a span's words that are names: words the
 // corpus never writes in lower case and that are not Indonesian root words.
-func (ix *Index) nameLike(s sentence, sp span) float64 {
+func (ix *Index) nameLike(s *sentence, sp span) float64 {
 	n, names := 0, 0
 	for _, t := range s.tokens[sp.from : sp.to+1] {
 		if t.Term == "" && nameJoiners[t.Word] {
@@ -324,13 +356,30 @@ func (ix *Index) nameLike(s sentence, sp span) float64 {
 }
 
 // spanHas reports whether a span, or the word just before it, expresses c.
-func spanHas(s sentence, sp span, c concept) bool {
+func spanHas(s *sentence, sp span, c concept) bool {
 	for i := max(sp.from-1, 0); i <= sp.to; i++ {
 		if hasAlt(c, s.tokens[i].Term) {
 			return true
 		}
 	}
 	return false
+}
+
+// spans returns the typed spans of sentence s, computed once per sentence
+// and type: they depend on nothing else.
+func (ix *Index) spans(t answerType, s *sentence) []span {
+	key := spanKey{s, t}
+	if v, ok := ix.spanCache.Load(key); ok {
+		return v.([]span)
+	}
+	sp := typedSpans(t, s.text, s.tokens, func(w string) bool { return ix.isName(w, s.lang) })
+	ix.spanCache.Store(key, sp)
+	return sp
+}
+
+type spanKey struct {
+	s *sentence
+	t answerType
 }
 
 // isName reports whether a word reads as a name: the corpus never writes
@@ -369,7 +418,7 @@ func (ix *Index) uninformative(q *parsedQuestion, toks []token, sp span) bool {
 	}
 	limit := max(int(commonShare*float64(len(ix.sents))), minCommon)
 	for _, t := range toks[sp.from : sp.to+1] {
-		if t.Term != "" && ix.vocab[t.Term] <= limit && !q.words[t.Word] {
+		if t.Term != "" && ix.vocab[t.Term] <= limit && !q.words.has(t.Word) {
 			return false
 		}
 	}
@@ -378,7 +427,7 @@ func (ix *Index) uninformative(q *parsedQuestion, toks []token, sp span) bool {
 
 func onlyQuestionWords(q *parsedQuestion, toks []token, sp span) bool {
 	for _, t := range toks[sp.from : sp.to+1] {
-		if t.Term != "" && !q.words[t.Word] && !dateLeads[t.Word] && !numberLeads[t.Word] {
+		if t.Term != "" && !q.words.has(t.Word) && !dateLeads[t.Word] && !numberLeads[t.Word] {
 			return false
 		}
 	}
