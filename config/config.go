@@ -37,6 +37,10 @@ func (t Token) GoString() string { return t.String() }
 // LogValue hides the value from slog.
 func (t Token) LogValue() slog.Value { return slog.StringValue(t.String()) }
 
+// MarshalText hides the value from encoding/json and the like, which slog's
+// JSON handler uses for a Config logged whole.
+func (t Token) MarshalText() ([]byte, error) { return []byte(t.String()), nil }
+
 // Config is every setting kutip reads. The zero value of an optional field
 // means its default.
 type Config struct {
