@@ -82,6 +82,8 @@ func (a *analyzer) terms(text string) []string {
 	return out
 }
 
+func isFormat(r rune) bool { return unicode.Is(unicode.Cf, r) }
+
 func isWordRune(r rune) bool {
 	return unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r)
 }
@@ -100,6 +102,12 @@ func wordEnd(text string, i int) int {
 		}
 		if i+size < len(text) {
 			next, _ := utf8.DecodeRuneInString(text[i+size:])
+			if unicode.Is(unicode.Cf, r) && isWordRune(next) {
+				// A zero-width space or joiner, a soft hyphen or a
+				// direction mark inside a word does not split it.
+				i += size
+				continue
+			}
 			if prevDigit && (r == '.' || r == ',' || r == ':') && unicode.IsDigit(next) {
 				i += size
 				continue
@@ -118,6 +126,14 @@ func wordEnd(text string, i int) int {
 // numbers without thousands separators so that 11.000 and 11,000 meet.
 func normalizeWord(raw string) string {
 	w := strings.ToLower(raw)
+	if strings.IndexFunc(w, isFormat) >= 0 {
+		w = strings.Map(func(r rune) rune {
+			if isFormat(r) {
+				return -1
+			}
+			return r
+		}, w)
+	}
 	w = strings.ReplaceAll(w, "’", "'")
 	if strings.HasSuffix(w, "'s") {
 		w = w[:len(w)-2]

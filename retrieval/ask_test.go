@@ -201,6 +201,7 @@ func TestAnalyze(t *testing.T) {
 		{"en", "about 11,000 soldiers were deployed", []string{"11000", "soldier", "deploy"}},
 		{"en", "Russia's parliament ratified it", []string{"russia", "parliament", "ratifi"}},
 		{"id", "angka 6,5 persen", []string{"angka", "6,5", "persen"}},
+		{"en", "rati\u200cfy\u00ad the trea\u200bty", []string{"ratifi", "treati"}},
 	}
 	for _, tc := range tests {
 		got := newAnalyzer(tc.lang).terms(tc.text)

@@ -26,7 +26,7 @@ const (
 
 // analyzerVersion changes whenever analysis changes what terms a text gets,
 // so that an index on disk built by an older version is rebuilt.
-const analyzerVersion = "1"
+const analyzerVersion = "2"
 
 // sentenceDoc is what is indexed for one sentence.
 type sentenceDoc struct {
