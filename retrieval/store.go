@@ -285,7 +285,7 @@ func (ix *Index) buildStore(ctx context.Context, dir, final string) (bleve.Index
 		}
 		return nil, fmt.Errorf("INDEX_DIR: %w", err)
 	}
-	if err := syncDir(dir); err != nil {
+	if err := syncPath(dir); err != nil {
 		return nil, fmt.Errorf("INDEX_DIR: sync: %w", err)
 	}
 	b, err = ix.openChecked(final)
@@ -299,26 +299,16 @@ func (ix *Index) buildStore(ctx context.Context, dir, final string) (bleve.Index
 // rename that publishes a build never points at data still in the page
 // cache.
 func syncTree(root string) error {
-	return filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+	return filepath.WalkDir(root, func(path string, _ fs.DirEntry, err error) error {
 		if err != nil {
 			return err
 		}
-		if d.IsDir() {
-			return syncDir(path)
-		}
-		f, err := os.Open(path)
-		if err != nil {
-			return err
-		}
-		err = f.Sync()
-		if cerr := f.Close(); err == nil {
-			err = cerr
-		}
-		return err
+		return syncPath(path)
 	})
 }
 
-func syncDir(path string) error {
+// syncPath flushes a file or folder to disk.
+func syncPath(path string) error {
 	f, err := os.Open(path)
 	if err != nil {
 		return err
