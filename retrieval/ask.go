@@ -105,7 +105,7 @@ func (ix *Index) candidates(ctx context.Context, q *parsedQuestion) ([]hit, erro
 	if len(qs) == 0 {
 		return nil, nil
 	}
-	req := bleve.NewSearchRequestOptions(bleve.NewDisjunctionQuery(qs...), candidates, 0, false)
+	req := bleve.NewSearchRequestOptions(bleve.NewDisjunctionQuery(qs...), min(candidates, len(ix.sents)), 0, false)
 	// Sorting by score alone: a tie-break on _id would load the external ID
 	// of every matching sentence. rank breaks ties by position instead.
 	res, err := ix.bleve.SearchInContext(ctx, req)
