@@ -341,35 +341,28 @@ func TestServeE2E(t *testing.T) {
 		checkOneCallback(t, srv, id)
 	})
 
-	t.Run("answers after op 7 reconnect", func(t *testing.T) {
-		resumes := srv.Stats().Resumes
-		if srv.Reconnect() != 1 {
-			t.Fatal("no client to reconnect")
-		}
-		id, r := sv.interact(t, askInteraction("when did Russia ratify?"))
-		if !strings.Contains(r.Original.Text(), ratifyPassage) {
-			t.Errorf("answer = %q", r.Original.Text())
-		}
-		checkOneCallback(t, srv, id)
-		if st := srv.Stats(); st.Resumes != resumes+1 || st.Identifies != 1 {
-			t.Errorf("Stats = %+v, want one more resume and no new identify", st)
-		}
-	})
-
-	t.Run("answers after the connection is cut", func(t *testing.T) {
-		resumes := srv.Stats().Resumes
-		if srv.CutConnections() != 1 {
-			t.Fatal("no connection to cut")
-		}
-		id, r := sv.interact(t, askInteraction("when did Russia ratify?"))
-		if !strings.Contains(r.Original.Text(), ratifyPassage) {
-			t.Errorf("answer = %q", r.Original.Text())
-		}
-		checkOneCallback(t, srv, id)
-		if st := srv.Stats(); st.Resumes != resumes+1 || st.Identifies != 1 {
-			t.Errorf("Stats = %+v, want one more resume and no new identify", st)
-		}
-	})
+	for _, disrupt := range []struct {
+		name string
+		do   func() int // returns how many connections it hit
+	}{
+		{"answers after op 7 reconnect", srv.Reconnect},
+		{"answers after the connection is cut", srv.CutConnections},
+	} {
+		t.Run(disrupt.name, func(t *testing.T) {
+			resumes := srv.Stats().Resumes
+			if disrupt.do() != 1 {
+				t.Fatal("no connection to disrupt")
+			}
+			id, r := sv.interact(t, askInteraction("when did Russia ratify?"))
+			if !strings.Contains(r.Original.Text(), ratifyPassage) {
+				t.Errorf("answer = %q", r.Original.Text())
+			}
+			checkOneCallback(t, srv, id)
+			if st := srv.Stats(); st.Resumes != resumes+1 || st.Identifies != 1 {
+				t.Errorf("Stats = %+v, want one more resume and no new identify", st)
+			}
+		})
+	}
 
 	t.Run("no request could ping anyone", func(t *testing.T) {
 		checked := 0

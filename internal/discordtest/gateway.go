@@ -272,12 +272,7 @@ func (c *gwConn) identify(d json.RawMessage) bool {
 		c.closeWith(closeDecodeError, "Error while decoding payload.")
 		return false
 	}
-	if c.authenticated() {
-		c.closeWith(closeAlreadyAuth, "Already authenticated.")
-		return false
-	}
-	if !s.tokenOK(p.Token) {
-		c.closeWith(closeAuthFailed, "Authentication failed.")
+	if !c.admit(p.Token) {
 		return false
 	}
 	if p.Intents == nil || *p.Intents < 0 || *p.Intents&^allIntents != 0 {
@@ -347,12 +342,7 @@ func (c *gwConn) resume(d json.RawMessage) bool {
 		c.closeWith(closeDecodeError, "Error while decoding payload.")
 		return false
 	}
-	if c.authenticated() {
-		c.closeWith(closeAlreadyAuth, "Already authenticated.")
-		return false
-	}
-	if !s.tokenOK(p.Token) {
-		c.closeWith(closeAuthFailed, "Authentication failed.")
+	if !c.admit(p.Token) {
 		return false
 	}
 	s.mu.Lock()
@@ -666,4 +656,19 @@ func truncate(s string, n int) string {
 		return s
 	}
 	return s[:n] + "…"
+}
+
+// admit closes the connection as Discord does when it is already
+// authenticated or the token is wrong, for IDENTIFY and RESUME alike, and
+// reports whether the payload may go on.
+func (c *gwConn) admit(token string) bool {
+	if c.authenticated() {
+		c.closeWith(closeAlreadyAuth, "Already authenticated.")
+		return false
+	}
+	if !c.srv.tokenOK(token) {
+		c.closeWith(closeAuthFailed, "Authentication failed.")
+		return false
+	}
+	return true
 }
