@@ -80,7 +80,9 @@ func (ix *Index) Search(ctx context.Context, question string, n int) (Answer, er
 	if err != nil {
 		return ans, err
 	}
-	ranked := ix.rank(q, hits)
+	sc := rankScratchPool.Get().(*rankScratch)
+	defer rankScratchPool.Put(sc)
+	ranked := ix.rank(q, hits, sc)
 	if len(ranked) == 0 {
 		return ans, nil
 	}

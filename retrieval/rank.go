@@ -2,6 +2,7 @@ package retrieval
 
 import (
 	"math"
+	"sync"
 
 	"kutip/retrieval/lexicon"
 )
@@ -59,7 +60,9 @@ type hit struct {
 	score float64
 }
 
-func (ix *Index) rank(q *parsedQuestion, hits []hit) []scored {
+// rank scores the candidates, best first. The result lives in sc and is
+// valid until sc is reused.
+func (ix *Index) rank(q *parsedQuestion, hits []hit, sc *rankScratch) []scored {
 	if len(hits) == 0 {
 		return nil
 	}
@@ -68,13 +71,14 @@ func (ix *Index) rank(q *parsedQuestion, hits []hit) []scored {
 	for _, c := range q.concepts {
 		total += c.idf
 	}
-	m := ix.newMatcher(q)
-	out := make([]scored, 0, len(hits))
-	matched := make([][]int, len(hits))
-	// One allocation for every candidate's concept weights and positions.
+	m := sc.matcher(ix, q)
 	n := len(q.concepts)
-	weightSlab := make([]float64, len(hits)*n)
-	intSlab := make([]int, 2*len(hits)*n)
+	out := sc.out[:0]
+	// Every candidate's concept weights, positions and matched positions
+	// are cut from two slabs.
+	weightSlab := grow(sc.weights, len(hits)*n)
+	intSlab := grow(sc.ints, 2*len(hits)*n)
+	matched := grow(sc.matched, len(hits))
 	best := math.Inf(-1)
 	for i, h := range hits {
 		s := &ix.sents[h.id]
@@ -111,6 +115,7 @@ func (ix *Index) rank(q *parsedQuestion, hits []hit) []scored {
 		best = max(best, r.score)
 		out = append(out, r)
 	}
+	sc.out, sc.weights, sc.ints, sc.matched = out, weightSlab, intSlab, matched
 	if q.qtype != typeNone {
 		// Answer spans, only for candidates that the largest span bonus
 		// could still bring to the front, or near enough to be promoted.
@@ -130,6 +135,32 @@ func (ix *Index) rank(q *parsedQuestion, hits []hit) []scored {
 		ix.promoteTyped(out)
 	}
 	return out
+}
+
+// rankScratch is one question's working memory for rank. It is pooled:
+// once the pool is warm, ranking allocates next to nothing, which matters
+// more than any single computation at these sizes.
+type rankScratch struct {
+	out     []scored
+	weights []float64
+	ints    []int
+	matched [][]int
+	m       matcher
+}
+
+var rankScratchPool = sync.Pool{New: func() any {
+	return &rankScratch{m: matcher{seen: map[int]int{}}}
+}}
+
+// grow returns s resliced to n zeroed elements, reallocated only when its
+// capacity is short.
+func grow[T any](s []T, n int) []T {
+	if cap(s) < n {
+		return make([]T, n)
+	}
+	s = s[:n]
+	clear(s)
+	return s
 }
 
 // promoteTyped handles the commonest near miss: the best sentence restates
@@ -158,15 +189,19 @@ func (ix *Index) promoteTyped(rs []scored) {
 }
 
 // matcher finds a question's concepts in sentences: for each index term
-// (by its ID), which concepts it expresses and at what weight. A 4096-bit
-// filter over the IDs turns away most of a sentence's words before the map
-// look-up.
+// (by its ID), which concepts it expresses and at what weight. slot is a
+// table over every term ID of the index, zero except at the question's
+// terms, so that a sentence's words are matched with one array read each.
 type matcher struct {
-	n      int
-	byID   map[int32][]conceptWeight
-	filter [64]uint64
-	seen   map[int][]float64 // concept weights of sentences already matched, for neighbours
-	slab   []float64         // backing store for seen's slices
+	n       int
+	slot    []uint16          // term ID → 1 + its index in entries, 0 for none
+	entries [][]conceptWeight // the concepts each of the question's terms expresses
+	used    []int32           // the term IDs whose slot is set
+	// Concept weights of the sentences already matched, for neighbours:
+	// sentence → offset in cache.
+	seen  map[int]int
+	cache []float64
+	sides []float64 // the before and after weights of the candidate in hand
 }
 
 type conceptWeight struct {
@@ -174,16 +209,41 @@ type conceptWeight struct {
 	weight  float64
 }
 
-func (ix *Index) newMatcher(q *parsedQuestion) *matcher {
-	m := &matcher{n: len(q.concepts), byID: map[int32][]conceptWeight{}, seen: map[int][]float64{}}
+// matcher readies sc's matcher for q, clearing what the previous question
+// left.
+func (sc *rankScratch) matcher(ix *Index, q *parsedQuestion) *matcher {
+	m := &sc.m
+	m.n = len(q.concepts)
+	for _, id := range m.used {
+		m.slot[id] = 0
+	}
+	m.used = m.used[:0]
+	if len(m.slot) < len(ix.termIDs) {
+		m.slot = make([]uint16, len(ix.termIDs))
+	}
+	for i := range m.entries {
+		m.entries[i] = m.entries[i][:0]
+	}
+	m.entries = m.entries[:0]
+	clear(m.seen)
+	m.cache = m.cache[:0]
 	for ci, c := range q.concepts {
 		for _, a := range c.alts {
 			id, ok := ix.termIDs[a.term]
 			if !ok {
 				continue
 			}
-			m.byID[id] = append(m.byID[id], conceptWeight{ci, a.weight})
-			m.filter[(id>>6)&63] |= 1 << (id & 63)
+			if m.slot[id] == 0 {
+				if len(m.entries) < cap(m.entries) {
+					m.entries = m.entries[:len(m.entries)+1]
+				} else {
+					m.entries = append(m.entries, nil)
+				}
+				m.slot[id] = uint16(len(m.entries))
+				m.used = append(m.used, id)
+			}
+			e := &m.entries[m.slot[id]-1]
+			*e = append(*e, conceptWeight{ci, a.weight})
 		}
 	}
 	return m
@@ -194,10 +254,10 @@ func (ix *Index) newMatcher(q *parsedQuestion) *matcher {
 // where it stands.
 func (m *matcher) matchInto(s *sentence, weights []float64, positions []int) {
 	for k, id := range s.ids {
-		if id < 0 || m.filter[(id>>6)&63]&(1<<(id&63)) == 0 {
+		if id < 0 || m.slot[id] == 0 {
 			continue
 		}
-		for _, cw := range m.byID[id] {
+		for _, cw := range m.entries[m.slot[id]-1] {
 			if cw.weight > weights[cw.concept] {
 				weights[cw.concept] = cw.weight
 				if positions != nil {
@@ -209,34 +269,27 @@ func (m *matcher) matchInto(s *sentence, weights []float64, positions []int) {
 }
 
 // weightsOf returns the concept weights of sentence n, computed once per
-// question.
+// question. The slice is valid until the next call.
 func (m *matcher) weightsOf(ix *Index, n int) []float64 {
-	if w, ok := m.seen[n]; ok {
-		return w
+	if off, ok := m.seen[n]; ok {
+		return m.cache[off : off+m.n]
 	}
-	w := m.alloc()
+	off := len(m.cache)
+	m.cache = append(m.cache, make([]float64, m.n)...)
+	w := m.cache[off : off+m.n]
 	m.matchInto(&ix.sents[n], w, nil)
-	m.seen[n] = w
-	return w
-}
-
-// alloc returns a zeroed slice of one weight per concept, cut from a slab.
-func (m *matcher) alloc() []float64 {
-	if len(m.slab) < m.n {
-		m.slab = make([]float64, 32*max(m.n, 1))
-	}
-	w := m.slab[:m.n:m.n]
-	m.slab = m.slab[m.n:]
+	m.seen[n] = off
 	return w
 }
 
 // neighbours returns the best concept weights among the sentences before
 // and after sentence id in the same paragraph, up to contextSentences
-// away on each side (zeros where there is none).
+// away on each side (zeros where there is none). The slices are valid
+// until the next call.
 func (m *matcher) neighbours(ix *Index, id int) (before, after []float64) {
+	m.sides = grow(m.sides, 2*m.n)
 	s := ix.sents[id]
-	side := func(step int) []float64 {
-		best := m.alloc()
+	side := func(step int, best []float64) {
 		for k, n := 1, id+step; k <= contextSentences; k, n = k+1, n+step {
 			if n < 0 || n >= len(ix.sents) || ix.sents[n].doc != s.doc || ix.sents[n].para != s.para {
 				break
@@ -245,9 +298,11 @@ func (m *matcher) neighbours(ix *Index, id int) (before, after []float64) {
 				best[i] = max(best[i], w)
 			}
 		}
-		return best
 	}
-	return side(-1), side(+1)
+	before, after = m.sides[:m.n:m.n], m.sides[m.n:]
+	side(-1, before)
+	side(+1, after)
+	return before, after
 }
 
 // proximity is 1 when the matched words stand next to each other and falls
