@@ -46,7 +46,7 @@ type Passage struct {
 const maxQuestionRunes = 600
 
 // candidates is how many sentences bleve proposes for reranking.
-const candidates = 30
+const candidates = 20
 
 // Ask answers question from the corpus: the best passages first, each a
 // real sentence with its citation. The question is plain text, never query
