@@ -4,6 +4,8 @@ import (
 	"bufio"
 	"bytes"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"unicode"
 	"unicode/utf8"
 
@@ -45,7 +47,8 @@ func newAnalyzer(lang string) *analyzer {
 // number's inner separators kept (11.000, 6,5, 10:30) and an apostrophe's
 // possessive dropped. Stop words keep their position but get no term.
 func (a *analyzer) analyze(text string) []token {
-	var out []token
+	// About one word in seven bytes, in either language.
+	out := make([]token, 0, len(text)/7+1)
 	pos := 0
 	for i := 0; i < len(text); {
 		r, size := utf8.DecodeRuneInString(text[i:])
@@ -221,12 +224,29 @@ func readStops(data []byte) map[string]bool {
 	return m
 }
 
-// stemEnglish is the Snowball (Porter 2) English stemmer.
+// stemEnglish is the Snowball (Porter 2) English stemmer. Stems are
+// remembered, up to maxCachedStems words, as the Indonesian stemmer's are:
+// the same words come back sentence after sentence and question after
+// question.
 func stemEnglish(w string) string {
 	if isNumber(w) || utf8.RuneCountInString(w) < 3 {
 		return w
 	}
+	if s, ok := englishStems.Load(w); ok {
+		return s.(string)
+	}
 	env := snowballstem.NewEnv(w)
 	english.Stem(env)
-	return env.Current()
+	s := env.Current()
+	if englishStemCount.Add(1) <= maxCachedStems {
+		englishStems.Store(w, s)
+	}
+	return s
 }
+
+const maxCachedStems = 1 << 17
+
+var (
+	englishStems     sync.Map // word → stem
+	englishStemCount atomic.Int64
+)
