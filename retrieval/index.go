@@ -54,8 +54,13 @@ type sentence struct {
 	lang            string
 	text            string
 	tokens          []token
-	ids             []int32 // tokens' term IDs (see Index.termIDs), -1 for stop words
+	ids             []int32  // tokens' term IDs, -1 for stop words
+	terms           []termAt // the content words' term IDs, in order
 }
+
+// termAt is a content word of a sentence: its term ID (see Index.termIDs)
+// and its position among the sentence's tokens.
+type termAt struct{ id, pos int32 }
 
 // Build indexes docs. With opts.Dir it reuses an index there built from the
 // same corpus, and otherwise builds one in a temporary folder renamed into
@@ -128,10 +133,22 @@ func (ix *Index) analyzeCorpus() {
 			}
 		}
 	}
-	// Term IDs let ranking match a sentence's words with integer look-ups.
+	// Term IDs let ranking match a sentence's words with array reads. All
+	// sentences' terms live in one slab, in corpus order, so that a
+	// sentence and its neighbours sit side by side in memory.
 	ix.termIDs = make(map[string]int32, len(ix.vocab))
+	n := 0
+	for i := range ix.sents {
+		for _, t := range ix.sents[i].tokens {
+			if t.Term != "" {
+				n++
+			}
+		}
+	}
+	slab := make([]termAt, 0, n)
 	for i := range ix.sents {
 		s := &ix.sents[i]
+		from := len(slab)
 		s.ids = make([]int32, len(s.tokens))
 		for k, t := range s.tokens {
 			if t.Term == "" {
@@ -144,7 +161,9 @@ func (ix *Index) analyzeCorpus() {
 				ix.termIDs[t.Term] = id
 			}
 			s.ids[k] = id
+			slab = append(slab, termAt{id: id, pos: int32(k)})
 		}
+		s.terms = slab[from:len(slab):len(slab)]
 	}
 	perLang := map[string]int{}
 	for _, s := range ix.sents {

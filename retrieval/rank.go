@@ -253,15 +253,16 @@ func (sc *rankScratch) matcher(ix *Index, q *parsedQuestion) *matcher {
 // sentence s (0 when absent) and, when positions is not nil, the position
 // where it stands.
 func (m *matcher) matchInto(s *sentence, weights []float64, positions []int) {
-	for k, id := range s.ids {
-		if id < 0 || m.slot[id] == 0 {
+	for _, t := range s.terms {
+		e := m.slot[t.id]
+		if e == 0 {
 			continue
 		}
-		for _, cw := range m.entries[m.slot[id]-1] {
+		for _, cw := range m.entries[e-1] {
 			if cw.weight > weights[cw.concept] {
 				weights[cw.concept] = cw.weight
 				if positions != nil {
-					positions[cw.concept] = s.tokens[k].Pos
+					positions[cw.concept] = s.tokens[t.pos].Pos
 				}
 			}
 		}
