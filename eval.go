@@ -67,10 +67,14 @@ contains a gold string (case- and space-insensitive).`)
 
 func writeReport(w io.Writer, rep retrieval.Report) {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "group\tquestions\ttop-1\trecall@3\tMRR@10\tanswered\tunanswerable\tabstained\tabstention acc\tp50\tp99\t")
+	fmt.Fprintln(tw, "group\tquestions\ttop-1\trecall@3\tMRR@10\tspan\tanswered\tunanswerable\tabstained\tabstention acc\tp50\tp99\t")
 	row := func(name string, m retrieval.Metrics) {
-		fmt.Fprintf(tw, "%s\t%d\t%.3f\t%.3f\t%.3f\t%.3f\t%d\t%.3f\t%.3f\t%s\t%s\t\n", name, m.Questions, m.Top1, m.Recall3,
-			m.MRR10, m.Answered, m.Unanswerable, m.Abstained, m.AbstentionAccuracy, micro(m.P50), micro(m.P99))
+		span := "-"
+		if m.SpanQuestions > 0 {
+			span = fmt.Sprintf("%.3f", m.Span)
+		}
+		fmt.Fprintf(tw, "%s\t%d\t%.3f\t%.3f\t%.3f\t%s\t%.3f\t%d\t%.3f\t%.3f\t%s\t%s\t\n", name, m.Questions, m.Top1, m.Recall3,
+			m.MRR10, span, m.Answered, m.Unanswerable, m.Abstained, m.AbstentionAccuracy, micro(m.P50), micro(m.P99))
 	}
 	row("all", rep.All)
 	for _, k := range retrieval.Keys(rep.ByLang) {

@@ -71,13 +71,18 @@ func ReadQuestions(r io.Reader) ([]EvalQuestion, error) {
 // the gold strings, compared case-insensitively with white space collapsed,
 // curly quotes made straight and dashes made hyphens.
 type Metrics struct {
-	Questions    int     `json:"questions"`    // answerable questions
-	Top1         float64 `json:"top1"`         // the first passage is correct
-	Recall3      float64 `json:"recall3"`      // a correct passage in the first 3
-	MRR10        float64 `json:"mrr10"`        // 1/rank of the first correct passage in 10
-	Answered     float64 `json:"answered"`     // answerable questions kutip answered (did not abstain on)
-	Unanswerable int     `json:"unanswerable"` // questions with no gold
-	Abstained    float64 `json:"abstained"`    // of those, the share kutip abstained on
+	Questions int     `json:"questions"` // answerable questions
+	Top1      float64 `json:"top1"`      // the first passage is correct
+	Recall3   float64 `json:"recall3"`   // a correct passage in the first 3
+	MRR10     float64 `json:"mrr10"`     // 1/rank of the first correct passage in 10
+	// Span is, of the typed questions (when, how many, who, …) whose first
+	// passage is correct, the share whose answer span and a gold string
+	// hold one another: the bold part of a reply is the answer or inside it.
+	Span          float64 `json:"span"`
+	SpanQuestions int     `json:"span_questions"` // how many questions Span is over
+	Answered      float64 `json:"answered"`       // answerable questions kutip answered (did not abstain on)
+	Unanswerable  int     `json:"unanswerable"`   // questions with no gold
+	Abstained     float64 `json:"abstained"`      // of those, the share kutip abstained on
 	// AbstentionAccuracy is the share of all questions where kutip's
 	// answer-or-abstain decision was right.
 	AbstentionAccuracy float64 `json:"abstention_accuracy"`
@@ -142,7 +147,7 @@ func (ix *Index) Evaluate(ctx context.Context, qs []EvalQuestion) (Report, error
 	metrics := func(rs []result) Metrics {
 		var m Metrics
 		var lat []time.Duration
-		var correctDecision int
+		var correctDecision, typedHits int
 		for _, r := range rs {
 			lat = append(lat, r.latency)
 			if len(r.q.Gold) == 0 {
@@ -160,6 +165,12 @@ func (ix *Index) Evaluate(ctx context.Context, qs []EvalQuestion) (Report, error
 			}
 			if r.rank == 1 {
 				m.Top1++
+				if r.a.Type != "" {
+					typedHits++
+					if spanMatches(r.a.Passages[0].Answer, r.q.Gold) {
+						m.Span++
+					}
+				}
 			}
 			if r.rank >= 1 && r.rank <= 3 {
 				m.Recall3++
@@ -175,6 +186,10 @@ func (ix *Index) Evaluate(ctx context.Context, qs []EvalQuestion) (Report, error
 			m.MRR10 /= n
 			m.Answered /= n
 		}
+		if typedHits > 0 {
+			m.Span /= float64(typedHits)
+		}
+		m.SpanQuestions = typedHits
 		if m.Unanswerable > 0 {
 			m.Abstained /= float64(m.Unanswerable)
 		}
@@ -226,6 +241,22 @@ func firstCorrect(ps []Passage, gold []string) int {
 		}
 	}
 	return 0
+}
+
+// spanMatches reports whether an answer span and one of the gold strings
+// hold one another, compared as firstCorrect compares.
+func spanMatches(span string, gold []string) bool {
+	sp := normalizeForMatch(span)
+	if sp == "" {
+		return false
+	}
+	for _, g := range gold {
+		g = normalizeForMatch(g)
+		if g != "" && (strings.Contains(g, sp) || strings.Contains(sp, g)) {
+			return true
+		}
+	}
+	return false
 }
 
 // normalizeForMatch lower-cases s, collapses white space, and maps curly
