@@ -25,6 +25,11 @@ var articleCases = []struct {
 	{"Kapan perjanjian itu ditandatangani pertama kali?", 4, "19 Juni", "date"},
 	{"How many troops did Russia mass in Kursk?", 10, "50.000 tentara", "number"},
 	{"Siapa pemimpin Korea Utara?", 3, "Kim Jong Un", "person"},
+	// The question's words in translation are not the answer: "Presiden
+	// Ukraina" is "president of Ukraine".
+	{"Who is the president of Ukraine?", 10, "Volodymyr Zelenskyy", "person"},
+	// A name's lower-case half after a hyphen is part of it.
+	{"Who is the president of South Korea?", 14, "Yoon Suk-yeol", "person"},
 	{"What is the name of the treaty?", 3, "Perjanjian Kemitraan Strategis Komprehensif", "name"},
 	{"Which region of Russia are the North Korean troops in?", 9, "Kursk", "name"},
 	{"What is South Korea worried that North Korea could get?", 13, "", ""},

@@ -70,6 +70,26 @@ type parsedQuestion struct {
 	words    wordSet // the question's own words, lower case, to keep them out of answer spans
 }
 
+// asks reports whether token t is one of the question's own words: as
+// asked, inflected, translated or spelt otherwise (Presiden Ukraina for
+// "president of Ukraine"), but not a synonym, which says something else.
+func (q *parsedQuestion) asks(t token) bool {
+	if q.words.has(t.Word) {
+		return true
+	}
+	if t.Term == "" {
+		return false
+	}
+	for _, c := range q.concepts {
+		for _, a := range c.alts {
+			if a.term == t.Term && a.weight > weightSynonym {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // wordSet is a small set of words: a question has few enough that a
 // linear scan beats hashing.
 type wordSet []string

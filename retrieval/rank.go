@@ -380,10 +380,19 @@ func (ix *Index) bestSpan(q *parsedQuestion, s *sentence, positions []int) (stri
 
 // trimQuestionWords drops the question's own words from the start of a
 // name span: "Pemimpin Korea Utara Kim Jong Un" answers "Siapa pemimpin
-// Korea Utara?" with "Kim Jong Un".
+// Korea Utara?" with "Kim Jong Un". The thing a name question asks about
+// stays: it is part of the name ("the name of the treaty", "Perjanjian
+// Kemitraan Strategis Komprehensif").
 func trimQuestionWords(q *parsedQuestion, s *sentence, sp span) span {
 	from := sp.from
-	for from < sp.to && (q.words.has(s.tokens[from].Word) || s.tokens[from].Term == "") {
+	for from < sp.to {
+		t := s.tokens[from]
+		if q.qtype == typeName && q.focus >= 0 && hasAlt(q.concepts[q.focus], t.Term) {
+			break
+		}
+		if !q.asks(t) && t.Term != "" {
+			break
+		}
 		from++
 	}
 	if from == sp.from {
@@ -396,8 +405,9 @@ func trimQuestionWords(q *parsedQuestion, s *sentence, sp span) span {
 // corpus never writes in lower case and that are not Indonesian root words.
 func (ix *Index) nameLike(s *sentence, sp span) float64 {
 	n, names := 0, 0
-	for _, t := range s.tokens[sp.from : sp.to+1] {
-		if t.Term == "" && nameJoiners[t.Word] {
+	for i := sp.from; i <= sp.to; i++ {
+		t := s.tokens[i]
+		if t.Term == "" && nameJoiners[t.Word] || i > sp.from && hyphenated(s.text, s.tokens[i-1], t) {
 			continue
 		}
 		n++
@@ -474,7 +484,7 @@ func (ix *Index) uninformative(q *parsedQuestion, toks []token, sp span) bool {
 	}
 	limit := max(int(commonShare*float64(len(ix.sents))), minCommon)
 	for _, t := range toks[sp.from : sp.to+1] {
-		if t.Term != "" && ix.vocab[t.Term] <= limit && !q.words.has(t.Word) {
+		if t.Term != "" && ix.vocab[t.Term] <= limit && !q.asks(t) {
 			return false
 		}
 	}
@@ -483,7 +493,7 @@ func (ix *Index) uninformative(q *parsedQuestion, toks []token, sp span) bool {
 
 func onlyQuestionWords(q *parsedQuestion, toks []token, sp span) bool {
 	for _, t := range toks[sp.from : sp.to+1] {
-		if t.Term != "" && !q.words.has(t.Word) && !dateLeads[t.Word] && !numberLeads[t.Word] {
+		if t.Term != "" && !q.asks(t) && !dateLeads[t.Word] && !numberLeads[t.Word] {
 			return false
 		}
 	}

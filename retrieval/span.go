@@ -252,7 +252,7 @@ func nameEnd(text string, toks []token, i int) int {
 		if gapHasPunct(text, toks[k-1], toks[k]) {
 			break
 		}
-		if capitalised(text, toks[k]) {
+		if capitalised(text, toks[k]) || hyphenated(text, toks[k-1], toks[k]) {
 			to = k
 			continue
 		}
@@ -262,6 +262,12 @@ func nameEnd(text string, toks []token, i int) int {
 		break
 	}
 	return to
+}
+
+// hyphenated reports whether b continues a's word after a hyphen, as the
+// second half of a name often does in lower case (Yoon Suk-yeol).
+func hyphenated(text string, a, b token) bool {
+	return text[a.End:b.Start] == "-"
 }
 
 // gapHasPunct reports whether anything but spaces and hyphens stands
