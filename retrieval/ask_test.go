@@ -179,6 +179,13 @@ func TestTypedSpans(t *testing.T) {
 		{typeDate, "Zelenskyy pekan lalu mengecam", []string{"pekan lalu"}},
 		{typeDate, "Perjuangan itu berawal sejak tahun 1990-an.", []string{"sejak tahun 1990-an"}},
 		{typeDate, "The exchange reopened in April 1991.", []string{"April 1991"}},
+		// Indonesian news dates: a weekday with (day/month).
+		{typeDate, "Mubarak dinyatakan menang, Jumat (9/9) malam waktu Cairo.", []string{"Jumat (9/9)"}},
+		{typeDate, "Di hari terakhir Grand Prix Asia 2005, Kamis (8/ 9), tim beregu", []string{"2005", "Kamis (8/ 9)"}},
+		{typeDate, "dilantik Senin (3/10/2005) pagi", []string{"Senin (3/10/2005)"}},
+		{typeDate, "Brussels, Sabtu (Etiopia) -", []string{"Sabtu"}},
+		{typeDate, "Wakidi (1890-1979), pelukis", []string{"1890-1979"}},
+		{typeDate, "Universitas pertama didirikan pada tahun 971 di Kairo.", []string{"tahun 971"}},
 		{typeNumber, "setidaknya 11.000 tentara Korea Utara dikirim", []string{"setidaknya 11.000 tentara"}},
 		{typeNumber, "Total modal perusahaan sebesar Rp 112 juta.", []string{"Rp 112 juta"}},
 		{typeNumber, "Hingga Jumat (12/8), penyakit ini telah menewaskan 13 orang.", []string{"12", "8", "13 orang"}},

@@ -340,6 +340,13 @@ func (ix *Index) bestSpan(q *parsedQuestion, s *sentence, positions []int) (stri
 		}
 		strength := 1.0
 		switch q.qtype {
+		case typeDate:
+			// A weekday alone says less than a date: a news story's
+			// dateline weekday ("Brussels, Sabtu -") gives way to the
+			// event's "Jumat (26/8)".
+			if weekdays[s.tokens[sp.to].Word] {
+				strength = 0.8
+			}
 		case typeNumber:
 			if q.focus >= 0 && sp.to > sp.from && hasAlt(q.concepts[q.focus], s.tokens[sp.to].Term) {
 				strength = 1.5

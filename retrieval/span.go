@@ -75,12 +75,17 @@ func typedSpans(t answerType, text string, toks []token, isName func(word string
 		if from < 0 || to >= len(toks) || from > to {
 			return
 		}
-		out = append(out, span{from: from, to: to, text: text[toks[from].Start:toks[to].End]})
+		end := toks[to].End
+		// A parenthesis the span opens, it closes: "Rabu (19/10)".
+		if t := text[toks[from].Start:end]; strings.Count(t, "(") > strings.Count(t, ")") && strings.HasPrefix(text[end:], ")") {
+			end++
+		}
+		out = append(out, span{from: from, to: to, text: text[toks[from].Start:end]})
 	}
 	switch t {
 	case typeDate:
 		for i := 0; i < len(toks); i++ {
-			if from, to, ok := dateAt(toks, i); ok {
+			if from, to, ok := dateAt(text, toks, i); ok {
 				add(from, to)
 				i = to
 			}
@@ -118,7 +123,7 @@ func typedSpans(t answerType, text string, toks []token, isName func(word string
 }
 
 // dateAt recognises a date starting at token i.
-func dateAt(toks []token, i int) (int, int, bool) {
+func dateAt(text string, toks []token, i int) (int, int, bool) {
 	w := toks[i].Word
 	next := func(k int) string {
 		if k < len(toks) {
@@ -154,10 +159,15 @@ func dateAt(toks []token, i int) (int, int, bool) {
 		}
 		return lead(i), to, true
 	case weekdays[w]:
-		return lead(i), i, true
+		// Indonesian news dates a weekday with its day and month in
+		// parentheses: "Rabu (19/10)", "Kamis (8/ 9)".
+		return lead(i), dayMonthAfter(text, toks, i), true
 	case isYear(w):
 		to := i
 		if next(i+1) == "an" || next(i+1) == "s" {
+			to = i + 1
+		} else if isYear(next(i+1)) && joinedBy(text, toks[i], toks[i+1], "-", "–", "—") {
+			// A span of years is one answer: "(1890-1979)", "2005–2010".
 			to = i + 1
 		}
 		return lead(i), to, true
@@ -179,6 +189,9 @@ func dateAt(toks []token, i int) (int, int, bool) {
 			to = i + 2
 		}
 		return i, to, true
+	case (w == "tahun" || w == "year") && len(next(i+1)) >= 3 && len(next(i+1)) <= 4 && allDigits(next(i+1)) && !isYear(next(i+1)):
+		// "tahun 971": a year the word says is one, however early.
+		return i, i + 1, true
 	case relativeWords[w]:
 		return i, i, true
 	case relativeHeads[w] && relativeUnits[next(i+1)]:
@@ -191,6 +204,36 @@ func dateAt(toks []token, i int) (int, int, bool) {
 		return i, i + 1, true
 	}
 	return 0, 0, false
+}
+
+// dayMonthAfter returns the last token of a "(day/month)" or
+// "(day/month/year)" right after token i, or i when there is none.
+func dayMonthAfter(text string, toks []token, i int) int {
+	if i+2 >= len(toks) || !isDay(toks[i+1].Word) || !isMonthNumber(toks[i+2].Word) ||
+		strings.TrimSpace(text[toks[i].End:toks[i+1].Start]) != "(" ||
+		strings.TrimSpace(text[toks[i+1].End:toks[i+2].Start]) != "/" {
+		return i
+	}
+	to := i + 2
+	if to+1 < len(toks) && allDigits(toks[to+1].Word) && strings.TrimSpace(text[toks[to].End:toks[to+1].Start]) == "/" {
+		to++
+	}
+	return to
+}
+
+// joinedBy reports whether only one of seps stands between tokens a and b.
+func joinedBy(text string, a, b token, seps ...string) bool {
+	gap := text[a.End:b.Start]
+	for _, sep := range seps {
+		if gap == sep {
+			return true
+		}
+	}
+	return false
+}
+
+func isMonthNumber(w string) bool {
+	return isDay(w) && (len(w) == 1 || w <= "12")
 }
 
 // numberAt recognises a number with its scale and unit starting at token
