@@ -188,6 +188,9 @@ func TestTypedSpans(t *testing.T) {
 		{typeDate, "Universitas pertama didirikan pada tahun 971 di Kairo.", []string{"tahun 971"}},
 		{typeNumber, "setidaknya 11.000 tentara Korea Utara dikirim", []string{"setidaknya 11.000 tentara"}},
 		{typeNumber, "Total modal perusahaan sebesar Rp 112 juta.", []string{"Rp 112 juta"}},
+		{typeNumber, "Only 100–150 species have been validated.", []string{"100–150 species"}},
+		{typeNumber, "The collections include more than 70,000 works of art.", []string{"more than 70,000 works"}},
+		{typeNumber, "Korban tewas lebih dari 100 orang.", []string{"lebih dari 100 orang"}},
 		{typeNumber, "Hingga Jumat (12/8), penyakit ini telah menewaskan 13 orang.", []string{"12", "8", "13 orang"}},
 		{typePerson, "Presiden Ukraina Volodymyr Zelenskyy mengatakan", []string{"Presiden Ukraina Volodymyr Zelenskyy"}},
 		{typePlace, "pasukan dikirim ke wilayah Kursk di Rusia", []string{"Kursk", "Rusia"}},
@@ -199,6 +202,25 @@ func TestTypedSpans(t *testing.T) {
 		}
 		if strings.Join(got, "|") != strings.Join(tc.want, "|") {
 			t.Errorf("typedSpans(%s, %q) = %q, want %q", tc.typ, tc.text, got, tc.want)
+		}
+	}
+}
+
+func TestCountsFocus(t *testing.T) {
+	a := newAnalyzer("en")
+	text := "The defense gave up 308 points while leading the NFL in interceptions with 24 and Kuechly led in tackles (118)."
+	toks := a.analyze(text)
+	focus := func(w string) concept { return concept{word: w, alts: []alt{{term: a.stem(w), weight: 1}}} }
+	want := map[string]string{"points": "308 points", "interceptions": "24", "tackles": "118"}
+	for word, answer := range want {
+		var got []string
+		for _, sp := range typedSpans(typeNumber, text, toks, nil) {
+			if countsFocus(focus(word), toks, sp) {
+				got = append(got, sp.text)
+			}
+		}
+		if len(got) != 1 || got[0] != answer {
+			t.Errorf("spans counting %q = %q, want [%q]", word, got, answer)
 		}
 	}
 }

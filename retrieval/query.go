@@ -465,35 +465,70 @@ func questionWordType(words []string) answerType {
 			bases[i] = strings.TrimSuffix(w, "kah")
 		}
 	}
-	has := func(w string) bool {
-		return slices.Contains(bases, w)
-	}
-	hasSeq := func(a, b string) bool {
-		for i := 0; i+1 < len(bases); i++ {
-			if bases[i] == a && bases[i+1] == b {
+	has := func(ws ...string) bool {
+		for _, w := range ws {
+			if slices.Contains(bases, w) {
 				return true
 			}
 		}
 		return false
 	}
-	switch {
-	case has("kapan") || has("bilamana") || hasSeq("what", "year") || hasSeq("what", "date") ||
-		hasSeq("which", "year") || hasSeq("what", "time") || has("when") ||
-		hasSeq("tahun", "berapa") || hasSeq("tanggal", "berapa") || hasSeq("pukul", "berapa") ||
-		hasSeq("jam", "berapa") || hasSeq("tahun", "berapakah") || hasSeq("tanggal", "berapakah"):
-		return typeDate
-	case hasSeq("how", "many") || hasSeq("how", "much") || has("berapa") || has("berapakah") ||
-		hasSeq("what", "percentage") || hasSeq("how", "long") || hasSeq("how", "old") || hasSeq("how", "far"):
-		return typeNumber
-	case has("who") || has("whom") || has("whose") || has("siapa") || has("siapakah"):
-		return typePerson
-	case has("where") || has("dimana") || hasSeq("di", "mana") || hasSeq("ke", "mana") || has("kemana") ||
-		hasSeq("dari", "mana") || hasSeq("in", "which") && (has("country") || has("city") || has("region")):
-		return typePlace
-	case has("why") || has("mengapa") || has("kenapa"):
-		return typeReason
-	case has("name") || has("named") || has("called") || (has("apa") || has("apakah")) && (has("nama") || has("julukan") || has("disebut")):
-		return typeName
+	// The cue that comes first decides: "How many seconds were left when
+	// the Broncos intercepted the pass?" counts, it does not ask when.
+	best, bestAt := typeNone, len(bases)
+	for _, c := range typeCues {
+		for i := 0; i+len(c.seq) <= len(bases) && i < bestAt; i++ {
+			if slices.Equal(bases[i:i+len(c.seq)], c.seq) && (c.also == nil || has(c.also...)) {
+				best, bestAt = c.t, i
+				break
+			}
+		}
 	}
-	return typeNone
+	return best
+}
+
+// typeCues are the words that ask for each answer type, in order of
+// precedence where two start at the same word. A cue with also counts
+// only when the question holds one of those words too.
+var typeCues = []struct {
+	t    answerType
+	seq  []string
+	also []string
+}{
+	{typeDate, []string{"kapan"}, nil},
+	{typeDate, []string{"bilamana"}, nil},
+	{typeDate, []string{"when"}, nil},
+	{typeDate, []string{"what", "year"}, nil},
+	{typeDate, []string{"what", "date"}, nil},
+	{typeDate, []string{"what", "time"}, nil},
+	{typeDate, []string{"which", "year"}, nil},
+	{typeDate, []string{"tahun", "berapa"}, nil},
+	{typeDate, []string{"tanggal", "berapa"}, nil},
+	{typeDate, []string{"pukul", "berapa"}, nil},
+	{typeDate, []string{"jam", "berapa"}, nil},
+	{typeNumber, []string{"how", "many"}, nil},
+	{typeNumber, []string{"how", "much"}, nil},
+	{typeNumber, []string{"how", "long"}, nil},
+	{typeNumber, []string{"how", "old"}, nil},
+	{typeNumber, []string{"how", "far"}, nil},
+	{typeNumber, []string{"what", "percentage"}, nil},
+	{typeNumber, []string{"berapa"}, nil},
+	{typePerson, []string{"who"}, nil},
+	{typePerson, []string{"whom"}, nil},
+	{typePerson, []string{"whose"}, nil},
+	{typePerson, []string{"siapa"}, nil},
+	{typePlace, []string{"where"}, nil},
+	{typePlace, []string{"dimana"}, nil},
+	{typePlace, []string{"di", "mana"}, nil},
+	{typePlace, []string{"ke", "mana"}, nil},
+	{typePlace, []string{"kemana"}, nil},
+	{typePlace, []string{"dari", "mana"}, nil},
+	{typePlace, []string{"in", "which"}, []string{"country", "city", "region"}},
+	{typeReason, []string{"why"}, nil},
+	{typeReason, []string{"mengapa"}, nil},
+	{typeReason, []string{"kenapa"}, nil},
+	{typeName, []string{"name"}, nil},
+	{typeName, []string{"named"}, nil},
+	{typeName, []string{"called"}, nil},
+	{typeName, []string{"apa"}, []string{"nama", "julukan", "disebut"}},
 }

@@ -348,7 +348,7 @@ func (ix *Index) bestSpan(q *parsedQuestion, s *sentence, positions []int) (stri
 				strength = 0.8
 			}
 		case typeNumber:
-			if q.focus >= 0 && sp.to > sp.from && hasAlt(q.concepts[q.focus], s.tokens[sp.to].Term) {
+			if q.focus >= 0 && countsFocus(q.concepts[q.focus], s.tokens, sp) {
 				strength = 1.5
 			}
 		case typePerson:
@@ -383,6 +383,25 @@ func (ix *Index) bestSpan(q *parsedQuestion, s *sentence, positions []int) (stri
 		return "", 0
 	}
 	return cands[best].text, cands[best].strength
+}
+
+// countsFocus reports whether a number span counts what the question
+// counts: the counted word is its unit ("84 penumpang") or stands just
+// before it, with no other number between ("interceptions with 24",
+// "tackles (118)").
+func countsFocus(focus concept, toks []token, sp span) bool {
+	if sp.to > sp.from && hasAlt(focus, toks[sp.to].Term) {
+		return true
+	}
+	for k := sp.from - 1; k >= 0 && k >= sp.from-3; k-- {
+		if isNumber(toks[k].Word) {
+			return false
+		}
+		if hasAlt(focus, toks[k].Term) {
+			return true
+		}
+	}
+	return false
 }
 
 // trimQuestionWords drops the question's own words from the start of a

@@ -38,7 +38,8 @@ var (
 		"twenty", "thirty", "forty", "fifty", "hundred", "dozens", "hundreds", "thousands", "millions")
 	scaleWords = setOf("ribu", "juta", "miliar", "milyar", "triliun", "thousand", "million", "billion",
 		"trillion", "persen", "percent")
-	numberLeads = setOf("sekitar", "setidaknya", "sedikitnya", "hampir", "sebanyak", "kurang", "lebih",
+	comparativeLeads = setOf("more than", "less than", "fewer than", "lebih dari", "kurang dari")
+	numberLeads      = setOf("sekitar", "setidaknya", "sedikitnya", "hampir", "sebanyak", "kurang", "lebih",
 		"about", "around", "nearly", "approximately", "least", "over", "some", "rp", "us")
 	// nameJoiners may stand inside a name: "Republik Demokratik Rakyat
 	// Korea", "Organisation of the Petroleum", "bin", "van".
@@ -247,6 +248,14 @@ func numberAt(text string, toks []token, i int) (int, int, bool) {
 	from, to := i, i
 	for from > 0 && numberLeads[toks[from-1].Word] && from > i-2 {
 		from--
+	}
+	// "more than 70,000", "lebih dari 100".
+	if from > 1 && from == i && comparativeLeads[toks[from-2].Word+" "+toks[from-1].Word] {
+		from -= 2
+	}
+	// A range is one number: "100–150 species".
+	if to+1 < len(toks) && isNumber(toks[to+1].Word) && joinedBy(text, toks[to], toks[to+1], "-", "–", "—") {
+		to++
 	}
 	for to+1 < len(toks) && scaleWords[toks[to+1].Word] && !gapHasPunct(text, toks[to], toks[to+1]) {
 		to++
