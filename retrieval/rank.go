@@ -328,6 +328,7 @@ func (ix *Index) bestSpan(q *parsedQuestion, s *sentence, positions []int) (stri
 		text     string
 		strength float64
 		dist     int
+		named    bool
 	}
 	var cands []cand
 	top := 0.0
@@ -368,14 +369,19 @@ func (ix *Index) bestSpan(q *parsedQuestion, s *sentence, positions []int) (stri
 		for _, p := range positions {
 			d += abs(p - pos)
 		}
-		cands = append(cands, cand{sp.text, strength, d})
+		cands = append(cands, cand{sp.text, strength, d, sp.named})
 		top = max(top, strength)
 	}
-	// Among the spans nearly as strong as the strongest, the one nearest
-	// the question's words.
+	// Among the spans nearly as strong as the strongest, what a naming
+	// word introduces ("called Abilene"), then the one nearest the
+	// question's words. Naming says which span; it is no reason to prefer
+	// the sentence, so it adds no strength.
 	best := -1
 	for i, c := range cands {
-		if c.strength >= 0.9*top && (best < 0 || c.dist < cands[best].dist) {
+		if c.strength < 0.9*top {
+			continue
+		}
+		if best < 0 || c.named && !cands[best].named || c.named == cands[best].named && c.dist < cands[best].dist {
 			best = i
 		}
 	}

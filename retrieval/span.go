@@ -38,6 +38,7 @@ var (
 		"twenty", "thirty", "forty", "fifty", "hundred", "dozens", "hundreds", "thousands", "millions")
 	scaleWords = setOf("ribu", "juta", "miliar", "milyar", "triliun", "thousand", "million", "billion",
 		"trillion", "persen", "percent")
+	namingCues       = setOf("called", "named", "termed", "dubbed", "disebut", "bernama", "dinamakan", "dijuluki", "berjuluk")
 	comparativeLeads = setOf("more than", "less than", "fewer than", "lebih dari", "kurang dari")
 	numberLeads      = setOf("sekitar", "setidaknya", "sedikitnya", "hampir", "sebanyak", "kurang", "lebih",
 		"about", "around", "nearly", "approximately", "least", "over", "some", "rp", "us")
@@ -64,6 +65,7 @@ func setOf(words ...string) map[string]bool {
 type span struct {
 	from, to int
 	text     string
+	named    bool // introduced by a naming word: "called Abilene"
 }
 
 // typedSpans returns the spans of a sentence (its text and tokens) that can
@@ -99,6 +101,16 @@ func typedSpans(t answerType, text string, toks []token, isName func(word string
 			}
 		}
 	case typePerson, typePlace, typeName:
+		if t == typeName {
+			// What a naming word introduces is a name, in whatever case:
+			// "called Abilene", "called \"ctenes\"", "disebut tentilla".
+			for i := 0; i+1 < len(toks); i++ {
+				if namingCues[toks[i].Word] && !gapHasPunct(text, toks[i], toks[i+1]) || namedQuoted(text, toks, i) {
+					add(i+1, termEnd(text, toks, i+1))
+					out[len(out)-1].named = true
+				}
+			}
+		}
 		for i := 0; i < len(toks); i++ {
 			if !capitalised(text, toks[i]) || (i == 0 && !capitalisedMidSentence(text, toks) && (isName == nil || !isName(toks[0].Word))) ||
 				months[toks[i].Word] || weekdays[toks[i].Word] {
@@ -205,6 +217,30 @@ func dateAt(text string, toks []token, i int) (int, int, bool) {
 		return i, i + 1, true
 	}
 	return 0, 0, false
+}
+
+// namedQuoted reports whether token i is a naming word followed by a
+// quoted term: called "ctenes".
+func namedQuoted(text string, toks []token, i int) bool {
+	if !namingCues[toks[i].Word] {
+		return false
+	}
+	gap := strings.TrimSpace(text[toks[i].End:toks[i+1].Start])
+	return gap == "\"" || gap == "“" || gap == "'" || gap == "‘"
+}
+
+// termEnd returns the last token of the term starting at token i: a name
+// as nameEnd reads it, or else the word itself and the words that follow
+// it up to punctuation, at most two in all.
+func termEnd(text string, toks []token, i int) int {
+	if capitalised(text, toks[i]) {
+		return nameEnd(text, toks, i)
+	}
+	to := i
+	for to+1 < len(toks) && to < i+1 && !gapHasPunct(text, toks[to], toks[to+1]) && toks[to+1].Term != "" {
+		to++
+	}
+	return to
 }
 
 // dayMonthAfter returns the last token of a "(day/month)" or
