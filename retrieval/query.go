@@ -475,26 +475,36 @@ func questionWordType(words []string) answerType {
 	}
 	// The cue that comes first decides: "How many seconds were left when
 	// the Broncos intercepted the pass?" counts, it does not ask when.
-	best, bestAt := typeNone, len(bases)
-	for _, c := range typeCues {
-		for i := 0; i+len(c.seq) <= len(bases) && i < bestAt; i++ {
-			if slices.Equal(bases[i:i+len(c.seq)], c.seq) && (c.also == nil || has(c.also...)) {
-				best, bestAt = c.t, i
-				break
+	for i, w := range bases {
+		for _, c := range cuesByFirstWord[w] {
+			if i+len(c.seq) <= len(bases) && slices.Equal(bases[i:i+len(c.seq)], c.seq) && (c.also == nil || has(c.also...)) {
+				return c.t
 			}
 		}
 	}
-	return best
+	return typeNone
 }
+
+// cuesByFirstWord indexes typeCues by their first word, keeping their
+// order.
+var cuesByFirstWord = func() map[string][]typeCue {
+	m := map[string][]typeCue{}
+	for _, c := range typeCues {
+		m[c.seq[0]] = append(m[c.seq[0]], c)
+	}
+	return m
+}()
 
 // typeCues are the words that ask for each answer type, in order of
 // precedence where two start at the same word. A cue with also counts
 // only when the question holds one of those words too.
-var typeCues = []struct {
+type typeCue struct {
 	t    answerType
 	seq  []string
 	also []string
-}{
+}
+
+var typeCues = []typeCue{
 	{typeDate, []string{"kapan"}, nil},
 	{typeDate, []string{"bilamana"}, nil},
 	{typeDate, []string{"when"}, nil},
