@@ -269,6 +269,38 @@ func TestEditDistance(t *testing.T) {
 	}
 }
 
+func TestSpellingVariants(t *testing.T) {
+	for _, tc := range []struct {
+		a, b string
+		same bool
+	}{
+		{"kyiv", "kiev", true},
+		{"zelenskyy", "zelensky", true},
+		{"kursk", "kiev", false},
+		{"rusia", "russia", true},
+		{"kiev", "kievan", false},
+		{"kiev", "ki", false},
+	} {
+		if got := spellingKey(tc.a) == spellingKey(tc.b); got != tc.same {
+			t.Errorf("spellingKey(%q) = %q, spellingKey(%q) = %q; same = %v, want %v",
+				tc.a, spellingKey(tc.a), tc.b, spellingKey(tc.b), got, tc.same)
+		}
+		if got := sameSpelling(spellingKey(tc.a), tc.b); got != tc.same {
+			t.Errorf("sameSpelling(%q, %q) = %v, want %v", spellingKey(tc.a), tc.b, got, tc.same)
+		}
+	}
+	// Through question expansion over the article: "Kyiv" finds "Kiev".
+	ix := mustBuild(t, corpus.Default())
+	q := ix.parseQuestion("When did Kyiv attack?")
+	found := false
+	for _, c := range q.concepts {
+		found = found || hasAlt(c, "kiev")
+	}
+	if !found {
+		t.Errorf("no concept of %q expands to kiev: %+v", q.text, q.concepts)
+	}
+}
+
 // FuzzQuestion checks question understanding on arbitrary input: no
 // panic, a bounded number of concepts and expansions, and an answer whose
 // passages are real sentences of the corpus.

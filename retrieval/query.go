@@ -336,13 +336,14 @@ func (ix *Index) fuzzy(word string) []string {
 		maxDist = 2
 	}
 	first, _ := utf8.DecodeRuneInString(word)
+	key := spellingKey(word)
 	var out []string
 	for _, term := range ix.termsByInitial[first] {
 		tn := utf8.RuneCountInString(term)
-		if tn < n-maxDist || tn > n+maxDist {
+		if tn < n-maxDist-1 || tn > n+maxDist+1 {
 			continue
 		}
-		if editDistance(word, term, maxDist) <= maxDist {
+		if tn >= n-maxDist && tn <= n+maxDist && editDistance(word, term, maxDist) <= maxDist || sameSpelling(key, term) {
 			out = append(out, term)
 			if len(out) == 4 {
 				break
@@ -350,6 +351,52 @@ func (ix *Index) fuzzy(word string) []string {
 		}
 	}
 	return out
+}
+
+// spellingKey folds the vowel spellings that transliterations of one name
+// differ by: y and i, ie and i, doubled letters (Kyiv and Kiev are both
+// "kiv", Zelenskyy and Zelensky "zelenski"). Two words with the same key
+// are taken as one name spelt two ways.
+func spellingKey(w string) string {
+	var b strings.Builder
+	b.Grow(len(w))
+	foldSpelling(w, func(r rune) bool { b.WriteRune(r); return true })
+	return b.String()
+}
+
+// sameSpelling reports whether word's spelling key is key, without
+// building it: fuzzy matching tries it on every term of the vocabulary
+// that starts alike.
+func sameSpelling(key, word string) bool {
+	i := 0
+	ok := foldSpelling(word, func(r rune) bool {
+		c, size := utf8.DecodeRuneInString(key[i:])
+		if size == 0 || c != r {
+			return false
+		}
+		i += size
+		return true
+	})
+	return ok && i == len(key)
+}
+
+// foldSpelling calls yield with the runes of w's spelling key, stopping
+// and returning false when yield does.
+func foldSpelling(w string, yield func(rune) bool) bool {
+	var last rune
+	for _, r := range w {
+		if r == 'y' {
+			r = 'i'
+		}
+		if r == last || r == 'e' && last == 'i' {
+			continue
+		}
+		if !yield(r) {
+			return false
+		}
+		last = r
+	}
+	return true
 }
 
 // editDistance is the Levenshtein distance between a and b, or limit+1 once
