@@ -194,6 +194,9 @@ func TestTypedSpans(t *testing.T) {
 		{typeNumber, "Hingga Jumat (12/8), penyakit ini telah menewaskan 13 orang.", []string{"12", "8", "13 orang"}},
 		{typePerson, "Presiden Ukraina Volodymyr Zelenskyy mengatakan", []string{"Presiden Ukraina Volodymyr Zelenskyy"}},
 		{typePlace, "pasukan dikirim ke wilayah Kursk di Rusia", []string{"Kursk", "Rusia"}},
+		{typePlace, "Tiga buah danau yang terdapat di hulu Sungai Mahakam mengalami pendangkalan.", []string{"Sungai Mahakam"}},
+		{typePlace, "Para nelayan memadati Pelabuhan Benoa sebagai protes.", []string{"Pelabuhan Benoa"}},
+		{typePlace, "Kata Menteri Yudhoyono, Jakarta.", nil},
 		// A naming word introduces a name in either case.
 		{typeName, "bands of cilia, called \"ctenes,\" stacked along", []string{"ctenes"}},
 		{typeName, "partnered with Qwest to build a network called Abilene in 1998", []string{"Abilene", "Qwest", "Abilene"}},

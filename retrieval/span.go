@@ -45,7 +45,11 @@ var (
 	// nameJoiners may stand inside a name: "Republik Demokratik Rakyat
 	// Korea", "Organisation of the Petroleum", "bin", "van".
 	nameJoiners = setOf("bin", "binti", "van", "von", "de", "der", "al", "da", "dos", "of", "the", "and", "dan")
-	placeCues   = setOf("di", "ke", "dari", "wilayah", "kota", "provinsi", "kabupaten", "negara", "daerah",
+	// placeHeads begin names of places: "Pelabuhan Benoa", "Sungai Mahakam".
+	placeHeads = setOf("kota", "provinsi", "kabupaten", "kecamatan", "desa", "pulau", "kepulauan", "sungai", "danau",
+		"gunung", "pegunungan", "teluk", "selat", "pelabuhan", "bandara", "jalan", "semenanjung", "city", "province",
+		"county", "island", "islands", "river", "lake", "mount", "mountains", "bay", "port", "airport", "street", "peninsula")
+	placeCues = setOf("di", "ke", "dari", "wilayah", "kota", "provinsi", "kabupaten", "negara", "daerah",
 		"pulau", "kawasan", "desa", "kecamatan", "in", "at", "to", "from", "near", "region", "city",
 		"province", "state", "country", "town")
 	reasonCues = setOf("karena", "sebab", "akibat", "lantaran", "disebabkan", "sehingga", "agar", "supaya",
@@ -117,7 +121,7 @@ func typedSpans(t answerType, text string, toks []token, isName func(word string
 				continue
 			}
 			to := nameEnd(text, toks, i)
-			if t == typePlace && (i == 0 || !placeCues[toks[i-1].Word]) {
+			if t == typePlace && !placeAt(text, toks, i) {
 				i = to
 				continue
 			}
@@ -241,6 +245,25 @@ func termEnd(text string, toks []token, i int) int {
 		to++
 	}
 	return to
+}
+
+// placeAt reports whether the name at token i reads as a place: a place
+// word leads it ("di Kursk", "di hulu Sungai Mahakam", up to two words
+// before, in the same phrase) or heads it ("Pelabuhan Benoa", "Lake
+// Victoria").
+func placeAt(text string, toks []token, i int) bool {
+	if placeHeads[toks[i].Word] {
+		return true
+	}
+	for k := i - 1; k >= 0 && k >= i-3; k-- {
+		if gapHasPunct(text, toks[k], toks[k+1]) {
+			return false
+		}
+		if placeCues[toks[k].Word] {
+			return true
+		}
+	}
+	return false
 }
 
 // dayMonthAfter returns the last token of a "(day/month)" or
