@@ -63,8 +63,9 @@
 //
 // The test drives the connection with Reconnect (op 7: the fake stops
 // sending, the client should resume), InvalidSession (op 9), and
-// CutConnections (a dropped TCP connection without a close frame). Events
-// dispatched meanwhile are kept for the resume.
+// CutConnections (a dropped TCP connection without a close frame), or arms
+// DisruptHandshake to send op 7 or cut the connection right after the next
+// READY or RESUMED. Events dispatched meanwhile are kept for the resume.
 //
 // # Events
 //
@@ -85,8 +86,8 @@
 // delete; global and guild, with Discord's validation and stable IDs);
 // interaction callbacks; the interaction webhook (original response get,
 // edit, delete; follow-ups create, edit, delete); channel messages (create,
-// with replies; get), typing, GET /channels/{id} and DM creation. Every
-// request is recorded (Requests) with its answer.
+// with replies and enforce_nonce; get), typing, GET /channels/{id} and DM
+// creation. Every request is recorded (Requests) with its answer.
 //
 // Answers follow Discord: bot routes need "Authorization: Bot <token>"
 // (interaction routes do not); errors are JSON with Discord's codes, such

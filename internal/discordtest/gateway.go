@@ -325,10 +325,10 @@ func (c *gwConn) identify(d json.RawMessage) bool {
 	if !s.sendLocked(sess, "READY", ready) {
 		return false
 	}
-	if sess.intents&intentGuilds != 0 {
-		return s.sendLocked(sess, "GUILD_CREATE", s.guildObject())
+	if sess.intents&intentGuilds != 0 && !s.sendLocked(sess, "GUILD_CREATE", s.guildObject()) {
+		return false
 	}
-	return true
+	return c.disruptLocked(sess)
 }
 
 func (c *gwConn) resume(d json.RawMessage) bool {
@@ -403,7 +403,10 @@ func (c *gwConn) resume(d json.RawMessage) bool {
 			return false
 		}
 	}
-	return s.sendLocked(sess, "RESUMED", map[string]any{"_trace": []string{"discordtest"}})
+	if !s.sendLocked(sess, "RESUMED", map[string]any{"_trace": []string{"discordtest"}}) {
+		return false
+	}
+	return c.disruptLocked(sess)
 }
 
 // sendLocked records a dispatch in sess and writes it to the session's
@@ -581,6 +584,63 @@ func (s *Server) CutConnections() int {
 		c.cut()
 	}
 	return len(conns)
+}
+
+// A Disruption is how DisruptHandshake breaks a connection.
+type Disruption int
+
+const (
+	// DisruptReconnect sends op 7 RECONNECT, as Reconnect does.
+	DisruptReconnect Disruption = iota + 1
+	// DisruptCut drops the connection, as CutConnections does.
+	DisruptCut
+)
+
+// DisruptHandshake arms d for the next connection that completes a
+// handshake: right after the fake sends it READY (and GUILD_CREATE) or
+// RESUMED, before it reads anything more from that connection, so the
+// client meets the disruption before the new connection's first heartbeat
+// can have reached the fake. Each call arms one disruption; several calls
+// hit successive handshakes in order.
+//
+// This is the timing that sends discordgo v0.29.0 into a reconnect loop: it
+// starts a connection's heartbeat goroutine when Open returns, and if the
+// connection is closed before that goroutine's first write, the write
+// fails and the goroutine closes the session's next connection.
+func (s *Server) DisruptHandshake(d Disruption) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.disrupt = append(s.disrupt, d)
+}
+
+// disruptLocked applies the oldest armed disruption, if any, to c, the
+// connection sess has just been handed to, and reports whether to keep
+// reading from c. sess.sendMu must be held.
+func (c *gwConn) disruptLocked(sess *session) bool {
+	s := c.srv
+	s.mu.Lock()
+	if len(s.disrupt) == 0 || c.sess != sess {
+		s.mu.Unlock()
+		return true
+	}
+	d := s.disrupt[0]
+	s.disrupt = s.disrupt[1:]
+	c.sess, sess.conn = nil, nil
+	if d == DisruptCut {
+		s.stats.Cuts++
+	} else {
+		s.stats.Reconnects++
+	}
+	s.notifyLocked()
+	s.mu.Unlock()
+	s.logf("gateway: disrupt handshake (%d)", d)
+	if d == DisruptCut {
+		c.cut()
+		return false
+	}
+	c.write(websocket.TextMessage, []byte(`{"op":7,"d":null,"s":null,"t":null}`))
+	time.AfterFunc(reconnectGrace, c.cut)
+	return true
 }
 
 // RequestHeartbeat sends op 1 HEARTBEAT to every connected client, which

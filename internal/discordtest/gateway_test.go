@@ -307,3 +307,43 @@ func TestGatewayClientCloseEndsSession(t *testing.T) {
 		t.Errorf("resume after a 1000 close got op %d, want 9", f.Op)
 	}
 }
+
+func TestGatewayDisruptHandshake(t *testing.T) {
+	t.Parallel()
+	srv := discordtest.New(t, discordtest.Options{})
+	srv.DisruptHandshake(discordtest.DisruptReconnect)
+	srv.DisruptHandshake(discordtest.DisruptCut)
+	c, ready := identify(t, srv, false)
+	if f := mustRead(t, c); f.Op != 7 {
+		t.Fatalf("the frame after READY is op %d, want 7", f.Op)
+	}
+	var r struct {
+		SessionID string `json:"session_id"`
+	}
+	json.Unmarshal(ready.D, &r)
+
+	// The resume that follows gets RESUMED, then loses its connection.
+	c2 := dial(t, srv, "?v=10&encoding=json")
+	mustRead(t, c2) // HELLO
+	send(t, c2, 6, map[string]any{"token": srv.Token, "session_id": r.SessionID, "seq": *ready.S})
+	resumed := mustRead(t, c2)
+	if resumed.T == nil || *resumed.T != "RESUMED" {
+		t.Fatalf("after RESUME got %+v, want RESUMED", resumed)
+	}
+	if _, err := read(t, c2); err == nil {
+		t.Error("the connection outlived RESUMED, want it cut")
+	}
+
+	// Disruptions are used up: the next resume stays up.
+	c3 := dial(t, srv, "?v=10&encoding=json")
+	mustRead(t, c3)
+	send(t, c3, 6, map[string]any{"token": srv.Token, "session_id": r.SessionID, "seq": *resumed.S})
+	mustRead(t, c3) // RESUMED
+	send(t, c3, 1, nil)
+	if f := mustRead(t, c3); f.Op != 11 {
+		t.Errorf("heartbeat answered with op %d, want 11", f.Op)
+	}
+	if st := srv.Stats(); st.Reconnects != 1 || st.Cuts != 1 || st.Resumes != 2 {
+		t.Errorf("Stats = %+v, want one op 7, one cut, two resumes", st)
+	}
+}

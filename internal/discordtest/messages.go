@@ -258,6 +258,57 @@ type msgBody struct {
 	Poll             json.RawMessage    `json:"poll"`
 	StickerIDs       []string           `json:"sticker_ids"`
 	TTS              *bool              `json:"tts"`
+	Nonce            json.RawMessage    `json:"nonce"`
+	EnforceNonce     *bool              `json:"enforce_nonce"`
+}
+
+// nonceWindow is how long a message's nonce is remembered for
+// enforce_nonce: "the past few minutes", Discord says.
+const nonceWindow = 5 * time.Minute
+
+// A sentNonce is a nonce a message was created with.
+type sentNonce struct {
+	key   string // channel ID and nonce
+	msgID string
+	at    time.Time
+}
+
+// nonce returns the message's nonce as a string (Discord takes a string
+// or an integer) and whether it is valid: at most 25 characters.
+func (b *msgBody) nonce() (string, bool) {
+	if len(b.Nonce) == 0 || string(b.Nonce) == "null" {
+		return "", true
+	}
+	var str string
+	if json.Unmarshal(b.Nonce, &str) == nil {
+		return str, utf8.RuneCountInString(str) <= 25
+	}
+	var n json.Number
+	if err := json.Unmarshal(b.Nonce, &n); err == nil {
+		if _, err := n.Int64(); err == nil {
+			return n.String(), true
+		}
+	}
+	return "", false
+}
+
+// nonceMessageLocked returns the message created in channel chID with
+// nonce within nonceWindow, if it is still kept, after forgetting older
+// nonces. s.mu must be held.
+func (s *Server) nonceMessageLocked(chID, nonce string) *message {
+	cutoff := time.Now().Add(-nonceWindow)
+	n := 0
+	for n < len(s.nonces) && (s.nonces[n].at.Before(cutoff) || len(s.nonces)-n > s.opts.MaxMessages) {
+		n++
+	}
+	s.nonces = append(s.nonces[:0], s.nonces[n:]...)
+	key := chID + "/" + nonce
+	for i := len(s.nonces) - 1; i >= 0; i-- {
+		if s.nonces[i].key == key {
+			return s.msgs[s.nonces[i].msgID]
+		}
+	}
+	return nil
 }
 
 // empty reports whether the body would make a message with nothing in it.
@@ -577,7 +628,21 @@ func (s *Server) createMessage(c *call) {
 		return
 	}
 	errs := checkMessage(b, nil, flagSuppressEmbeds|flagSuppressNotifications|flagComponentsV2)
+	nonce, ok := b.nonce()
+	if !ok {
+		errs = append(errs, formError{[]string{"nonce"}, "BASE_TYPE_MAX_LENGTH", "Must be 25 or fewer in length."})
+	}
 	s.mu.Lock()
+	if nonce != "" && b.EnforceNonce != nil && *b.EnforceNonce && len(errs) == 0 {
+		if m := s.nonceMessageLocked(chID, nonce); m != nil {
+			// Created before: Discord returns that message and creates none.
+			s.stats.DuplicateNonces++
+			c.json(http.StatusOK, s.messageObjectLocked(m))
+			c.commitLocked()
+			s.mu.Unlock()
+			return
+		}
+	}
 	var ref *message
 	if r := b.MessageReference; r != nil {
 		ref = s.msgs[r.MessageID]
@@ -605,6 +670,9 @@ func (s *Server) createMessage(c *call) {
 	}
 	m.apply(b, replied)
 	s.storeLocked(m)
+	if nonce != "" {
+		s.nonces = append(s.nonces, sentNonce{key: chID + "/" + nonce, msgID: m.ID, at: time.Now()})
+	}
 	c.json(http.StatusOK, s.messageObjectLocked(m))
 	c.commitLocked()
 	s.mu.Unlock()

@@ -261,3 +261,33 @@ func TestInteractChecksOptions(t *testing.T) {
 		})
 	}
 }
+
+func TestMessageNonce(t *testing.T) {
+	t.Parallel()
+	srv := discordtest.New(t, discordtest.Options{NoEcho: true})
+	msgs := "/api/v10/channels/" + srv.ChannelID + "/messages"
+	post := func(body map[string]any) (int, string) {
+		t.Helper()
+		status, _, got := do(t, srv, "POST", msgs, body, true)
+		id, _ := got["id"].(string)
+		return status, id
+	}
+	_, first := post(map[string]any{"content": "a", "nonce": "123456789012345678", "enforce_nonce": true})
+	_, again := post(map[string]any{"content": "a", "nonce": "123456789012345678", "enforce_nonce": true})
+	if first == "" || again != first {
+		t.Errorf("the same nonce with enforce_nonce created %q then %q, want the first message back", first, again)
+	}
+	// An integer nonce is the same nonce as its digits; without
+	// enforce_nonce a nonce is not checked.
+	_, number := post(map[string]any{"content": "a", "nonce": 123456789012345678, "enforce_nonce": true})
+	_, other := post(map[string]any{"content": "a", "nonce": "123456789012345678"})
+	if number != first || other == first || other == "" {
+		t.Errorf("as an integer got %q, without enforce_nonce %q; want %q, then a new message", number, other, first)
+	}
+	if status, _ := post(map[string]any{"content": "a", "nonce": strings.Repeat("1", 26), "enforce_nonce": true}); status != http.StatusBadRequest {
+		t.Errorf("a 26-character nonce got %d, want 400", status)
+	}
+	if n, st := len(srv.Sent()), srv.Stats(); n != 2 || st.DuplicateNonces != 2 {
+		t.Errorf("%d messages sent and %d duplicate nonces, want 2 and 2", n, st.DuplicateNonces)
+	}
+}

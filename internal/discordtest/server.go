@@ -166,7 +166,9 @@ type Server struct {
 	msgOrder  []string
 	channels  map[string]channel
 	users     map[string]User
-	presence  []byte // last presence update's d
+	presence  []byte       // last presence update's d
+	disrupt   []Disruption // armed by DisruptHandshake, oldest first
+	nonces    []sentNonce  // of messages created with one, oldest first
 }
 
 // New starts a fake Discord for the length of the test: tb.Cleanup closes
@@ -277,6 +279,7 @@ type Stats struct {
 	DoubleAcks      int // callbacks refused with 40060 (already acknowledged)
 	LateAcks        int // callbacks refused with 10062 (past the window)
 	BadRequests     int // requests refused with 400, 401, 404 or 405
+	DuplicateNonces int // messages not created again: enforce_nonce found their nonce
 }
 
 // Stats returns the counters.
