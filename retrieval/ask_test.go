@@ -213,6 +213,26 @@ func TestTypedSpans(t *testing.T) {
 	}
 }
 
+// The doer of a passive verb answers "who": a name after "by" or "oleh"
+// counts as a whole name, and one after "di" or "in" reads as a place.
+func TestAgentSpan(t *testing.T) {
+	for _, tc := range []struct{ lang, text, question, want string }{
+		{"en", "In 1954 the market was listed grade I by English Heritage, in Newcastle.",
+			"Who listed the market?", "English Heritage"},
+		{"id", "Museum itu dibuka oleh Wali Kota Risma di Surabaya.",
+			"Siapa yang membuka museum itu?", "Wali Kota Risma"},
+	} {
+		ix := mustBuild(t, []corpus.Document{{ID: "d", Title: "d", Lang: tc.lang, Paragraphs: corpus.Paragraphs(tc.text)}})
+		a, err := ix.Ask(t.Context(), tc.question)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(a.Passages) == 0 || a.Passages[0].Answer != tc.want {
+			t.Errorf("Ask(%q) = %+v, want the span %q", tc.question, a.Passages, tc.want)
+		}
+	}
+}
+
 func TestCountsFocus(t *testing.T) {
 	a := newAnalyzer("en")
 	text := "The defense gave up 308 points while leading the NFL in interceptions with 24 and Kuechly led in tackles (118)."

@@ -356,6 +356,18 @@ func (ix *Index) bestSpan(q *parsedQuestion, s *sentence, positions []int) (stri
 			// A person's name is made of names: "Kim Jong Un" rather than
 			// "Republik Demokratik Rakyat Korea".
 			strength = 0.5 + 0.5*ix.nameLike(s, sp)
+			if sp.from > 0 {
+				switch prev := s.tokens[sp.from-1].Word; {
+				case agentMarkers[prev]:
+					// The doer of a passive verb is whom "who" asks for:
+					// "diresmikan oleh Wali Kota Risma" reads as a whole
+					// name, title and all.
+					strength = min(strength+0.25, 1)
+				case placePrepositions[prev]:
+					// A name right after "di" or "in" is where, not who.
+					strength *= 0.7
+				}
+			}
 		case typeName:
 			// The name of a thing usually carries the thing's own word:
 			// "the name of the treaty" and "Perjanjian Kemitraan Strategis
@@ -390,6 +402,11 @@ func (ix *Index) bestSpan(q *parsedQuestion, s *sentence, positions []int) (stri
 	}
 	return cands[best].text, cands[best].strength
 }
+
+var (
+	agentMarkers      = map[string]bool{"by": true, "oleh": true}
+	placePrepositions = map[string]bool{"di": true, "in": true, "at": true}
+)
 
 // countsFocus reports whether a number span counts what the question
 // counts: the counted word is its unit ("84 penumpang") or stands just
