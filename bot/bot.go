@@ -80,8 +80,11 @@ type Options struct {
 	// snowflake ID) an interaction may compute before the bot defers its
 	// response. Defaults to 1.5 seconds, half of Discord's three.
 	AckBudget time.Duration
-	// AnswerTimeout bounds the work on one event, replies included.
-	// Defaults to 30 seconds.
+	// AnswerTimeout bounds the work on one event. Sending the reply is
+	// bounded apart, by Discord's windows for an interaction (a response
+	// within three seconds of its creation, edits for fifteen minutes) and
+	// by a minute for a reply to a message, during which a failed call is
+	// retried. Defaults to 30 seconds.
 	AnswerTimeout time.Duration
 	// DrainTimeout bounds how long Run waits at shutdown for the replies
 	// in flight. Defaults to 10 seconds.

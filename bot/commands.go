@@ -121,9 +121,10 @@ func (b *Bot) commandTable() ([]*discordgo.ApplicationCommand, map[string]handle
 func (b *Bot) onInteraction(work context.Context, api Discord, i *discordgo.Interaction) {
 	ctx, cancel := context.WithTimeout(work, b.opts.AnswerTimeout)
 	defer cancel()
+	now := time.Now()
 	in := &interaction{
-		i: i, api: api, budget: ackBudget(i.ID, b.opts.AckBudget, time.Now()), m: b.metrics, work: work,
-		log: b.logger.With("interaction", i.ID, "guild", i.GuildID),
+		i: i, api: api, budget: ackBudget(i.ID, b.opts.AckBudget, now), created: createdAt(i.ID, now),
+		m: b.metrics, work: work, log: b.logger.With("interaction", i.ID, "guild", i.GuildID),
 	}
 	switch i.Type {
 	case discordgo.InteractionApplicationCommand:
@@ -167,6 +168,17 @@ func ackBudget(id string, budget time.Duration, now time.Time) time.Duration {
 		return max(0, budget-age)
 	}
 	return budget
+}
+
+// createdAt is when Discord created an interaction, from the snowflake
+// time in its ID; now for an ID that is not a snowflake or that reads as
+// later than now (a clock behind Discord's).
+func createdAt(id string, now time.Time) time.Time {
+	created, err := discordgo.SnowflakeTimestamp(id)
+	if err != nil || created.After(now) {
+		return now
+	}
+	return created
 }
 
 // allow applies the user's rate limit, telling them when to come back.
@@ -317,7 +329,7 @@ func (b *Bot) autocomplete(ctx context.Context, in *interaction, data discordgo.
 			choices = append(choices, &discordgo.ApplicationCommandOptionChoice{Name: clip(title, maxChoiceName), Value: value})
 		}
 	}
-	sctx, cancel := context.WithTimeout(in.work, sendTimeout)
+	sctx, cancel := in.sendContext(callbackWindow)
 	defer cancel()
 	err := in.api.InteractionRespond(in.i, &discordgo.InteractionResponse{
 		Type: discordgo.InteractionApplicationCommandAutocompleteResult,

@@ -7,10 +7,12 @@ import (
 	"log/slog"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/bwmarrin/discordgo"
 
 	"kutip/corpus"
+	"kutip/internal/discordtest"
 	"kutip/retrieval"
 )
 
@@ -150,4 +152,83 @@ func boolOpt(name string, v bool) *discordgo.ApplicationCommandInteractionDataOp
 func intOpt(name string, v int) *discordgo.ApplicationCommandInteractionDataOption {
 	// JSON numbers decode as float64.
 	return &discordgo.ApplicationCommandInteractionDataOption{Name: name, Type: discordgo.ApplicationCommandOptionInteger, Value: float64(v)}
+}
+
+// liveBot is a Bot running against discordtest's fake Discord, over a real
+// session pointed at it through Session.Client, and its logs.
+type liveBot struct {
+	b    *Bot
+	srv  *discordtest.Server
+	logs *syncBuffer
+	// stop ends Run's context and returns Run's error once it returns.
+	stop func() error
+}
+
+// runLive starts a bot on srv and waits until it has registered its
+// commands. Cleanup stops it, as SIGTERM would, before the fake closes.
+func runLive(t *testing.T, srv *discordtest.Server, ix Index, opts Options) *liveBot {
+	t.Helper()
+	s, err := discordgo.New("Bot " + srv.Token)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Client = srv.Client()
+	logs := &syncBuffer{}
+	opts.GuildID = srv.GuildID
+	b, err := New(s, ix, slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})), opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, end := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- b.Run(ctx) }()
+	var once sync.Once
+	var runErr error
+	stop := func() error {
+		once.Do(func() {
+			end()
+			select {
+			case runErr = <-done:
+			case <-time.After(liveWait):
+				runErr = errors.New("Run did not return after its context ended")
+			}
+		})
+		return runErr
+	}
+	t.Cleanup(func() {
+		if err := stop(); err != nil {
+			t.Errorf("Run: %v", err)
+		}
+		if t.Failed() {
+			t.Logf("bot's log:\n%s", logs.String())
+		}
+	})
+	wctx, cancel := context.WithTimeout(t.Context(), liveWait)
+	defer cancel()
+	if err := srv.WaitFor(wctx, func() bool { return len(srv.Commands(srv.GuildID)) > 0 }); err != nil {
+		t.Fatalf("the bot did not register its commands: %v", err)
+	}
+	return &liveBot{b: b, srv: srv, logs: logs, stop: stop}
+}
+
+// liveWait bounds every wait on the fake: generous, for a busy machine
+// under the race detector; a test that passes never waits that long.
+const liveWait = 30 * time.Second
+
+func liveCtx(t *testing.T) context.Context {
+	ctx, cancel := context.WithTimeout(t.Context(), liveWait)
+	t.Cleanup(cancel)
+	return ctx
+}
+
+// ask invokes /ask and returns the interaction's ID.
+func (lb *liveBot) ask(t *testing.T, q string) string {
+	t.Helper()
+	id, err := lb.srv.Interact(liveCtx(t), discordtest.Interaction{
+		Name: "ask", Options: []discordtest.Option{{Name: "question", Value: q}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return id
 }

@@ -33,7 +33,7 @@ func (b *Bot) onMessage(work context.Context, api Discord, self string, m *disco
 			log.Error("reply breaks discord limits", "err", err)
 			r = failed
 		}
-		sctx, cancel := context.WithTimeout(work, sendTimeout)
+		sctx, cancel := context.WithTimeout(work, replyWindow)
 		defer cancel()
 		noFail := false
 		ref := &discordgo.MessageReference{MessageID: m.ID, ChannelID: m.ChannelID, GuildID: m.GuildID, FailIfNotExists: &noFail}
@@ -74,6 +74,11 @@ func (b *Bot) onMessage(work context.Context, api Discord, self string, m *disco
 	}
 	send(r)
 }
+
+// replyWindow bounds the tries of a reply to a message. A message has no
+// deadline on Discord, but an answer minutes late is an answer to a
+// conversation that has moved on.
+const replyWindow = time.Minute
 
 // mentioned reports whether m mentions the user self.
 func mentioned(m *discordgo.Message, self string) bool {

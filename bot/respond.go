@@ -20,7 +20,10 @@ type interaction struct {
 	api    Discord
 	log    *slog.Logger
 	budget time.Duration // before deferring
-	m      *metrics
+	// created is when Discord created the interaction (from its ID), which
+	// starts its windows for a response and for edits.
+	created time.Time
+	m       *metrics
 	// work is the bot's context for replies; ctx bounds this interaction.
 	work context.Context
 
@@ -36,9 +39,29 @@ const (
 	responded                      // the reply was sent
 )
 
-// sendTimeout bounds one REST call for a reply, so that a reply to an
-// interaction whose own time is up still gets out.
-const sendTimeout = 10 * time.Second
+// Discord's windows, from an interaction's creation: its first response
+// must come within callbackWindow, and its token (for editing the response)
+// lives for tokenLifetime.
+const (
+	callbackWindow = 3 * time.Second
+	tokenLifetime  = 15 * time.Minute
+)
+
+// lateGrace is how long a reply whose window has passed, by our clock, may
+// still be tried: the clocks may differ, and Discord's refusal (10062,
+// unknown interaction) ends the tries anyway.
+const lateGrace = time.Second
+
+// sendContext bounds the tries of a call for this interaction: until the
+// window from its creation closes (or lateGrace from now, if later), and
+// at once when the bot's work is cancelled at shutdown.
+func (in *interaction) sendContext(window time.Duration) (context.Context, context.CancelFunc) {
+	until := in.created.Add(window)
+	if late := time.Now().Add(lateGrace); until.Before(late) {
+		until = late
+	}
+	return context.WithDeadline(in.work, until)
+}
 
 // respond sends r as the interaction's one response: directly, or as the
 // edit of @original after a deferral. A reply that breaks Discord's limits
@@ -50,17 +73,19 @@ func (in *interaction) respond(r reply) {
 	}
 	in.mu.Lock()
 	defer in.mu.Unlock()
-	ctx, cancel := context.WithTimeout(in.work, sendTimeout)
-	defer cancel()
 	var err error
 	switch in.state {
 	case fresh:
+		ctx, cancel := in.sendContext(callbackWindow)
+		defer cancel()
 		err = in.api.InteractionRespond(in.i, &discordgo.InteractionResponse{
 			Type: discordgo.InteractionResponseChannelMessageWithSource,
 			Data: r.interactionData(),
 		}, discordgo.WithContext(ctx))
 		in.m.responses.WithLabelValues("direct").Inc()
 	case deferred:
+		ctx, cancel := in.sendContext(tokenLifetime)
+		defer cancel()
 		_, err = in.api.InteractionResponseEdit(in.i, r.webhookEdit(), discordgo.WithContext(ctx))
 	case responded:
 		in.log.Error("second response to an interaction dropped")
@@ -82,7 +107,7 @@ func (in *interaction) deferResponse(ephemeral bool) error {
 	if in.state != fresh {
 		return nil
 	}
-	ctx, cancel := context.WithTimeout(in.work, sendTimeout)
+	ctx, cancel := in.sendContext(callbackWindow)
 	defer cancel()
 	data := &discordgo.InteractionResponseData{AllowedMentions: noMentions()}
 	if ephemeral {

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -15,103 +16,240 @@ import (
 	"github.com/bwmarrin/discordgo"
 )
 
-// sessionAPI is Discord for a live session. Channel messages go through
-// discordgo as usual; the two interaction calls do not, for three reasons
-// found in discordgo v0.29.0 (restapi.go):
+// sessionAPI is Discord for a live session. It makes the three calls that
+// carry replies itself, with one retry policy (see call), rather than
+// through discordgo v0.29.0 (restapi.go), which retries a 502 at once and
+// at most MaxRestRetries times, sleeps through a 429 ignoring the
+// request's context, and never retries a 500 or 503.
 //
-//   - it puts every edit of @original, whatever the interaction, in one
-//     rate-limit bucket and holds that bucket for the length of a request,
-//     so a burst of deferred answers is sent one at a time and throttled by
-//     the first interaction's limit (answers timed out under a burst);
-//   - it keeps a bucket per interaction URL forever, a slow leak for a bot
-//     that runs for months;
-//   - it sleeps through a 429 ignoring the request's context.
-//
-// An interaction gets at most two calls (a response, an edit), far inside
-// Discord's per-interaction limits, and interaction endpoints are exempt
-// from the global limit, so these calls need no bucket: they honour
-// Retry-After on a 429 and retry a 5xx, within the context.
+// The two interaction calls also skip discordgo's rate-limit buckets:
+// discordgo puts every edit of @original, whatever the interaction, in one
+// bucket and holds it for the length of a request, so a burst of deferred
+// answers would go out one at a time (answers timed out under a burst), and
+// it keeps a bucket per interaction URL forever, a slow leak for a bot that
+// runs for months. An interaction gets at most two calls (a response, an
+// edit), far inside Discord's per-interaction limits, and interaction
+// endpoints are exempt from the global limit. Channel messages do go
+// through discordgo's bucket for their channel, which paces a burst of
+// replies in one channel before Discord has to refuse them.
 type sessionAPI struct {
 	*discordgo.Session
 }
 
 // InteractionRespond sends the interaction's response.
 func (a sessionAPI) InteractionRespond(i *discordgo.Interaction, r *discordgo.InteractionResponse, options ...discordgo.RequestOption) error {
-	_, err := a.interactionCall(http.MethodPost, discordgo.EndpointInteractionResponse(i.ID, i.Token), r, options)
+	_, err := a.call(http.MethodPost, discordgo.EndpointInteractionResponse(i.ID, i.Token), r, "", options)
 	return err
 }
 
 // InteractionResponseEdit edits the interaction's original response.
 func (a sessionAPI) InteractionResponseEdit(i *discordgo.Interaction, e *discordgo.WebhookEdit, options ...discordgo.RequestOption) (*discordgo.Message, error) {
-	body, err := a.interactionCall(http.MethodPatch, discordgo.EndpointWebhookMessage(i.AppID, i.Token, "@original"), e, options)
+	body, err := a.call(http.MethodPatch, discordgo.EndpointWebhookMessage(i.AppID, i.Token, "@original"), e, "", options)
 	if err != nil {
 		return nil, err
 	}
+	return decodeMessage(body)
+}
+
+// ChannelMessageSendComplex posts a message. A reply (m.Reference set)
+// carries the ID of the message it answers as its nonce, with
+// enforce_nonce: kutip posts at most one message in reply to a message,
+// and Discord then creates it once however often a lost answer makes the
+// bot send it again. Messages with files go through discordgo.
+func (a sessionAPI) ChannelMessageSendComplex(channelID string, m *discordgo.MessageSend, options ...discordgo.RequestOption) (*discordgo.Message, error) {
+	if len(m.Files) > 0 || m.File != nil || m.Embed != nil {
+		return a.Session.ChannelMessageSendComplex(channelID, m, options...)
+	}
+	body := struct {
+		*discordgo.MessageSend
+		Nonce        string `json:"nonce,omitempty"`
+		EnforceNonce bool   `json:"enforce_nonce,omitempty"`
+	}{MessageSend: m}
+	if m.Reference != nil && m.Reference.MessageID != "" {
+		body.Nonce, body.EnforceNonce = m.Reference.MessageID, true
+	}
+	endpoint := discordgo.EndpointChannelMessages(channelID)
+	resp, err := a.call(http.MethodPost, endpoint, body, endpoint, options)
+	if err != nil {
+		return nil, err
+	}
+	return decodeMessage(resp)
+}
+
+func decodeMessage(body []byte) (*discordgo.Message, error) {
 	var m discordgo.Message
 	if len(body) > 0 {
 		if err := discordgo.Unmarshal(body, &m); err != nil {
-			return nil, fmt.Errorf("decode the edited message: %w", err)
+			return nil, fmt.Errorf("decode the message: %w", err)
 		}
 	}
 	return &m, nil
 }
 
-// interactionCall makes one interaction request, retrying a 429 after its
-// Retry-After and a 5xx at once, each at most the session's MaxRestRetries
-// times. Errors never contain the URL, which holds the interaction token.
-func (a sessionAPI) interactionCall(method, endpoint string, data any, options []discordgo.RequestOption) ([]byte, error) {
+// The retry policy of call.
+const (
+	// retryBase and retryMax bound the wait after a failed try: about
+	// retryBase after the first, doubling up to retryMax.
+	retryBase = 100 * time.Millisecond
+	retryMax  = 5 * time.Second
+	// defaultRetryWindow bounds the retries of a call whose context has no
+	// deadline.
+	defaultRetryWindow = 30 * time.Second
+	// attemptTimeout bounds one try.
+	attemptTimeout = 10 * time.Second
+	// retryLast is the least time before the deadline a try is started
+	// with.
+	retryLast = 50 * time.Millisecond
+)
+
+// call makes a request and retries it until Discord accepts or refuses it,
+// or until the next try would start after the context's deadline (the
+// reply's own: see interaction.sendContext), or defaultRetryWindow when the
+// context has none. It waits retryAfter after a 429 (unless the session or
+// an option turns retries on rate limits off) and backoff after a 5xx or a
+// transport error; the context's cancellation ends a wait at once. A
+// non-empty bucketID sends each try through discordgo's bucket of that ID.
+//
+// A try that fails with a 5xx or a transport error may still have taken
+// effect. Retrying an edit is harmless, and a reply to a message carries a
+// nonce; for an interaction response, Discord answers a retry with 40060
+// (already acknowledged), which call takes as success. Errors never
+// contain the URL, which holds the interaction token.
+func (a sessionAPI) call(method, endpoint string, data any, bucketID string, options []discordgo.RequestOption) ([]byte, error) {
 	payload, err := discordgo.Marshal(data)
 	if err != nil {
 		return nil, err
 	}
 	what := method + " " + redactURL(endpoint)
-	for attempt := 0; ; attempt++ {
-		req, err := http.NewRequest(method, endpoint, bytes.NewReader(payload))
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", what, redactErr(err))
+	cfg, err := a.config(method, endpoint, payload, options)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", what, redactErr(err))
+	}
+	ctx := cfg.Request.Context()
+	if _, ok := ctx.Deadline(); !ok {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, defaultRetryWindow)
+		defer cancel()
+	}
+	mayHaveLanded := false // an earlier try may have taken effect
+	for try := 1; ; try++ {
+		if try > 1 {
+			if cfg, err = a.config(method, endpoint, payload, options); err != nil {
+				return nil, fmt.Errorf("%s: %w", what, redactErr(err))
+			}
 		}
-		req.Header.Set("Authorization", a.Token)
-		req.Header.Set("Content-Type", "application/json")
-		req.Header.Set("User-Agent", a.UserAgent)
-		cfg := &discordgo.RequestConfig{
-			Request:                req,
-			ShouldRetryOnRateLimit: a.ShouldRetryOnRateLimit,
-			MaxRestRetries:         a.MaxRestRetries,
-			Client:                 a.Client,
-		}
-		for _, o := range options {
-			o(cfg)
-		}
-		resp, err := cfg.Client.Do(cfg.Request)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", what, redactErr(err))
-		}
-		body, err := io.ReadAll(io.LimitReader(resp.Body, 4<<20))
-		resp.Body.Close()
-		if err != nil {
-			return nil, fmt.Errorf("%s: read response: %w", what, redactErr(err))
-		}
-		retry := attempt < cfg.MaxRestRetries
+		status, body, restErr, err := a.try(ctx, cfg, bucketID)
+		var wait time.Duration
+		limited := false // a 429: no sooner than it says
 		switch {
-		case resp.StatusCode >= 200 && resp.StatusCode < 300:
+		case err != nil && errors.Is(ctx.Err(), context.Canceled):
+			return nil, fmt.Errorf("%s: try %d: %w", what, try, ctx.Err())
+		case err != nil:
+			mayHaveLanded = true
+			wait = backoff(try)
+		case status >= 200 && status < 300:
 			return body, nil
-		case resp.StatusCode == http.StatusTooManyRequests && retry && cfg.ShouldRetryOnRateLimit:
-			if err := sleep(cfg.Request.Context(), retryAfter(resp, body)); err != nil {
-				return nil, fmt.Errorf("%s: waiting out a rate limit: %w", what, err)
-			}
-		case resp.StatusCode >= 500 && retry:
+		case status == http.StatusTooManyRequests && cfg.ShouldRetryOnRateLimit:
+			err = restErr
+			ra := retryAfter(restErr.Response, body)
+			wait, limited = ra+rand.N(ra/10+1), true
+		case status >= 500:
+			mayHaveLanded = true
+			err = restErr
+			wait = backoff(try)
+		case mayHaveLanded && restErr.Message != nil && restErr.Message.Code == discordgo.ErrCodeInteractionHasAlreadyBeenAcknowledged:
+			return nil, nil // an earlier try whose answer was lost took effect
 		default:
-			restErr := &discordgo.RESTError{Request: req, Response: resp, ResponseBody: body}
-			var msg discordgo.APIErrorMessage
-			if discordgo.Unmarshal(body, &msg) == nil && (msg.Code != 0 || msg.Message != "") {
-				restErr.Message = &msg
-			}
-			if attempt > 0 && restErr.Message != nil && restErr.Message.Code == discordgo.ErrCodeInteractionHasAlreadyBeenAcknowledged {
-				return nil, nil // a retry: the attempt whose answer was lost took effect
-			}
 			return nil, restErr
 		}
+		if deadline, _ := ctx.Deadline(); time.Now().Add(wait).After(deadline) {
+			// Past a failure other than a 429, try again halfway to the
+			// deadline, so the last tries come closer together, while that
+			// leaves time for a try.
+			left := time.Until(deadline)
+			if limited || left < 2*retryLast {
+				return nil, fmt.Errorf("%s: gave up after %d tries, the next would come after the deadline: %w", what, try, err)
+			}
+			wait = left / 2
+		}
+		if serr := sleep(ctx, wait); serr != nil {
+			return nil, fmt.Errorf("%s: stopped after %d tries (%w): %w", what, try, serr, err)
+		}
 	}
+}
+
+// config builds a request and applies the options to it.
+func (a sessionAPI) config(method, endpoint string, payload []byte, options []discordgo.RequestOption) (*discordgo.RequestConfig, error) {
+	req, err := http.NewRequest(method, endpoint, bytes.NewReader(payload))
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Authorization", a.Token)
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("User-Agent", a.UserAgent)
+	cfg := &discordgo.RequestConfig{
+		Request:                req,
+		ShouldRetryOnRateLimit: a.ShouldRetryOnRateLimit,
+		MaxRestRetries:         a.MaxRestRetries,
+		Client:                 a.Client,
+	}
+	for _, o := range options {
+		o(cfg)
+	}
+	return cfg, nil
+}
+
+// try makes one request within attemptTimeout. The cancellation of ctx
+// (shutdown) ends it, not the passing of ctx's deadline: the deadline is
+// for starting tries, and a try under way may still be the one that gets
+// through. It returns the status and body of any answer Discord gave, with
+// a RESTError for a non-2xx one, or a transport error without the URL.
+func (a sessionAPI) try(ctx context.Context, cfg *discordgo.RequestConfig, bucketID string) (int, []byte, *discordgo.RESTError, error) {
+	actx, cancel := context.WithTimeout(context.WithoutCancel(ctx), attemptTimeout)
+	defer cancel()
+	stop := context.AfterFunc(ctx, func() {
+		if !errors.Is(ctx.Err(), context.DeadlineExceeded) {
+			cancel()
+		}
+	})
+	defer stop()
+	req := cfg.Request.WithContext(actx)
+	var bucket *discordgo.Bucket
+	if bucketID != "" {
+		bucket = a.Ratelimiter.LockBucket(bucketID)
+	}
+	resp, err := cfg.Client.Do(req)
+	if err != nil {
+		if bucket != nil {
+			bucket.Release(nil)
+		}
+		return 0, nil, nil, redactErr(err)
+	}
+	body, err := io.ReadAll(io.LimitReader(resp.Body, 4<<20))
+	resp.Body.Close()
+	if bucket != nil {
+		bucket.Release(resp.Header)
+	}
+	if err != nil {
+		return 0, nil, nil, fmt.Errorf("read response: %w", redactErr(err))
+	}
+	if resp.StatusCode >= 200 && resp.StatusCode < 300 {
+		return resp.StatusCode, body, nil, nil
+	}
+	restErr := &discordgo.RESTError{Request: req, Response: resp, ResponseBody: body}
+	var msg discordgo.APIErrorMessage
+	if discordgo.Unmarshal(body, &msg) == nil && (msg.Code != 0 || msg.Message != "") {
+		restErr.Message = &msg
+	}
+	return resp.StatusCode, body, restErr, nil
+}
+
+// backoff is how long to wait after the n-th failed try (n ≥ 1): retryBase
+// doubling up to retryMax, each a random time between half that and all of
+// it, so that replies that failed together do not retry together.
+func backoff(n int) time.Duration {
+	d := min(retryBase<<min(n-1, 16), retryMax)
+	return d/2 + rand.N(d/2+1)
 }
 
 // retryAfter reads how long a 429 asks to wait: retry_after in the body
