@@ -19,8 +19,6 @@ var (
 	translateText string
 	//go:embed data/synonyms.txt
 	synonymsText string
-	//go:embed data/pivot.txt
-	pivotText string
 )
 
 // Affix family bits, one per code letter written by the generator
@@ -58,7 +56,6 @@ var (
 	rootTable      = sync.OnceValue(func() map[string]uint16 { return parseRoots(rootsText) })
 	translateTable = sync.OnceValue(func() table { return parseTable(translateText) })
 	synonymTable   = sync.OnceValue(func() table { return parseTable(synonymsText) })
-	pivotTable     = sync.OnceValue(func() table { return parseTable(pivotText) })
 )
 
 // parseRoots reads "root\tcode" lines into a map from root to affix mask.

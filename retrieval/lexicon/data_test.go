@@ -14,7 +14,6 @@ func TestDataLoads(t *testing.T) {
 		{"roots", func() int { return len(rootTable()) }, 30000},
 		{"translate", func() int { return translateTable().len() }, 9000},
 		{"synonyms", func() int { return synonymTable().len() }, 20000},
-		{"pivot", func() int { return pivotTable().len() }, 20000},
 	} {
 		if got := tc.size(); got < tc.min {
 			t.Errorf("%s table has %d entries, want at least %d", tc.name, got, tc.min)
@@ -29,7 +28,6 @@ func TestDataParseTime(t *testing.T) {
 	parseRoots(rootsText)
 	parseTable(translateText)
 	parseTable(synonymsText)
-	parseTable(pivotText)
 	took := time.Since(start)
 	t.Logf("parsed all tables in %v", took)
 	if took > 500*time.Millisecond && !testing.Short() {
@@ -39,7 +37,7 @@ func TestDataParseTime(t *testing.T) {
 
 // TestTableSorted checks what lookup's binary search relies on.
 func TestTableSorted(t *testing.T) {
-	for name, tb := range map[string]table{"translate": translateTable(), "synonyms": synonymTable(), "pivot": pivotTable()} {
+	for name, tb := range map[string]table{"translate": translateTable(), "synonyms": synonymTable()} {
 		prev := ""
 		for i := range tb.len() {
 			k, v := tb.line(i)
@@ -85,11 +83,6 @@ func BenchmarkParse(b *testing.B) {
 	b.Run("synonyms", func(b *testing.B) {
 		for b.Loop() {
 			parseTable(synonymsText)
-		}
-	})
-	b.Run("pivot", func(b *testing.B) {
-		for b.Loop() {
-			parseTable(pivotText)
 		}
 	})
 }

@@ -15,10 +15,6 @@
 //   - Translate looks an English word up in the FreeDict English–Indonesian
 //     dictionary, with a small rule-based English lemmatizer (troops → troop,
 //     ratified → ratify) and spelling variants (defence → defense).
-//   - PivotTranslate fills words that dictionary lacks from a pivot table,
-//     English→German→Indonesian and English→Dutch→Indonesian; it is weaker
-//     evidence than Translate and never answers for a word Translate's
-//     dictionary has.
 //   - Synonyms looks an Indonesian word, or its meN- form, or its root, up
 //     in the mythes-id thesaurus.
 //   - Cognates spells an English loanword the Indonesian way by a table of
@@ -28,26 +24,21 @@
 // # Data
 //
 // The data/ directory holds sorted, tab-separated UTF-8 text made by the
-// generator in gen/ from seven Debian packages:
+// generator in gen/ from three Debian packages:
 //
 //	data/roots.txt      hunspell-id (id_ID.dic, id_ID.aff): root \t affix families
 //	data/translate.txt  dict-freedict-eng-ind: English headword \t tr|tr|...
 //	data/synonyms.txt   mythes-id (th_id_ID_v2.dat): headword \t syn|syn|... (best first)
-//	data/pivot.txt      dict-freedict-eng-deu + dict-freedict-deu-ind and
-//	                    dict-freedict-eng-nld + dict-freedict-nld-ind, for English
-//	                    headwords translate.txt lacks: headword \t tr|tr|... (best first)
 //
 // The files are embedded as strings, not gzip'd, so that the tables are
-// substrings of them and start-up decompresses nothing (about 2.3 MB in the
+// substrings of them and start-up decompresses nothing (about 1.7 MB in the
 // binary; git compresses them in the repository). Each table is parsed on
-// first use, once (a few ms in all, warm); Stem loads only the roots. See
-// data/LICENSES.md for the sources' licences (LGPL-3, LGPL-2.1, CC-BY-SA-3.0,
-// GPL-2+, GPL-3+).
+// first use, once (about 3 ms in all, warm); Stem loads only the roots. See
+// data/LICENSES.md for the sources' licences (LGPL-3, LGPL-2.1, CC-BY-SA-3.0).
 //
 // To regenerate the data, install the packages and run go generate:
 //
-//	apt-get install hunspell-id dict-freedict-eng-ind mythes-id \
-//		dict-freedict-eng-deu dict-freedict-deu-ind dict-freedict-eng-nld dict-freedict-nld-ind
+//	apt-get install hunspell-id dict-freedict-eng-ind mythes-id
 //	go generate ./retrieval/lexicon/
 //
 // The generator takes the FreeDict pair as a flag (-pair eng-ind), so another

@@ -26,14 +26,6 @@ func ExampleTranslate() {
 	// [prajurit tentara askar laskar serdadu]
 }
 
-func ExamplePivotTranslate() {
-	fmt.Println(lexicon.PivotTranslate("visitors"))
-	fmt.Println(lexicon.PivotTranslate("treaty")) // the direct dictionary has it
-	// Output:
-	// [pengunjung]
-	// []
-}
-
 func ExampleSynonyms() {
 	fmt.Println(lexicon.Synonyms("tentara"))
 	// Output:

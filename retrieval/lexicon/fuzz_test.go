@@ -28,7 +28,6 @@ func FuzzTranslate(f *testing.F) {
 		}{
 			{"Translate", 8, Translate},
 			{"Synonyms", 8, Synonyms},
-			{"PivotTranslate", 4, PivotTranslate},
 			{"Cognates", 12, Cognates},
 		} {
 			got := fn.f(w)

@@ -24,7 +24,23 @@ const (
 // without an English derivational suffix (leader → lead → pimpin).
 func Translate(word string) []string {
 	d := translateTable()
-	out := lookupForms(d, word)
+	var out []string
+	add := func(w string) {
+		for _, t := range d.lookupList(w, maxTranslations) {
+			if !slices.Contains(out, t) {
+				out = append(out, t)
+			}
+		}
+	}
+	forms := englishForms(word)
+	for _, f := range forms {
+		add(f)
+	}
+	if len(out) == 0 {
+		for _, f := range englishInflections(word) {
+			add(f)
+		}
+	}
 	if len(out) == 0 {
 		for _, c := range Cognates(word) {
 			if isIndonesian(c) && !slices.Contains(out, c) {
@@ -35,11 +51,7 @@ func Translate(word string) []string {
 	if len(out) == 0 {
 		for _, base := range englishDerivationBases(word) {
 			for _, f := range englishForms(base) {
-				for _, t := range d.lookupList(f, maxTranslations) {
-					if !slices.Contains(out, t) {
-						out = append(out, t)
-					}
-				}
+				add(f)
 			}
 		}
 		// A base has senses the derived word lacks (lead: pimpin, but also
@@ -47,31 +59,6 @@ func Translate(word string) []string {
 		out = out[:min(len(out), maxDerivedTranslations)]
 	}
 	return out[:min(len(out), maxTranslations)]
-}
-
-// lookupForms returns the translations that t holds for English word: for
-// the word itself, its spelling variants and its lemmas (englishForms), or,
-// if none of these is a headword, for its inflected forms (worry → worried),
-// since a dictionary may list a word only in one form. They come in that
-// order, without duplicates.
-func lookupForms(t table, word string) []string {
-	var out []string
-	add := func(w string) {
-		for _, tr := range t.lookupList(w, maxTranslations) {
-			if !slices.Contains(out, tr) {
-				out = append(out, tr)
-			}
-		}
-	}
-	for _, f := range englishForms(word) {
-		add(f)
-	}
-	if len(out) == 0 {
-		for _, f := range englishInflections(word) {
-			add(f)
-		}
-	}
-	return out
 }
 
 // isIndonesian reports whether w is a hunspell root or a thesaurus headword.

@@ -16,60 +16,36 @@ import (
 // maxTranslations is how many translations are kept per headword.
 const maxTranslations = 12
 
-// dictionary maps a headword to its translations in file order.
+// dictionary maps an English headword to its translations in file order.
 type dictionary struct {
 	order []string
 	tr    map[string][]string
 }
 
-// readDictd reads a dictd database in the FreeDict TEI-to-dictd layout: a
-// header line "headword /pron/ <pos>", then per sense a line of
+// readDictd reads a dictd database (tab-separated index of headword, base64
+// offset, base64 length into the gzip'd .dict) in the FreeDict TEI-to-dictd
+// layout: a header line "headword /pron/ <pos>", then per sense a line of
 // comma-separated translations, optionally numbered "2. ", followed by an
-// optional line of English gloss. Headwords are the index's lower-cased keys.
+// optional line of English gloss.
 func readDictd(indexPath, dictPath string) (*dictionary, error) {
-	d := &dictionary{tr: map[string][]string{}}
-	err := eachDictdEntry(indexPath, dictPath, func(key, entry string) {
-		head := strings.ToLower(strings.TrimSpace(key))
-		d.add(head, translations(entry))
-	})
-	return d, err
-}
-
-// add appends translations to head's, skipping duplicates.
-func (d *dictionary) add(head string, trs []string) {
-	if _, ok := d.tr[head]; !ok {
-		d.order = append(d.order, head)
-		d.tr[head] = nil
-	}
-	for _, t := range trs {
-		if !slices.Contains(d.tr[head], t) {
-			d.tr[head] = append(d.tr[head], t)
-		}
-	}
-}
-
-// eachDictdEntry calls fn with the index key and the text of every entry of
-// a dictd database, in index order: the index is tab-separated lines of
-// headword, base64 offset and base64 length into the gzip'd .dict. The
-// database's own "00database..." entries are skipped.
-func eachDictdEntry(indexPath, dictPath string, fn func(key, entry string)) error {
 	f, err := os.Open(dictPath)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	defer f.Close()
 	zr, err := gzip.NewReader(f) // dictzip is gzip with an extra header field
 	if err != nil {
-		return err
+		return nil, err
 	}
 	body, err := io.ReadAll(zr)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	index, err := os.ReadFile(indexPath)
 	if err != nil {
-		return err
+		return nil, err
 	}
+	d := &dictionary{tr: map[string][]string{}}
 	sc := bufio.NewScanner(bytes.NewReader(index))
 	for sc.Scan() {
 		fields := strings.Split(sc.Text(), "\t")
@@ -79,11 +55,19 @@ func eachDictdEntry(indexPath, dictPath string, fn func(key, entry string)) erro
 		off, err1 := decode64(fields[1])
 		n, err2 := decode64(fields[2])
 		if err1 != nil || err2 != nil || off+n > len(body) {
-			return fmt.Errorf("bad index line %q", sc.Text())
+			return nil, fmt.Errorf("bad index line %q", sc.Text())
 		}
-		fn(fields[0], string(body[off:off+n]))
+		head := strings.ToLower(strings.TrimSpace(fields[0]))
+		if _, ok := d.tr[head]; !ok {
+			d.order = append(d.order, head)
+		}
+		for _, t := range translations(string(body[off : off+n])) {
+			if !slices.Contains(d.tr[head], t) {
+				d.tr[head] = append(d.tr[head], t)
+			}
+		}
 	}
-	return sc.Err()
+	return d, sc.Err()
 }
 
 // decode64 decodes dictd's base64 numbers (most significant digit first).
