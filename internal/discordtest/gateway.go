@@ -302,6 +302,7 @@ func (c *gwConn) identify(d json.RawMessage) bool {
 	}
 	c.sess, sess.conn, s.active = sess, c, sess
 	s.stats.Identifies++
+	disrupt := s.takeDisruptionLocked()
 	s.notifyLocked()
 	s.mu.Unlock()
 
@@ -328,7 +329,7 @@ func (c *gwConn) identify(d json.RawMessage) bool {
 	if sess.intents&intentGuilds != 0 && !s.sendLocked(sess, "GUILD_CREATE", s.guildObject()) {
 		return false
 	}
-	return c.disruptLocked(sess)
+	return c.disruptLocked(sess, disrupt)
 }
 
 func (c *gwConn) resume(d json.RawMessage) bool {
@@ -393,6 +394,7 @@ func (c *gwConn) resume(d json.RawMessage) bool {
 	}
 	s.stats.Resumes++
 	s.stats.Replayed += len(missed)
+	disrupt := s.takeDisruptionLocked()
 	s.notifyLocked()
 	s.mu.Unlock()
 	if old != nil && old != c {
@@ -406,7 +408,7 @@ func (c *gwConn) resume(d json.RawMessage) bool {
 	if !s.sendLocked(sess, "RESUMED", map[string]any{"_trace": []string{"discordtest"}}) {
 		return false
 	}
-	return c.disruptLocked(sess)
+	return c.disruptLocked(sess, disrupt)
 }
 
 // sendLocked records a dispatch in sess and writes it to the session's
@@ -596,12 +598,12 @@ const (
 	DisruptCut
 )
 
-// DisruptHandshake arms d for the next connection that completes a
-// handshake: right after the fake sends it READY (and GUILD_CREATE) or
-// RESUMED, before it reads anything more from that connection, so the
-// client meets the disruption before the new connection's first heartbeat
-// can have reached the fake. Each call arms one disruption; several calls
-// hit successive handshakes in order.
+// DisruptHandshake arms d for the next IDENTIFY or RESUME the fake
+// accepts: right after it sends READY (and GUILD_CREATE) or RESUMED, before
+// it reads anything more from that connection, so the client meets the
+// disruption before the new connection's first heartbeat can have reached
+// the fake. Each call arms one disruption; several calls hit successive
+// handshakes in order.
 //
 // This is the timing that sends discordgo v0.29.0 into a reconnect loop: it
 // starts a connection's heartbeat goroutine when Open returns, and if the
@@ -613,18 +615,30 @@ func (s *Server) DisruptHandshake(d Disruption) {
 	s.disrupt = append(s.disrupt, d)
 }
 
-// disruptLocked applies the oldest armed disruption, if any, to c, the
-// connection sess has just been handed to, and reports whether to keep
-// reading from c. sess.sendMu must be held.
-func (c *gwConn) disruptLocked(sess *session) bool {
-	s := c.srv
-	s.mu.Lock()
-	if len(s.disrupt) == 0 || c.sess != sess {
-		s.mu.Unlock()
-		return true
+// takeDisruptionLocked returns the oldest armed disruption, or 0. s.mu
+// must be held.
+func (s *Server) takeDisruptionLocked() Disruption {
+	if len(s.disrupt) == 0 {
+		return 0
 	}
 	d := s.disrupt[0]
 	s.disrupt = s.disrupt[1:]
+	return d
+}
+
+// disruptLocked applies d, if not 0, to c, the connection sess has just
+// been handed to, and reports whether to keep reading from c.
+// sess.sendMu must be held.
+func (c *gwConn) disruptLocked(sess *session, d Disruption) bool {
+	if d == 0 {
+		return true
+	}
+	s := c.srv
+	s.mu.Lock()
+	if c.sess != sess {
+		s.mu.Unlock()
+		return true
+	}
 	c.sess, sess.conn = nil, nil
 	if d == DisruptCut {
 		s.stats.Cuts++
