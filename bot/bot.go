@@ -4,11 +4,13 @@
 // package that sees discordgo.
 //
 // Run connects to the gateway, registers the commands with one bulk
-// overwrite, and answers until its context ends. Every interaction gets
-// exactly one response within Discord's three seconds: the answer itself
-// when it is ready within Options.AckBudget of the interaction's creation,
-// otherwise a deferral and then an edit of @original. No message kutip
-// sends can ping anyone.
+// overwrite, and answers until its context ends, reconnecting whenever the
+// connection drops. Every interaction gets exactly one response within
+// Discord's three seconds: the answer itself when it is ready within
+// Options.AckBudget of the interaction's creation, otherwise a deferral and
+// then an edit of @original. A reply whose call fails is retried until
+// Discord's window for it closes, never sent twice. No message kutip sends
+// can ping anyone.
 package bot
 
 import (
@@ -192,10 +194,13 @@ func (b *Bot) Connected() bool { return b.connected.Load() }
 func (b *Bot) Commands() []*discordgo.ApplicationCommand { return b.commands }
 
 // Run connects to Discord, registers the commands and answers events until
-// ctx ends. Then it stops taking events, waits for the replies in flight
-// (at most Options.DrainTimeout, after which their contexts are cancelled),
-// closes the gateway and returns nil. It returns an error when it cannot
-// connect or register the commands. A Bot runs once.
+// ctx ends, reconnecting (and resuming the session) whenever the gateway
+// connection drops; discordgo's own reconnection is turned off (see
+// reconnect.go). Then it stops reconnecting and taking events, waits for
+// the replies in flight (at most Options.DrainTimeout, after which their
+// contexts are cancelled), closes the gateway and returns nil. It returns
+// an error when it cannot make the first connection or register the
+// commands. A Bot runs once.
 func (b *Bot) Run(ctx context.Context) error {
 	if b.s == nil {
 		return errors.New("bot has no session")
@@ -211,6 +216,11 @@ func (b *Bot) Run(ctx context.Context) error {
 	// inflating each one costs more CPU (a new zlib reader per event) than
 	// the bytes saved, which shows under a burst of interactions.
 	b.s.Identify.Compress = false
+	// The bot reconnects by itself: see reconnect.go for why.
+	b.s.ShouldReconnectOnError = false
+	var gw gatewayConns
+	b.s.Dialer = gw.dialer(b.s.Dialer)
+	rc := newReconnector(b.s, &gw, b.logger)
 	// Every handler runs through track, so that none runs, or logs, after
 	// Run returns.
 	removers := []func(){
@@ -241,6 +251,7 @@ func (b *Bot) Run(ctx context.Context) error {
 			b.track(func() {
 				b.connected.Store(false)
 				b.logger.Warn("gateway disconnected")
+				rc.disconnected()
 			})
 		}),
 		b.s.AddHandler(func(_ *discordgo.Session, rl *discordgo.RateLimit) {
@@ -260,8 +271,6 @@ func (b *Bot) Run(ctx context.Context) error {
 
 	// Open waits for the gateway's HELLO and READY without a deadline; a
 	// stop during it closes the connection under it, so it fails at once.
-	var gw gatewayConns
-	b.s.Dialer = gw.dialer(b.s.Dialer)
 	opened := make(chan error, 1)
 	go func() { opened <- b.s.Open() }()
 	select {
@@ -285,9 +294,22 @@ func (b *Bot) Run(ctx context.Context) error {
 		return nil
 	}
 	b.connected.Store(true)
+	rc.opened()
+	rcCtx, stopReconnecting := context.WithCancel(ctx)
+	defer stopReconnecting()
+	reconnecting := make(chan bool, 1)
+	go func() { reconnecting <- rc.run(rcCtx) }()
+	// stop ends the reconnections, then shuts down; it leaves the gateway
+	// alone when an Open the reconnector abandoned may hold the session.
+	stop := func() {
+		stopReconnecting()
+		abandoned := <-reconnecting
+		b.shutdown(cancelWork, !abandoned)
+	}
+
 	appID, self := b.identity()
 	if _, err := b.s.ApplicationCommandBulkOverwrite(appID, b.opts.GuildID, b.commands, discordgo.WithContext(ctx)); err != nil {
-		b.shutdown(cancelWork)
+		stop()
 		if ctx.Err() != nil {
 			return nil // stopped while registering
 		}
@@ -301,15 +323,15 @@ func (b *Bot) Run(ctx context.Context) error {
 
 	<-ctx.Done()
 	b.logger.Info("shutting down")
-	b.shutdown(cancelWork)
+	stop()
 	return nil
 }
 
 // shutdown stops taking events, drains the handlers in flight (bounded)
-// and closes the gateway.
-func (b *Bot) shutdown(cancelWork context.CancelFunc) {
+// and, if closeGateway, closes the gateway.
+func (b *Bot) shutdown(cancelWork context.CancelFunc, closeGateway bool) {
 	b.drain(cancelWork)
-	if b.s != nil {
+	if b.s != nil && closeGateway {
 		if err := b.s.Close(); err != nil {
 			b.logger.Warn("close gateway", "err", err)
 		}

@@ -65,6 +65,13 @@ func (g *gatewayConns) track(c net.Conn) (net.Conn, error) {
 func (g *gatewayConns) closeAll() {
 	g.mu.Lock()
 	g.closed = true
+	g.mu.Unlock()
+	g.closeConns()
+}
+
+// closeConns closes every gateway connection.
+func (g *gatewayConns) closeConns() {
+	g.mu.Lock()
 	conns := g.conns
 	g.conns = nil
 	g.mu.Unlock()
