@@ -198,6 +198,12 @@ func logDiscordgo(level, _ int, format string, a ...any) {
 	case strings.HasPrefix(format, "Expected READY/RESUMED"):
 		// Discord replays missed events before RESUMED, as documented;
 		// discordgo warns about each one, with the whole event.
+	case strings.HasPrefix(format, "error sending heartbeat"):
+		// A connection closed before its first heartbeat leaves a
+		// heartbeat goroutine whose write fails; the bot's reconnection
+		// expects it (bot/reconnect.go). A live connection that fails
+		// also fails its reads, which discordgo reports.
+		lv = slog.LevelWarn
 	case level == discordgo.LogError:
 		lv = slog.LevelError
 	case level == discordgo.LogWarning:

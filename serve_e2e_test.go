@@ -477,3 +477,54 @@ func TestServeE2EBurst(t *testing.T) {
 		}
 	}
 }
+
+// TestServeE2EDisruptedHandshake lands op 7, then a cut, on the connections
+// that follow, right after RESUMED and before their first heartbeat: the
+// timing in which discordgo v0.29.0's own reconnection loops, each new
+// connection closed by the last one's failed heartbeat. serve must resume
+// the same session, answer what was asked meanwhile, and stay connected.
+func TestServeE2EDisruptedHandshake(t *testing.T) {
+	// Heartbeats every second, so that a loop would show within seconds.
+	sv := startServe(t, discordtest.Options{HeartbeatInterval: time.Second}, nil)
+	srv := sv.srv
+	ctx := waitCtx(t)
+	if err := srv.WaitReady(ctx); err != nil {
+		t.Fatal(err)
+	}
+	srv.DisruptHandshake(discordtest.DisruptReconnect)
+	srv.DisruptHandshake(discordtest.DisruptCut)
+	if srv.Reconnect() != 1 {
+		t.Fatal("no connection to send op 7 to")
+	}
+	id, r := sv.interact(t, askInteraction("when did Russia ratify?"))
+	if !strings.Contains(r.Original.Text(), ratifyPassage) {
+		t.Errorf("answer = %q", r.Original.Text())
+	}
+	checkOneCallback(t, srv, id)
+
+	// Past both disruptions: three heartbeats on one connection, and an
+	// answer.
+	if err := srv.WaitFor(ctx, func() bool { st := srv.Stats(); return st.Resumes >= 3 || st.Identifies > 1 }); err != nil {
+		t.Fatal(err)
+	}
+	if err := srv.WaitReady(ctx); err != nil {
+		t.Fatal(err)
+	}
+	st := srv.Stats()
+	if err := srv.WaitFor(ctx, func() bool { return srv.Stats().Heartbeats >= st.Heartbeats+3 }); err != nil {
+		t.Fatal(err)
+	}
+	id, r = sv.interact(t, askInteraction("when did Russia ratify?"))
+	if !strings.Contains(r.Original.Text(), ratifyPassage) {
+		t.Errorf("answer = %q", r.Original.Text())
+	}
+	checkOneCallback(t, srv, id)
+	after := srv.Stats()
+	if after.Connections != st.Connections {
+		t.Errorf("%d new connections once recovered, want none: a reconnect loop", after.Connections-st.Connections)
+	}
+	if after.Identifies != 1 || after.Resumes != 3 {
+		t.Errorf("%d identifies and %d resumes, want 1 and 3: the session must live throughout", after.Identifies, after.Resumes)
+	}
+	t.Logf("connections %d, resumes %d, identifies %d", after.Connections, after.Resumes, after.Identifies)
+}
