@@ -107,7 +107,9 @@ const (
 // reply's own: see interaction.sendContext), or defaultRetryWindow when the
 // context has none. It waits retryAfter after a 429 (unless the session or
 // an option turns retries on rate limits off) and backoff after a 5xx or a
-// transport error; the context's cancellation ends a wait at once. A
+// transport error, never past the deadline; the context's cancellation ends
+// a wait at once. The deadline, not a count, bounds the tries: the
+// session's MaxRestRetries and discordgo.WithRestRetries do not apply. A
 // non-empty bucketID sends each try through discordgo's bucket of that ID.
 //
 // A try that fails with a 5xx or a transport error may still have taken
