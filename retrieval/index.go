@@ -54,7 +54,6 @@ type sentence struct {
 	lang            string
 	text            string
 	tokens          []token
-	ids             []int32  // tokens' term IDs, -1 for stop words
 	terms           []termAt // the content words' term IDs, in order
 }
 
@@ -149,10 +148,8 @@ func (ix *Index) analyzeCorpus() {
 	for i := range ix.sents {
 		s := &ix.sents[i]
 		from := len(slab)
-		s.ids = make([]int32, len(s.tokens))
 		for k, t := range s.tokens {
 			if t.Term == "" {
-				s.ids[k] = -1
 				continue
 			}
 			id, ok := ix.termIDs[t.Term]
@@ -160,7 +157,6 @@ func (ix *Index) analyzeCorpus() {
 				id = int32(len(ix.termIDs))
 				ix.termIDs[t.Term] = id
 			}
-			s.ids[k] = id
 			slab = append(slab, termAt{id: id, pos: int32(k)})
 		}
 		s.terms = slab[from:len(slab):len(slab)]
