@@ -337,7 +337,10 @@ func (ix *Index) bestSpan(q *parsedQuestion, s *sentence, positions []int) (stri
 			continue
 		}
 		if q.qtype == typePerson || q.qtype == typeName || q.qtype == typePlace {
-			sp = trimQuestionWords(q, s, sp)
+			if trimmed := trimQuestionWords(q, s, sp); trimmed.from != sp.from {
+				sp = trimmed
+				sp.names = ix.nameLike(s, sp)
+			}
 		}
 		strength := 1.0
 		switch q.qtype {
@@ -355,7 +358,7 @@ func (ix *Index) bestSpan(q *parsedQuestion, s *sentence, positions []int) (stri
 		case typePerson:
 			// A person's name is made of names: "Kim Jong Un" rather than
 			// "Republik Demokratik Rakyat Korea".
-			strength = 0.5 + 0.5*ix.nameLike(s, sp)
+			strength = 0.5 + 0.5*sp.names
 			if sp.from > 0 {
 				switch prev := s.tokens[sp.from-1].Word; {
 				case agentMarkers[prev]:
@@ -488,6 +491,20 @@ func (ix *Index) spans(t answerType, s *sentence) []span {
 		return v.([]span)
 	}
 	sp := typedSpans(t, s.text, s.tokens, func(w string) bool { return ix.isName(w, s.lang) })
+	if t == typePerson || t == typePlace || t == typeName {
+		// What the spans of names are, whatever the question: how much
+		// of each is names, and which of its words are rare enough to
+		// be an answer.
+		limit := max(int(commonShare*float64(len(ix.sents))), minCommon)
+		for i := range sp {
+			sp[i].names = ix.nameLike(s, sp[i])
+			for k := sp[i].from; k <= sp[i].to; k++ {
+				if term := s.tokens[k].Term; term != "" && ix.vocab[term] <= limit {
+					sp[i].rare = append(sp[i].rare, k)
+				}
+			}
+		}
+	}
 	ix.spanCache.Store(key, sp)
 	return sp
 }
@@ -531,9 +548,8 @@ func (ix *Index) uninformative(q *parsedQuestion, toks []token, sp span) bool {
 	if q.qtype != typePerson && q.qtype != typePlace && q.qtype != typeName {
 		return false
 	}
-	limit := max(int(commonShare*float64(len(ix.sents))), minCommon)
-	for _, t := range toks[sp.from : sp.to+1] {
-		if t.Term != "" && ix.vocab[t.Term] <= limit && !q.asks(t) {
+	for _, k := range sp.rare {
+		if !q.asks(toks[k]) {
 			return false
 		}
 	}

@@ -70,6 +70,11 @@ type span struct {
 	from, to int
 	text     string
 	named    bool // introduced by a naming word: "called Abilene"
+	// For spans of names (see Index.spans): the share of the span's words
+	// that are names, and the positions of its words rare enough in the
+	// corpus to be an answer.
+	names float64
+	rare  []int
 }
 
 // typedSpans returns the spans of a sentence (its text and tokens) that can
