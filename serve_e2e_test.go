@@ -156,6 +156,17 @@ func embedText(m *discordtest.Sent) string {
 // checkOneCallback checks that the bot answered an interaction with exactly
 // one accepted callback and no refused one (a second callback, or one past
 // the deadline).
+// askRatify asks "when did Russia ratify?" and checks that the answer holds
+// the passage and came in exactly one accepted callback.
+func askRatify(t *testing.T, sv *serving, srv *discordtest.Server) {
+	t.Helper()
+	id, r := sv.interact(t, askInteraction("when did Russia ratify?"))
+	if !strings.Contains(r.Original.Text(), ratifyPassage) {
+		t.Errorf("answer = %q", r.Original.Text())
+	}
+	checkOneCallback(t, srv, id)
+}
+
 func checkOneCallback(t *testing.T, srv *discordtest.Server, id string) {
 	t.Helper()
 	accepted := 0
@@ -353,11 +364,7 @@ func TestServeE2E(t *testing.T) {
 			if disrupt.do() != 1 {
 				t.Fatal("no connection to disrupt")
 			}
-			id, r := sv.interact(t, askInteraction("when did Russia ratify?"))
-			if !strings.Contains(r.Original.Text(), ratifyPassage) {
-				t.Errorf("answer = %q", r.Original.Text())
-			}
-			checkOneCallback(t, srv, id)
+			askRatify(t, sv, srv)
 			if st := srv.Stats(); st.Resumes != resumes+1 || st.Identifies != 1 {
 				t.Errorf("Stats = %+v, want one more resume and no new identify", st)
 			}
@@ -496,11 +503,7 @@ func TestServeE2EDisruptedHandshake(t *testing.T) {
 	if srv.Reconnect() != 1 {
 		t.Fatal("no connection to send op 7 to")
 	}
-	id, r := sv.interact(t, askInteraction("when did Russia ratify?"))
-	if !strings.Contains(r.Original.Text(), ratifyPassage) {
-		t.Errorf("answer = %q", r.Original.Text())
-	}
-	checkOneCallback(t, srv, id)
+	askRatify(t, sv, srv)
 
 	// Past both disruptions: three heartbeats on one connection, and an
 	// answer.
@@ -514,11 +517,7 @@ func TestServeE2EDisruptedHandshake(t *testing.T) {
 	if err := srv.WaitFor(ctx, func() bool { return srv.Stats().Heartbeats >= st.Heartbeats+3 }); err != nil {
 		t.Fatal(err)
 	}
-	id, r = sv.interact(t, askInteraction("when did Russia ratify?"))
-	if !strings.Contains(r.Original.Text(), ratifyPassage) {
-		t.Errorf("answer = %q", r.Original.Text())
-	}
-	checkOneCallback(t, srv, id)
+	askRatify(t, sv, srv)
 	after := srv.Stats()
 	if after.Connections != st.Connections {
 		t.Errorf("%d new connections once recovered, want none: a reconnect loop", after.Connections-st.Connections)
