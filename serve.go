@@ -72,6 +72,8 @@ RELOAD_INTERVAL (how often CORPUS_DIR is checked for changes; default 5s).`)
 		RateCount:  e.cfg.RateCount,
 		RateWindow: e.cfg.RateWindow,
 		Registry:   reg,
+		// startOps reloads a corpus folder when RELOAD_INTERVAL is on.
+		CorpusGrows: e.cfg.CorpusDir != "" && e.cfg.ReloadInterval > 0,
 	})
 	if err != nil {
 		return err

@@ -93,6 +93,10 @@ type Options struct {
 	DrainTimeout time.Duration
 	// Registry, when set, gets the bot's metrics.
 	Registry *prometheus.Registry
+	// CorpusGrows offers /summary's document option even while the corpus
+	// has one document: hot reload may add more, and commands are
+	// registered once, at start-up.
+	CorpusGrows bool
 }
 
 // Defaults of Options.

@@ -37,7 +37,8 @@ const (
 
 // commandTable returns the commands to register and their handlers. The
 // /summary document option exists only when the corpus has several
-// documents. A duplicate name is a programming error and panics at start-up.
+// documents or may come to (Options.CorpusGrows). A duplicate name is a
+// programming error and panics at start-up.
 func (b *Bot) commandTable() ([]*discordgo.ApplicationCommand, map[string]handler) {
 	one := 1.0
 	minLen := 1
@@ -53,7 +54,7 @@ func (b *Bot) commandTable() ([]*discordgo.ApplicationCommand, map[string]handle
 			MinLength:   &minLen, MaxLength: 100,
 		},
 	}
-	if len(b.ix.Documents()) > 1 {
+	if len(b.ix.Documents()) > 1 || b.opts.CorpusGrows {
 		summaryOpts = append(summaryOpts, &discordgo.ApplicationCommandOption{
 			Type: discordgo.ApplicationCommandOptionString, Name: "document",
 			Description:  "Which article (default: the newest)",

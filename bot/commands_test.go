@@ -385,9 +385,14 @@ func TestSourceAndHelp(t *testing.T) {
 }
 
 func TestCommandTable(t *testing.T) {
-	for _, n := range []int{1, 3} {
-		t.Run(fmt.Sprint(n, " documents"), func(t *testing.T) {
-			b, _, _ := newTestBot(t, &fakeIndex{docs: docs(n)}, Options{})
+	for _, tc := range []struct {
+		n       int
+		grows   bool
+		wantDoc bool
+	}{{1, false, false}, {3, false, true}, {1, true, true}} {
+		n := tc.n
+		t.Run(fmt.Sprint(n, " documents, growing ", tc.grows), func(t *testing.T) {
+			b, _, _ := newTestBot(t, &fakeIndex{docs: docs(n)}, Options{CorpusGrows: tc.grows})
 			names := map[string]*discordgo.ApplicationCommand{}
 			for _, c := range b.Commands() {
 				names[c.Name] = c
@@ -413,8 +418,8 @@ func TestCommandTable(t *testing.T) {
 			for _, o := range names["summary"].Options {
 				hasDoc = hasDoc || (o.Name == "document" && o.Autocomplete)
 			}
-			if hasDoc != (n > 1) {
-				t.Errorf("/summary has a document option: %v, want %v", hasDoc, n > 1)
+			if hasDoc != tc.wantDoc {
+				t.Errorf("/summary has a document option: %v, want %v", hasDoc, tc.wantDoc)
 			}
 			if _, err := json.Marshal(b.Commands()); err != nil {
 				t.Error(err)
