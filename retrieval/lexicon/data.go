@@ -19,6 +19,8 @@ var (
 	translateText string
 	//go:embed data/synonyms.txt
 	synonymsText string
+	//go:embed data/irregular.txt
+	irregularText string
 )
 
 // Affix family bits, one per code letter written by the generator
@@ -56,6 +58,7 @@ var (
 	rootTable      = sync.OnceValue(func() map[string]uint16 { return parseRoots(rootsText) })
 	translateTable = sync.OnceValue(func() table { return parseTable(translateText) })
 	synonymTable   = sync.OnceValue(func() table { return parseTable(synonymsText) })
+	irregularTable = sync.OnceValue(func() table { return parseTable(irregularText) })
 )
 
 // parseRoots reads "root\tcode" lines into a map from root to affix mask.

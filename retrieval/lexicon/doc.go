@@ -24,21 +24,24 @@
 // # Data
 //
 // The data/ directory holds sorted, tab-separated UTF-8 text made by the
-// generator in gen/ from three Debian packages:
+// generator in gen/ from four Debian packages:
 //
 //	data/roots.txt      hunspell-id (id_ID.dic, id_ID.aff): root \t affix families
 //	data/translate.txt  dict-freedict-eng-ind: English headword \t tr|tr|...
 //	data/synonyms.txt   mythes-id (th_id_ID_v2.dat): headword \t syn|syn|... (best first)
+//	data/irregular.txt  wordnet-base (verb.exc, noun.exc, adj.exc): English irregular
+//	                    form \t lemma|lemma, for lemmas translate.txt has (sent → send)
 //
 // The files are embedded as strings, not gzip'd, so that the tables are
 // substrings of them and start-up decompresses nothing (about 1.7 MB in the
 // binary; git compresses them in the repository). Each table is parsed on
 // first use, once (about 3 ms in all, warm); Stem loads only the roots. See
-// data/LICENSES.md for the sources' licences (LGPL-3, LGPL-2.1, CC-BY-SA-3.0).
+// data/LICENSES.md for the sources' licences (LGPL-3, LGPL-2.1, CC-BY-SA-3.0,
+// WordNet 3.0).
 //
 // To regenerate the data, install the packages and run go generate:
 //
-//	apt-get install hunspell-id dict-freedict-eng-ind mythes-id
+//	apt-get install hunspell-id dict-freedict-eng-ind mythes-id wordnet-base
 //	go generate ./retrieval/lexicon/
 //
 // The generator takes the FreeDict pair as a flag (-pair eng-ind), so another

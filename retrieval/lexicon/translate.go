@@ -80,6 +80,11 @@ func englishForms(w string) []string {
 			out = append(out, s)
 		}
 	}
+	// Irregular forms first (sent → send, fought → fight): no rule below
+	// reaches them.
+	for _, l := range irregularTable().lookupList(w, maxIrregularLemmas) {
+		add(l)
+	}
 	for _, l := range englishLemmas(w) {
 		add(l)
 	}
@@ -90,6 +95,10 @@ func englishForms(w string) []string {
 	}
 	return out
 }
+
+// maxIrregularLemmas bounds the lemmas of one irregular form (left: leave,
+// left).
+const maxIrregularLemmas = 3
 
 // englishLemmas undoes regular plural, past and -ing inflection.
 func englishLemmas(w string) []string {

@@ -31,6 +31,11 @@ func TestTranslate(t *testing.T) {
 		{"agreement", []string{"perjanjian", "kesepakatan"}, ""},
 		{"parliament", []string{"parlemen"}, "parlemen"},
 		{"worried", []string{"khawatir"}, ""},
+		// Irregular forms, through WordNet's exception lists.
+		{"sent", []string{"kirim", "mengirim"}, ""},
+		{"fought", []string{"tarung"}, ""},
+		{"led", []string{"pimpin"}, ""},
+		{"children", []string{"anak"}, ""},
 		{"worry", []string{"khawatir"}, ""}, // listed only as worried
 		{"military", []string{"militer"}, ""},
 		{"army", []string{"tentara"}, ""},

@@ -9,13 +9,16 @@
 //	               English headword per line with its translations
 //	synonyms.txt   mythes-id (th_id_ID_v2.dat): one headword per line with
 //	               its synonyms, best first
+//	irregular.txt  wordnet-base (verb.exc, noun.exc, adj.exc): English
+//	               irregular forms whose lemma translate.txt has, with the
+//	               lemmas (sent → send)
 //
 // The files are plain text rather than gzip'd: the package embeds them as
 // strings and slices its tables out of them without copying, so start-up
 // pays for no decompression, and changes to the data show up in diffs.
 //
 // Run it with go generate ./retrieval/lexicon/ after
-// apt-get install hunspell-id dict-freedict-eng-ind mythes-id.
+// apt-get install hunspell-id dict-freedict-eng-ind mythes-id wordnet-base.
 // The output depends only on the input files, so re-running it on the same
 // package versions reproduces the same bytes.
 package main
@@ -34,15 +37,16 @@ func main() {
 	pair := flag.String("pair", "eng-ind", "FreeDict language pair; reads /usr/share/dictd/freedict-<pair>.{index,dict.dz}")
 	dictDir := flag.String("dictd", "/usr/share/dictd", "directory of dictd databases")
 	thesaurus := flag.String("thesaurus", "/usr/share/mythes/th_id_ID_v2.dat", "MyThes .dat file")
+	wordnet := flag.String("wordnet", "/usr/share/wordnet", "directory of WordNet's exception lists (verb.exc, noun.exc, adj.exc)")
 	out := flag.String("out", "data", "output directory")
 	flag.Parse()
-	if err := run(*hunspell, filepath.Join(*dictDir, "freedict-"+*pair), *thesaurus, *out); err != nil {
+	if err := run(*hunspell, filepath.Join(*dictDir, "freedict-"+*pair), *thesaurus, *wordnet, *out); err != nil {
 		fmt.Fprintln(os.Stderr, "gen:", err)
 		os.Exit(1)
 	}
 }
 
-func run(hunspell, dict, thesaurus, out string) error {
+func run(hunspell, dict, thesaurus, wordnet, out string) error {
 	roots, err := readHunspell(hunspell+".aff", hunspell+".dic")
 	if err != nil {
 		return fmt.Errorf("hunspell: %w", err)
@@ -56,6 +60,10 @@ func run(hunspell, dict, thesaurus, out string) error {
 	if err != nil {
 		return fmt.Errorf("dictionary: %w", err)
 	}
+	exc, err := readExceptions(wordnet, tr)
+	if err != nil {
+		return fmt.Errorf("wordnet: %w", err)
+	}
 	files := []struct {
 		name  string
 		lines []string
@@ -63,6 +71,7 @@ func run(hunspell, dict, thesaurus, out string) error {
 		{"roots.txt", roots.lines()},
 		{"translate.txt", tr.lines()},
 		{"synonyms.txt", syn.lines()},
+		{"irregular.txt", exceptionLines(exc)},
 	}
 	for _, f := range files {
 		if err := writeLines(filepath.Join(out, f.name), f.lines); err != nil {
