@@ -4,8 +4,6 @@ import (
 	"bufio"
 	"bytes"
 	"strings"
-	"sync"
-	"sync/atomic"
 	"unicode"
 	"unicode/utf8"
 
@@ -232,21 +230,16 @@ func stemEnglish(w string) string {
 	if isNumber(w) || utf8.RuneCountInString(w) < 3 {
 		return w
 	}
-	if s, ok := englishStems.Load(w); ok {
-		return s.(string)
+	if s, ok := englishStems.get(w); ok {
+		return s
 	}
 	env := snowballstem.NewEnv(w)
 	english.Stem(env)
 	s := env.Current()
-	if englishStemCount.Add(1) <= maxCachedStems {
-		englishStems.Store(w, s)
-	}
+	englishStems.put(w, s, maxCachedStems)
 	return s
 }
 
 const maxCachedStems = 1 << 17
 
-var (
-	englishStems     sync.Map // word → stem
-	englishStemCount atomic.Int64
-)
+var englishStems boundedCache[string, string] // word → stem

@@ -168,7 +168,7 @@ func (ix *Index) expand(lang string, t token) concept {
 		return c
 	}
 	c := ix.expandUncached(lang, t)
-	ix.expansions.put(key, c)
+	ix.expansions.put(key, c, maxCachedExpansions)
 	return c
 }
 
@@ -266,25 +266,32 @@ func (ix *Index) expandUncached(lang string, t token) concept {
 // expansionCache remembers how question words expand, per index: the
 // same words come back in question after question. It stops growing at
 // maxCachedExpansions, so hostile input cannot fill memory.
-type expansionCache struct {
-	m sync.Map
-	n atomic.Int64
-}
+type expansionCache = boundedCache[expansionKey, concept]
 
 const maxCachedExpansions = 20000
 
 type expansionKey struct{ lang, word string }
 
-func (c *expansionCache) get(key expansionKey) (concept, bool) {
-	v, ok := c.m.Load(key)
-	if !ok {
-		return concept{}, false
-	}
-	return v.(concept), true
+// boundedCache is a concurrent map that stops taking new keys at a limit:
+// for results worth remembering whose keys come from outside (question
+// words, corpus words).
+type boundedCache[K comparable, V any] struct {
+	m sync.Map
+	n atomic.Int64
 }
 
-func (c *expansionCache) put(key expansionKey, v concept) {
-	if c.n.Load() >= maxCachedExpansions {
+func (c *boundedCache[K, V]) get(key K) (V, bool) {
+	v, ok := c.m.Load(key)
+	if !ok {
+		var zero V
+		return zero, false
+	}
+	return v.(V), true
+}
+
+// put stores v under key unless limit keys are stored already.
+func (c *boundedCache[K, V]) put(key K, v V, limit int64) {
+	if c.n.Load() >= limit {
 		return
 	}
 	if _, loaded := c.m.LoadOrStore(key, v); !loaded {
