@@ -83,9 +83,11 @@ type span struct {
 // next word is capitalised too).
 func typedSpans(t answerType, text string, toks []token, isName func(word string) bool) []span {
 	var out []span
-	add := func(from, to int) {
+	// add appends the span of tokens from..to, and reports whether those
+	// bounds make one.
+	add := func(from, to int) bool {
 		if from < 0 || to >= len(toks) || from > to {
-			return
+			return false
 		}
 		end := toks[to].End
 		// A parenthesis the span opens, it closes: "Rabu (19/10)".
@@ -93,6 +95,7 @@ func typedSpans(t answerType, text string, toks []token, isName func(word string
 			end++
 		}
 		out = append(out, span{from: from, to: to, text: text[toks[from].Start:end]})
+		return true
 	}
 	switch t {
 	case typeDate:
@@ -115,8 +118,9 @@ func typedSpans(t answerType, text string, toks []token, isName func(word string
 			// "called Abilene", "called \"ctenes\"", "disebut tentilla".
 			for i := 0; i+1 < len(toks); i++ {
 				if namingCues[toks[i].Word] && !gapHasPunct(text, toks[i], toks[i+1]) || namedQuoted(text, toks, i) {
-					add(i+1, termEnd(text, toks, i+1))
-					out[len(out)-1].named = true
+					if n := len(out); add(i+1, termEnd(text, toks, i+1)) {
+						out[n].named = true
+					}
 				}
 			}
 		}
