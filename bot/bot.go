@@ -75,6 +75,11 @@ type Options struct {
 	// GuildID registers the commands on one server, where they appear at
 	// once. Empty registers them globally.
 	GuildID string
+	// APIBase, for a bot made with NewFromToken, is the base URL (such as
+	// http://127.0.0.1:8080, a proxy or a fake Discord) that its REST
+	// requests for https://discord.com go to instead; the gateway is
+	// whatever that API's GET /gateway returns. Empty means Discord.
+	APIBase string
 	// RateCount questions per RateWindow per user. Defaults 5 and 30s.
 	RateCount  int
 	RateWindow time.Duration
@@ -280,7 +285,7 @@ func (b *Bot) Run(ctx context.Context) error {
 	select {
 	case err := <-opened:
 		if err != nil {
-			return fmt.Errorf("connect to the discord gateway: %w", err)
+			return connectError(err)
 		}
 	case <-ctx.Done():
 		b.drain(cancelWork)
@@ -317,6 +322,9 @@ func (b *Bot) Run(ctx context.Context) error {
 		if ctx.Err() != nil {
 			return nil // stopped while registering
 		}
+		if tokenRefused(err) {
+			return fmt.Errorf("register commands: %w (%w)", ErrTokenRefused, err)
+		}
 		return fmt.Errorf("register commands: %w", err)
 	}
 	where := "globally"
@@ -329,6 +337,15 @@ func (b *Bot) Run(ctx context.Context) error {
 	b.logger.Info("shutting down")
 	stop()
 	return nil
+}
+
+// connectError describes a failed first connection; a refused token
+// wraps ErrTokenRefused.
+func connectError(err error) error {
+	if tokenRefused(err) {
+		return fmt.Errorf("connect to the discord gateway: %w (%w)", ErrTokenRefused, err)
+	}
+	return fmt.Errorf("connect to the discord gateway: %w", err)
 }
 
 // shutdown stops taking events, drains the handlers in flight (bounded)

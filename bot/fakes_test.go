@@ -154,8 +154,9 @@ func intOpt(name string, v int) *discordgo.ApplicationCommandInteractionDataOpti
 	return &discordgo.ApplicationCommandInteractionDataOption{Name: name, Type: discordgo.ApplicationCommandOptionInteger, Value: float64(v)}
 }
 
-// liveBot is a Bot running against discordtest's fake Discord, over a real
-// session pointed at it through Session.Client, and its logs.
+// liveBot is a Bot running against discordtest's fake Discord, made as
+// main makes it (NewFromToken, with Options.APIBase pointing at the fake),
+// and its logs.
 type liveBot struct {
 	b    *Bot
 	srv  *discordtest.Server
@@ -168,14 +169,10 @@ type liveBot struct {
 // commands. Cleanup stops it, as SIGTERM would, before the fake closes.
 func runLive(t *testing.T, srv *discordtest.Server, ix Index, opts Options) *liveBot {
 	t.Helper()
-	s, err := discordgo.New("Bot " + srv.Token)
-	if err != nil {
-		t.Fatal(err)
-	}
-	s.Client = srv.Client()
 	logs := &syncBuffer{}
 	opts.GuildID = srv.GuildID
-	b, err := New(s, ix, slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})), opts)
+	opts.APIBase = srv.URL
+	b, err := NewFromToken(srv.Token, ix, slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})), opts)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -9,7 +9,6 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"net/url"
-	"regexp"
 	"strconv"
 	"time"
 
@@ -122,7 +121,7 @@ func (a sessionAPI) call(method, endpoint string, data any, bucketID string, opt
 	if err != nil {
 		return nil, err
 	}
-	what := method + " " + redactURL(endpoint)
+	what := method + " " + redactTokens(endpoint)
 	cfg, err := a.config(method, endpoint, payload, options)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", what, redactErr(err))
@@ -279,14 +278,6 @@ func sleep(ctx context.Context, d time.Duration) error {
 	case <-ctx.Done():
 		return ctx.Err()
 	}
-}
-
-// tokenInURL matches the token of an interaction or webhook URL.
-var tokenInURL = regexp.MustCompile(`(/(?:interactions|webhooks)/[0-9]+/)[^/?\s"]+`)
-
-// redactURL hides the token in an interaction or webhook URL.
-func redactURL(s string) string {
-	return tokenInURL.ReplaceAllString(s, "${1}[token]")
 }
 
 // redactErr drops the URL (and with it the token) from a transport error.

@@ -138,7 +138,7 @@ func TestSessionAPIErrors(t *testing.T) {
 		return nil, errors.New("connection refused")
 	})}
 	err = api.InteractionRespond(restInteraction, &discordgo.InteractionResponse{Type: 5})
-	if err == nil || strings.Contains(err.Error(), "secret") || !strings.Contains(err.Error(), "interactions/111/[token]/callback") {
+	if err == nil || strings.Contains(err.Error(), "secret") || !strings.Contains(err.Error(), "interactions/111/[redacted]/callback") {
 		t.Errorf("err = %v, want the route with the token hidden", err)
 	}
 }
