@@ -1,13 +1,21 @@
-# syntax=docker/dockerfile:1
-
 # kutip as a small, static, non-root image: `docker compose up -d` (see
-# docker-compose.yml and README "Self-host with Docker").
+# docker-compose.yml and the README's "Docker").
 #
 # The final image holds the binary and nothing else: no shell, no package
-# manager. The embedded article works with no volume; CORPUS_DIR is meant to
-# be mounted read-only at /corpus and INDEX_DIR is the volume /data.
+# manager. The embedded article works with no volume; your articles are
+# mounted read-only at /corpus (CORPUS_DIR=/corpus) and the index is kept on
+# the volume /data.
+#
+# Base images are pinned by exact tag. A digest would pin them harder, but
+# it cannot be read or checked where no registry is reachable (this
+# project's machines); to pin one, `docker pull` the tag and add
+# @sha256:... from `docker inspect --format '{{index .RepoDigests 0}}'`.
+# There is no "# syntax=" line: BuildKit's built-in Dockerfile frontend
+# (Docker 20.10 and later) reads everything here, so no frontend image is
+# pulled. Building needs BuildKit (the default since Docker 23) for the
+# cache mounts.
 
-FROM golang:1.26 AS build
+FROM golang:1.26.8-bookworm AS build
 WORKDIR /src
 ENV GOTOOLCHAIN=local
 COPY go.mod go.sum ./
