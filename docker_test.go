@@ -20,6 +20,8 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+
+	"kutip/config"
 )
 
 // buildEnvLine is the only syntax build/go.env may use, so that both a
@@ -401,6 +403,57 @@ func goEnv() []string {
 		}
 	}
 	return env
+}
+
+// TestEnvFileExample checks .env.example as the three readers of .env see
+// it: kutip (godotenv), docker compose's env_file and docker run
+// --env-file. Docker's reader takes quotes and "# ..." after a value
+// literally, and an empty KEY= overrides the image's own ENV (an empty
+// INDEX_DIR once left the /data volume unused), so optional settings are
+// commented-out examples.
+func TestEnvFileExample(t *testing.T) {
+	active := regexp.MustCompile(`^([A-Z][A-Z0-9_]*)=(.*)$`)
+	example := regexp.MustCompile(`^# ?([A-Z][A-Z0-9_]*)=(.*)$`)
+	env := map[string]string{}
+	documented := map[string]bool{}
+	for n, line := range strings.Split(readFile(t, ".env.example"), "\n") {
+		line = strings.TrimRight(line, " \t\r")
+		if m := active.FindStringSubmatch(line); m != nil {
+			k, v := m[1], m[2]
+			switch {
+			case v == "" && k != "DISCORD_TOKEN":
+				t.Errorf(".env.example:%d: %s= is empty, which overrides the default under docker run --env-file; comment it out", n+1, k)
+			case strings.ContainsAny(v, `"'`) || strings.Contains(v, " #"):
+				t.Errorf(".env.example:%d: %q: Docker's env-file reader keeps quotes and comments in the value", n+1, line)
+			}
+			env[k], documented[k] = v, true
+			continue
+		}
+		if m := example.FindStringSubmatch(line); m != nil {
+			if m[2] == "" || strings.ContainsAny(m[2], `"' `) {
+				t.Errorf(".env.example:%d: %q: an example needs a plain value", n+1, line)
+			}
+			if _, ok := env[m[1]]; !ok {
+				env[m[1]] = m[2]
+			}
+			documented[m[1]] = true
+			continue
+		}
+		if strings.TrimSpace(line) != "" && !strings.HasPrefix(line, "#") {
+			t.Errorf(".env.example:%d: %q is neither KEY=value nor a comment", n+1, line)
+		}
+	}
+	for _, m := range regexp.MustCompile(`get\("([A-Z_]+)"\)`).FindAllStringSubmatch(readFile(t, "config/config.go"), -1) {
+		if !documented[m[1]] {
+			t.Errorf(".env.example does not document %s", m[1])
+		}
+	}
+	// Every example, switched on at once, is a valid configuration. The
+	// CORPUS_DIR example names the container's /corpus: use a real folder.
+	env["CORPUS_DIR"] = t.TempDir()
+	if _, err := config.FromEnv(func(k string) (string, bool) { v, ok := env[k]; return v, ok }); err != nil {
+		t.Errorf(".env.example's examples are not a valid configuration: %v", err)
+	}
 }
 
 func TestCompose(t *testing.T) {
