@@ -1,6 +1,7 @@
 package retrieval
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -14,16 +15,19 @@ import (
 
 // Summaries are extractive: a summary is a few of the document's own body
 // sentences, each with its citation, in the order the article tells them.
-// Sentences are chosen in five steps:
+// Sentences are chosen in five steps (the tuning is lexRank's fields):
 //
 //  1. Every body sentence (captions and headings never appear in a summary)
 //     becomes a unit-length tf-idf vector over its index terms, the same
 //     analysis and stemming as for questions, with a smoothed idf,
 //     log(1 + N/df), from the sentence frequencies of the whole corpus.
-//  2. Sentences are linked by cosine similarity. Each keeps its
-//     summaryNeighbours most similar sentences at or above summaryMinSim, and
-//     the links are made symmetric, so the graph has at most
-//     2·n·summaryNeighbours edges whatever the document's length.
+//  2. Sentences are linked by cosine similarity. Each keeps its neighbours
+//     most similar sentences at or above minSim, and the links are made
+//     symmetric, so the graph has at most 2·n·neighbours edges whatever the
+//     document's length. The search goes through an inverted list of terms
+//     that visits at most maxPostings sentences per term (see link), so it
+//     is linear in the document's length, and exact as long as no term is
+//     in more than maxPostings of its sentences.
 //  3. Centrality is PageRank over that weighted graph (continuous LexRank)
 //     whose random jump lands on the position prior, 1/√(r+1) for the r-th
 //     body sentence (0-based): a reader who starts again starts near the top,
@@ -31,8 +35,8 @@ import (
 //     mention the topic instead, in proportion to how much of it they mention
 //     (biased LexRank), so centrality flows out from them to the sentences
 //     that share their words. Power iteration stops when the scores move by
-//     less than summaryTolerance (L1), or after summaryMaxIterations; each
-//     iteration costs one pass over the edges.
+//     less than tolerance (L1), or after maxIterations; each iteration costs
+//     one pass over the edges.
 //  4. Introductions: a term is new information in the first sentence that
 //     uses it and given information after that. Each sentence scores the
 //     sum, over the terms it introduces, of the number of sentences that use
@@ -43,23 +47,21 @@ import (
 //     common vocabulary and penalises one full of new particulars (a date,
 //     a visit, a treaty clause) that the rest of the text then picks up.
 //     A sentence's score is its centrality (relative to the best) plus
-//     summaryIntroWeight of its introductions; with a topic it is
-//     summaryTopicCentralityWeight of centrality plus summaryTopicWeight of
-//     the topic match, the introductions left out.
+//     introWeight of its introductions; with a topic it is topicCentrality
+//     of centrality plus topicMatch of the topic match, the introductions
+//     left out.
 //  5. Sentences are picked greedily by maximal marginal relevance: score
-//     minus summaryRedundancy times the similarity to the closest sentence
-//     already picked; a sentence at summaryDuplicate similarity or above to a
-//     picked one is never picked, nor, while others remain, one with fewer
-//     than summaryMinTerms index terms (a dateline or "Kata dia.") or one
-//     that restates a figure (a number with the word after it, "11.000
-//     tentara") of a picked one. News repeats its key figures when it
-//     attributes or elaborates them, and a restatement adds little, though
-//     its other words keep its cosine low.
+//     minus redundancy times the similarity to the closest sentence already
+//     picked; a sentence at duplicate similarity or above to a picked one
+//     is never picked, nor, while others remain, one with fewer than
+//     minTerms index terms (a dateline or "Kata dia.") or one that restates
+//     a figure (a number with the word after it, "11.000 tentara") of a
+//     picked one. News repeats its key figures when it attributes or
+//     elaborates them, and a restatement adds little, though its other
+//     words keep its cosine low.
 //
-// The cost is dominated by step 2: each sentence meets the sentences that
-// share a term with it, so it is at most quadratic in the document's length;
-// on FacQA text it takes about 50 ms for 2,000 sentences and 100 ms for
-// 4,000 on two cores (BenchmarkSummary). Steps 4 and 5 are linear.
+// Every step is linear in the document's length; the time a summary takes
+// at 500 to 50,000 sentences is in docs/scale.md (BenchmarkSummary).
 //
 // The weights sit inside a plateau on the built-in article (the same five
 // sentences for introduction weights 1 to 1.5 and redundancy 0.3 to 0.7),
@@ -76,22 +78,38 @@ const (
 	MaxSummarySentences     = 10
 )
 
-// Tuning of summaries (see the comment above).
-const (
-	summaryNeighbours    = 24
-	summaryMinSim        = 0.05
-	summaryDamping       = 0.85
-	summaryTolerance     = 1e-7
-	summaryMaxIterations = 200
-	summaryIntroWeight   = 1.25
+// lexRankParams tune summaries (see the comment above).
+type lexRankParams struct {
+	neighbours    int     // links each sentence keeps
+	minSim        float64 // the least cosine that links two sentences
+	maxPostings   int     // sentences of one term a sentence meets
+	damping       float64 // PageRank's chance of following a link
+	tolerance     float64 // PageRank stops when scores move less (L1)
+	maxIterations int
+	introWeight   float64 // of introductions, beside centrality
 	// With a topic, centrality is biased towards it and the topic match
 	// takes the place of position and introductions.
-	summaryTopicCentralityWeight = 0.6
-	summaryTopicWeight           = 0.4
-	summaryRedundancy            = 0.5
-	summaryDuplicate             = 0.6
-	summaryMinTerms              = 4
-)
+	topicCentrality, topicMatch float64
+	redundancy                  float64 // MMR's penalty per unit of similarity
+	duplicate                   float64 // the similarity that is never picked
+	minTerms                    int     // fewer index terms make a short sentence
+}
+
+// lexRank is the tuning of summaries.
+var lexRank = lexRankParams{
+	neighbours:      24,
+	minSim:          0.05,
+	maxPostings:     256,
+	damping:         0.85,
+	tolerance:       1e-7,
+	maxIterations:   200,
+	introWeight:     1.25,
+	topicCentrality: 0.6,
+	topicMatch:      0.4,
+	redundancy:      0.5,
+	duplicate:       0.6,
+	minTerms:        4,
+}
 
 // Errors of Summary.
 var (
@@ -141,7 +159,7 @@ type Summary struct {
 // opts.Topic matches no sentence of the document. Summary is safe for
 // concurrent use; it reads only the in-memory sentence table, not bleve.
 func (ix *Index) Summary(ctx context.Context, opts SummaryOptions) (Summary, error) {
-	di, err := ix.summaryDoc(opts.Doc)
+	di, err := ix.docIndex(opts.Doc)
 	if err != nil {
 		return Summary{}, err
 	}
@@ -153,47 +171,46 @@ func (ix *Index) Summary(ctx context.Context, opts SummaryOptions) (Summary, err
 	}
 	n = min(max(n, 1), MaxSummarySentences)
 
-	ids := ix.summaryCandidates(di)
-	if len(ids) == 0 {
+	s := &summarizer{ix: ix, p: lexRank, ids: ix.summarised(di)}
+	if len(s.ids) == 0 {
 		return out, nil
 	}
-	vecs := ix.summaryVectors(ids)
+	s.vectorize()
 	var topic []float64
 	if strings.TrimSpace(opts.Topic) != "" {
-		topic = ix.summaryTopic(opts.Topic, ids)
+		topic = s.topicMatch(opts.Topic)
 		if topic == nil {
 			return out, fmt.Errorf("summary of %q on %q: %w", d.ID, opts.Topic, ErrTopicNotFound)
 		}
 	}
-	g, err := summaryGraphOf(ctx, vecs)
+	g, err := s.link(ctx)
 	if err != nil {
 		return out, err
 	}
-	prior := summaryPrior(len(ids))
-	jump := prior
+	jump := positionPrior(len(s.ids))
 	if topic != nil {
 		jump = topic
 	}
-	centrality, err := g.pageRank(ctx, jump)
+	centrality, err := g.rank(ctx, jump, s.p)
 	if err != nil {
 		return out, err
 	}
 	var intro []float64
 	if topic == nil {
-		intro = summaryIntroductions(vecs)
+		intro = s.introductions()
 	}
-	scores := summaryScores(centrality, topic, intro)
+	scores := s.scores(centrality, topic, intro)
 	best := max(slices.Max(scores), math.SmallestNonzeroFloat64)
-	for _, k := range summaryPick(scores, vecs, ix.summaryFigures(ids), n) {
-		out.Sentences = append(out.Sentences, ix.summaryPassage(ids[k], scores[k]/best))
+	for _, k := range s.pick(scores, n) {
+		out.Sentences = append(out.Sentences, s.passage(k, scores[k]/best))
 	}
 	return out, nil
 }
 
-// summaryDoc resolves SummaryOptions.Doc to an index into ix.docs.
-func (ix *Index) summaryDoc(id string) (int, error) {
+// docIndex resolves SummaryOptions.Doc to an index into ix.docs.
+func (ix *Index) docIndex(id string) (int, error) {
 	if id == "" {
-		return ix.summaryNewestDoc(), nil
+		return ix.newestDoc(), nil
 	}
 	for i, d := range ix.docs {
 		if d.ID == id {
@@ -213,9 +230,9 @@ func (ix *Index) summaryDoc(id string) (int, error) {
 		"without the extension, or the front matter's id; this corpus has %s): %w", id, known, ErrUnknownDocument)
 }
 
-// summaryNewestDoc is the document with the latest Published date, or the last
-// one when none has a readable date. Among equal dates the later one wins.
-func (ix *Index) summaryNewestDoc() int {
+// newestDoc is the document with the latest Published date, or the last one
+// when none has a readable date. Among equal dates the later one wins.
+func (ix *Index) newestDoc() int {
 	best, bestTime := len(ix.docs)-1, time.Time{}
 	for i, d := range ix.docs {
 		t, ok := publishedTime(d.Published)
@@ -246,9 +263,9 @@ func publishedTime(s string) (time.Time, bool) {
 	return time.Time{}, false
 }
 
-// summaryCandidates returns the indices into ix.sents of document di's body
+// summarised returns the indices into ix.sents of document di's body
 // sentences, in order; for a document without body text, all its sentences.
-func (ix *Index) summaryCandidates(di int) []int {
+func (ix *Index) summarised(di int) []int {
 	var body, all []int
 	for i, s := range ix.sents {
 		if s.doc != di {
@@ -265,15 +282,25 @@ func (ix *Index) summaryCandidates(di int) []int {
 	return body
 }
 
-// summaryVector is a sparse unit vector: term numbers in increasing order with
+// summarizer holds one document's sentences while they are summarised.
+// Sentence k of the summarizer is ix.sents[ids[k]].
+type summarizer struct {
+	ix    *Index
+	p     lexRankParams
+	ids   []int
+	vecs  []sparseVec // tf-idf unit vectors, filled by vectorize
+	terms int         // the number of distinct terms in vecs
+}
+
+// sparseVec is a sparse unit vector: term numbers in increasing order with
 // their weights.
-type summaryVector struct {
+type sparseVec struct {
 	terms   []int32
 	weights []float64
 }
 
 // dot is the cosine of two unit vectors.
-func (a summaryVector) dot(b summaryVector) float64 {
+func (a sparseVec) dot(b sparseVec) float64 {
 	var s float64
 	i, j := 0, 0
 	for i < len(a.terms) && j < len(b.terms) {
@@ -291,15 +318,16 @@ func (a summaryVector) dot(b summaryVector) float64 {
 	return s
 }
 
-// summaryVectors builds the tf-idf unit vectors of sentences ids, with
-// term numbers local to this call.
-func (ix *Index) summaryVectors(ids []int) []summaryVector {
+// vectorize builds the tf-idf unit vectors of the sentences, with term
+// numbers local to the summarizer.
+func (s *summarizer) vectorize() {
+	ix := s.ix
 	numbers := map[string]int32{}
 	var names []string // term number → term
 	n := float64(len(ix.sents))
-	vecs := make([]summaryVector, len(ids))
+	s.vecs = make([]sparseVec, len(s.ids))
 	counts := map[int32]float64{}
-	for k, id := range ids {
+	for k, id := range s.ids {
 		clear(counts)
 		for _, t := range ix.sents[id].tokens {
 			if t.Term == "" {
@@ -313,7 +341,7 @@ func (ix *Index) summaryVectors(ids []int) []summaryVector {
 			}
 			counts[num]++
 		}
-		v := summaryVector{terms: make([]int32, 0, len(counts))}
+		v := sparseVec{terms: make([]int32, 0, len(counts))}
 		for num := range counts {
 			v.terms = append(v.terms, num)
 		}
@@ -332,55 +360,67 @@ func (ix *Index) summaryVectors(ids []int) []summaryVector {
 				v.weights[i] /= norm
 			}
 		}
-		vecs[k] = v
+		s.vecs[k] = v
 	}
-	return vecs
+	s.terms = len(names)
 }
 
-// summaryGraph is a symmetric weighted graph in adjacency lists.
-type summaryGraph struct {
-	adj    [][]summaryEdge
+// simGraph is a symmetric weighted graph in adjacency lists.
+type simGraph struct {
+	adj    [][]simEdge
 	degree []float64 // sum of a node's edge weights
 }
 
-type summaryEdge struct {
+type simEdge struct {
 	to     int32
 	weight float64
 }
 
-// summaryGraphOf links each sentence to its summaryNeighbours most similar
-// sentences (cosine at least summaryMinSim), both ways. Similarities are
-// accumulated over an inverted list of terms, so a pair of sentences that
-// share no term costs nothing.
-func summaryGraphOf(ctx context.Context, vecs []summaryVector) (*summaryGraph, error) {
-	n := len(vecs)
-	type posting struct {
-		sent   int32
-		weight float64
-	}
-	var postings [][]posting
-	for i, v := range vecs {
-		for k, t := range v.terms {
-			for int(t) >= len(postings) {
-				postings = append(postings, nil)
-			}
-			postings[t] = append(postings[t], posting{int32(i), v.weights[k]})
+// posting is one sentence that holds a term, with the term's weight there.
+type posting struct {
+	sent   int32
+	weight float64
+}
+
+// link links each sentence to its p.neighbours most similar sentences
+// (cosine at least p.minSim), both ways. Similarities are accumulated over
+// an inverted list of terms, so a pair of sentences that share no term
+// costs nothing. Of a term held by more than p.maxPostings sentences, a
+// sentence visits only the p.maxPostings nearest it in the document; its
+// similarities are then partial, so the 2·p.neighbours sentences with the
+// best partial similarity are scored exactly and the neighbours chosen
+// among them. Each sentence thus visits at most p.maxPostings postings per
+// term, and the whole graph costs time linear in the document's length.
+// A document in which no term reaches p.maxPostings sentences gets the
+// exact nearest neighbours.
+func (s *summarizer) link(ctx context.Context) (*simGraph, error) {
+	n, k := len(s.vecs), s.p.neighbours
+	postings := make([][]posting, s.terms)
+	for i, v := range s.vecs {
+		for j, t := range v.terms {
+			postings[t] = append(postings[t], posting{int32(i), v.weights[j]})
 		}
 	}
 	acc := make([]float64, n)
-	var touched []int32
-	heap := make([]summaryEdge, 0, summaryNeighbours)
-	near := make([][]summaryEdge, n)
-	for i, v := range vecs {
+	var touched, candidates []int32
+	heap := make([]simEdge, 0, 2*k)
+	near := make([][]simEdge, n)
+	for i, v := range s.vecs {
 		if i%256 == 0 {
 			if err := ctx.Err(); err != nil {
 				return nil, err
 			}
 		}
 		touched = touched[:0]
-		for k, t := range v.terms {
-			w := v.weights[k]
-			for _, p := range postings[t] {
+		partial := false
+		for j, t := range v.terms {
+			list := postings[t]
+			if len(list) > s.p.maxPostings {
+				list = postingsNear(list, int32(i), s.p.maxPostings)
+				partial = true
+			}
+			w := v.weights[j]
+			for _, p := range list {
 				if int(p.sent) == i {
 					continue
 				}
@@ -390,22 +430,31 @@ func summaryGraphOf(ctx context.Context, vecs []summaryVector) (*summaryGraph, e
 				acc[p.sent] += w * p.weight
 			}
 		}
-		near[i] = summaryNearest(acc, touched, summaryNeighbours, heap)
+		if partial {
+			candidates = candidates[:0]
+			for _, e := range nearest(acc, touched, 2*k, math.SmallestNonzeroFloat64, heap) {
+				acc[e.to] = v.dot(s.vecs[e.to])
+				candidates = append(candidates, e.to)
+			}
+			near[i] = nearest(acc, candidates, k, s.p.minSim, heap)
+		} else {
+			near[i] = nearest(acc, touched, k, s.p.minSim, heap)
+		}
 		for _, j := range touched {
 			acc[j] = 0
 		}
 	}
 	// Symmetrise: j is i's neighbour if either chose the other.
-	g := &summaryGraph{adj: make([][]summaryEdge, n), degree: make([]float64, n)}
+	g := &simGraph{adj: make([][]simEdge, n), degree: make([]float64, n)}
 	for i, es := range near {
 		for _, e := range es {
 			g.adj[i] = append(g.adj[i], e)
-			g.adj[e.to] = append(g.adj[e.to], summaryEdge{int32(i), e.weight})
+			g.adj[e.to] = append(g.adj[e.to], simEdge{int32(i), e.weight})
 		}
 	}
 	for i, es := range g.adj {
-		slices.SortFunc(es, func(a, b summaryEdge) int { return int(a.to - b.to) })
-		es = slices.CompactFunc(es, func(a, b summaryEdge) bool { return a.to == b.to })
+		slices.SortFunc(es, func(a, b simEdge) int { return int(a.to - b.to) })
+		es = slices.CompactFunc(es, func(a, b simEdge) bool { return a.to == b.to })
 		g.adj[i] = es
 		for _, e := range es {
 			g.degree[i] += e.weight
@@ -414,12 +463,20 @@ func summaryGraphOf(ctx context.Context, vecs []summaryVector) (*summaryGraph, e
 	return g, nil
 }
 
-// summaryNearest returns the k touched sentences with the largest acc, at
-// least summaryMinSim, ties going to the earlier sentence. It keeps the best
-// k seen so far in a min-heap (heap, reused scratch), so a sentence that
-// meets most of a long document costs O(touched · log k).
-func summaryNearest(acc []float64, touched []int32, k int, heap []summaryEdge) []summaryEdge {
-	worse := func(a, b summaryEdge) bool {
+// postingsNear returns the limit postings of list (sorted by sentence) nearest
+// to sentence i: those around i's own.
+func postingsNear(list []posting, i int32, limit int) []posting {
+	at, _ := slices.BinarySearchFunc(list, i, func(p posting, i int32) int { return cmp.Compare(p.sent, i) })
+	lo := min(max(at-limit/2, 0), len(list)-limit)
+	return list[lo : lo+limit]
+}
+
+// nearest returns the k touched sentences with the largest acc, at least
+// minSim, ties going to the earlier sentence. It keeps the best k seen so
+// far in a min-heap (heap, reused scratch), so a sentence that meets most
+// of a long document costs O(touched · log k).
+func nearest(acc []float64, touched []int32, k int, minSim float64, heap []simEdge) []simEdge {
+	worse := func(a, b simEdge) bool {
 		if a.weight != b.weight {
 			return a.weight < b.weight
 		}
@@ -442,9 +499,9 @@ func summaryNearest(acc []float64, touched []int32, k int, heap []summaryEdge) [
 	}
 	heap = heap[:0]
 	for _, j := range touched {
-		e := summaryEdge{j, acc[j]}
+		e := simEdge{j, acc[j]}
 		switch {
-		case e.weight < summaryMinSim:
+		case e.weight < minSim:
 		case len(heap) < k:
 			heap = append(heap, e)
 			for i := len(heap) - 1; i > 0 && worse(heap[i], heap[(i-1)/2]); i = (i - 1) / 2 {
@@ -458,16 +515,16 @@ func summaryNearest(acc []float64, touched []int32, k int, heap []summaryEdge) [
 	return slices.Clone(heap)
 }
 
-// pageRank returns the stationary distribution of a walk that follows an
-// edge with probability summaryDamping, choosing it by weight, and otherwise
-// jumps to a node chosen by jump (which need not be normalised). A node
-// without edges jumps. The result is scaled so that its maximum is 1.
-func (g *summaryGraph) pageRank(ctx context.Context, jump []float64) ([]float64, error) {
+// rank returns the stationary distribution of a walk that follows an edge
+// with probability p.damping, choosing it by weight, and otherwise jumps to
+// a node chosen by jump (which need not be normalised). A node without
+// edges jumps. The result is scaled so that its maximum is 1.
+func (g *simGraph) rank(ctx context.Context, jump []float64, p lexRankParams) ([]float64, error) {
 	n := len(g.adj)
-	v := summaryNormalize(slices.Clone(jump))
+	v := normalizeSum(slices.Clone(jump))
 	r := slices.Clone(v)
 	next := make([]float64, n)
-	for iter := 0; iter < summaryMaxIterations; iter++ {
+	for iter := 0; iter < p.maxIterations; iter++ {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
@@ -487,19 +544,19 @@ func (g *summaryGraph) pageRank(ctx context.Context, jump []float64) ([]float64,
 		}
 		var delta float64
 		for i := range next {
-			next[i] = (1-summaryDamping)*v[i] + summaryDamping*(next[i]+stuck*v[i])
+			next[i] = (1-p.damping)*v[i] + p.damping*(next[i]+stuck*v[i])
 			delta += math.Abs(next[i] - r[i])
 		}
 		r, next = next, r
-		if delta < summaryTolerance {
+		if delta < p.tolerance {
 			break
 		}
 	}
-	return summaryScaleToMax(r), nil
+	return scaleToMax(r), nil
 }
 
-// summaryPrior is 1/√(r+1) for the r-th of n sentences.
-func summaryPrior(n int) []float64 {
+// positionPrior is 1/√(r+1) for the r-th of n sentences.
+func positionPrior(n int) []float64 {
 	p := make([]float64, n)
 	for r := range p {
 		p[r] = 1 / math.Sqrt(float64(r+1))
@@ -507,55 +564,57 @@ func summaryPrior(n int) []float64 {
 	return p
 }
 
-// summaryScores adds to centrality (max 1) the introductions (max 1) or,
-// when there is a topic, mixes it with the topic match.
-func summaryScores(centrality, topic, intro []float64) []float64 {
+// scores adds to centrality (max 1) the introductions (max 1) or, when
+// there is a topic, mixes it with the topic match.
+func (s *summarizer) scores(centrality, topic, intro []float64) []float64 {
 	out := make([]float64, len(centrality))
 	for i, c := range centrality {
 		if topic != nil {
-			out[i] = summaryTopicCentralityWeight*c + summaryTopicWeight*topic[i]
+			out[i] = s.p.topicCentrality*c + s.p.topicMatch*topic[i]
 		} else {
-			out[i] = c + summaryIntroWeight*intro[i]
+			out[i] = c + s.p.introWeight*intro[i]
 		}
 	}
 	return out
 }
 
-// summaryIntroductions scores each sentence by what it introduces: the sum,
-// over the terms the document uses first in that sentence, of the number of
+// introductions scores each sentence by what it introduces: the sum, over
+// the terms the document uses first in that sentence, of the number of
 // sentences that use the term, scaled so that the best sentence has 1. A
 // term is new information where it first appears and given afterwards; a
 // sentence that brings in terms the rest of the document keeps using is
 // where a story's threads start (a new actor, place, date or event), while
 // one whose words were all introduced before mostly restates or comments.
-func summaryIntroductions(vecs []summaryVector) []float64 {
-	var uses []float64 // term number → sentences using it
-	first := map[int32]int{}
-	for k, v := range vecs {
+func (s *summarizer) introductions() []float64 {
+	uses := make([]float64, s.terms) // term number → sentences using it
+	first := make([]int, s.terms)    // term number → the first sentence using it
+	for t := range first {
+		first[t] = -1
+	}
+	for k, v := range s.vecs {
 		for _, t := range v.terms {
-			for int(t) >= len(uses) {
-				uses = append(uses, 0)
-			}
 			uses[t]++
-			if _, ok := first[t]; !ok {
+			if first[t] < 0 {
 				first[t] = k
 			}
 		}
 	}
-	out := make([]float64, len(vecs))
+	out := make([]float64, len(s.vecs))
 	for t, k := range first {
-		out[k] += uses[t]
+		if k >= 0 {
+			out[k] += uses[t]
+		}
 	}
-	return summaryScaleToMax(out)
+	return scaleToMax(out)
 }
 
-// summaryFigures returns, for each sentence, its figures: each number with
-// the word after it ("11000 tentara", "19 juni"), as the analyzers
-// normalise them.
-func (ix *Index) summaryFigures(ids []int) [][]string {
-	out := make([][]string, len(ids))
-	for k, id := range ids {
-		toks := ix.sents[id].tokens
+// figures returns, for each sentence, its figures: each number with the
+// word after it ("11000 tentara", "19 juni"), as the analyzers normalise
+// them.
+func (s *summarizer) figures() [][]string {
+	out := make([][]string, len(s.ids))
+	for k, id := range s.ids {
+		toks := s.ix.sents[id].tokens
 		for i, t := range toks {
 			if !isNumber(t.Word) {
 				continue
@@ -580,12 +639,12 @@ func restates(a, b []string) bool {
 	return false
 }
 
-// summaryTopic is, for each sentence, the idf-weighted share of the topic's
+// topicMatch is, for each sentence, the idf-weighted share of the topic's
 // concepts it mentions, each at its best alternative's weight (the word as
 // given counts fully, a translation or synonym less), scaled so that the
 // best sentence has 1. It is nil when no sentence mentions any.
-func (ix *Index) summaryTopic(topic string, ids []int) []float64 {
-	concepts := ix.summaryConcepts(topic)
+func (s *summarizer) topicMatch(topic string) []float64 {
+	concepts := s.topicConcepts(topic)
 	var total float64
 	for _, c := range concepts {
 		total += c.idf
@@ -593,12 +652,12 @@ func (ix *Index) summaryTopic(topic string, ids []int) []float64 {
 	if total == 0 {
 		return nil
 	}
-	out := make([]float64, len(ids))
+	out := make([]float64, len(s.ids))
 	var best float64
-	for k, id := range ids {
+	for k, id := range s.ids {
 		var m float64
 		for _, c := range concepts {
-			m += c.idf * summaryConceptWeight(c, ix.sents[id].tokens)
+			m += c.idf * bestAlt(c, s.ix.sents[id].tokens)
 		}
 		out[k] = m / total
 		best = math.Max(best, out[k])
@@ -612,12 +671,13 @@ func (ix *Index) summaryTopic(topic string, ids []int) []float64 {
 	return out
 }
 
-// summaryConcepts reads a topic with the question machinery. A topic is
+// topicConcepts reads a topic with the question machinery. A topic is
 // often a word or two, too short for its language to be detected, and then
 // parseQuestion reads it in the corpus's main language; so each of its words
 // is also read in the other language and the alternatives are merged
 // (topic "nuclear" over an Indonesian corpus then finds "nuklir").
-func (ix *Index) summaryConcepts(topic string) []concept {
+func (s *summarizer) topicConcepts(topic string) []concept {
+	ix := s.ix
 	q := ix.parseQuestion(topic)
 	if corpus.DetectLang(topic) != "" {
 		return q.concepts
@@ -627,6 +687,9 @@ func (ix *Index) summaryConcepts(topic string) []concept {
 		other = "id"
 	}
 	for i, c := range q.concepts {
+		// The alternatives may be shared with the expansion cache:
+		// merge into a copy.
+		c.alts = slices.Clone(c.alts)
 		o := ix.expand(other, token{Word: c.word})
 		for _, a := range o.alts {
 			if j := slices.IndexFunc(c.alts, func(b alt) bool { return b.term == a.term }); j >= 0 {
@@ -641,9 +704,9 @@ func (ix *Index) summaryConcepts(topic string) []concept {
 	return q.concepts
 }
 
-// summaryConceptWeight is the weight of c's best alternative among toks, 0 when
-// none is there.
-func summaryConceptWeight(c concept, toks []token) float64 {
+// bestAlt is the weight of c's best alternative among toks, 0 when none is
+// there.
+func bestAlt(c concept, toks []token) float64 {
 	var best float64
 	for _, t := range toks {
 		if t.Term == "" {
@@ -658,12 +721,12 @@ func summaryConceptWeight(c concept, toks []token) float64 {
 	return best
 }
 
-// summaryPick chooses up to n sentences by maximal marginal relevance and
-// returns them in document order. It takes long sentences that repeat none
-// already picked first, then short ones, and only then sentences that
-// restate a figure of one already picked; a near duplicate (similarity
-// summaryDuplicate or more) is never picked.
-func summaryPick(scores []float64, vecs []summaryVector, figures [][]string, n int) []int {
+// pick chooses up to n sentences by maximal marginal relevance and returns
+// them in document order. It takes long sentences that repeat none already
+// picked first, then short ones, and only then sentences that restate a
+// figure of one already picked; a near duplicate (similarity p.duplicate
+// or more) is never picked.
+func (s *summarizer) pick(scores []float64, n int) []int {
 	order := make([]int, len(scores))
 	for i := range order {
 		order[i] = i
@@ -679,25 +742,26 @@ func summaryPick(scores []float64, vecs []summaryVector, figures [][]string, n i
 	})
 	// Only the best few can win: redundancy only lowers a score.
 	order = order[:min(len(order), 8*n+16)]
+	figures := s.figures()
 	var picked []int
 	passes := []struct{ longOnly, restating bool }{{true, false}, {false, false}, {false, true}}
 	for _, pass := range passes {
 		for len(picked) < n {
 			best, bestMMR := -1, math.Inf(-1)
 			for _, k := range order {
-				if slices.Contains(picked, k) || pass.longOnly && len(vecs[k].terms) < summaryMinTerms {
+				if slices.Contains(picked, k) || pass.longOnly && len(s.vecs[k].terms) < s.p.minTerms {
 					continue
 				}
 				var redundancy float64
 				restating := false
 				for _, p := range picked {
-					redundancy = math.Max(redundancy, vecs[k].dot(vecs[p]))
+					redundancy = math.Max(redundancy, s.vecs[k].dot(s.vecs[p]))
 					restating = restating || restates(figures[k], figures[p])
 				}
-				if redundancy >= summaryDuplicate || restating && !pass.restating {
+				if redundancy >= s.p.duplicate || restating && !pass.restating {
 					continue
 				}
-				if mmr := scores[k] - summaryRedundancy*redundancy; mmr > bestMMR {
+				if mmr := scores[k] - s.p.redundancy*redundancy; mmr > bestMMR {
 					best, bestMMR = k, mmr
 				}
 			}
@@ -711,18 +775,20 @@ func summaryPick(scores []float64, vecs []summaryVector, figures [][]string, n i
 	return picked
 }
 
-func (ix *Index) summaryPassage(id int, score float64) Passage {
-	s := ix.sents[id]
-	d := ix.docs[s.doc]
-	p := d.Paragraphs[s.para]
+// passage is sentence k as a summary passage.
+func (s *summarizer) passage(k int, score float64) Passage {
+	sent := s.ix.sents[s.ids[k]]
+	d := s.ix.docs[sent.doc]
+	p := d.Paragraphs[sent.para]
 	return Passage{
 		Doc: d.ID, Title: d.Title, URL: d.URL,
-		Paragraph: p.N, Sentence: p.Sentences[s.sent].N, Kind: string(s.kind),
-		Text: s.text, Score: score,
+		Paragraph: p.N, Sentence: p.Sentences[sent.sent].N, Kind: string(sent.kind),
+		Text: sent.text, Score: score,
 	}
 }
 
-func summaryNormalize(xs []float64) []float64 {
+// normalizeSum scales xs to sum 1; all zeros become uniform.
+func normalizeSum(xs []float64) []float64 {
 	var sum float64
 	for _, x := range xs {
 		sum += x
@@ -739,7 +805,8 @@ func summaryNormalize(xs []float64) []float64 {
 	return xs
 }
 
-func summaryScaleToMax(xs []float64) []float64 {
+// scaleToMax scales xs so that its maximum is 1 (when positive).
+func scaleToMax(xs []float64) []float64 {
 	var m float64
 	for _, x := range xs {
 		m = math.Max(m, x)

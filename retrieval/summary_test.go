@@ -1,12 +1,11 @@
 package retrieval
 
 import (
-	"bufio"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -290,9 +289,10 @@ func TestSummaryCanceled(t *testing.T) {
 	}
 }
 
-// benchDocument builds one document of at least n sentences: FacQA passages
-// one after another when ../shared is there, otherwise the embedded article
-// repeated, each copy's sentences rotated so that copies are not identical.
+// benchDocument builds one document of at least n sentences: the FacQA and
+// XQuAD passages one after another, again and again as needed, when the
+// shared eval sets are there, otherwise the embedded article repeated, each
+// copy's sentences rotated so that copies are not identical.
 func benchDocument(tb testing.TB, n int) corpus.Document {
 	tb.Helper()
 	var paras []corpus.Paragraph
@@ -304,15 +304,28 @@ func benchDocument(tb testing.TB, n int) corpus.Document {
 			count += len(p.Sentences)
 		}
 	}
-	if f, err := os.Open("../../shared/eval/facqa/corpus.jsonl"); err == nil {
-		defer f.Close()
-		sc := bufio.NewScanner(f)
-		sc.Buffer(nil, 1<<20)
-		for count < n && sc.Scan() {
-			var rec struct{ Text string }
-			if err := json.Unmarshal(sc.Bytes(), &rec); err == nil {
-				add(rec.Text)
+	var passages []string
+	if eval := scaleEvalDir(); eval != "" {
+		for _, set := range []string{"facqa", "xquad-en"} {
+			docs, _, err := corpus.Load(filepath.Join(eval, set, "corpus.jsonl"))
+			if err != nil {
+				continue
 			}
+			for _, d := range docs {
+				var ps []string
+				for _, p := range d.Paragraphs {
+					ps = append(ps, p.Text)
+				}
+				passages = append(passages, strings.Join(ps, " "))
+			}
+		}
+	}
+	for len(passages) > 0 && count < n {
+		for _, p := range passages {
+			if count >= n {
+				break
+			}
+			add(p)
 		}
 	}
 	base := corpus.Default()[0]
@@ -331,8 +344,14 @@ func benchDocument(tb testing.TB, n int) corpus.Document {
 	return corpus.Document{ID: "bench", Title: "bench", Lang: "id", Paragraphs: paras}
 }
 
+// BenchmarkSummary times a summary of one document of 500 to 4,000
+// sentences, and with KUTIP_SCALE=1 also of 20,000 and 50,000.
 func BenchmarkSummary(b *testing.B) {
-	for _, n := range []int{500, 1000, 2000, 4000} {
+	sizes := []int{500, 1000, 2000, 4000}
+	if os.Getenv("KUTIP_SCALE") == "1" {
+		sizes = append(sizes, 20_000, 50_000)
+	}
+	for _, n := range sizes {
 		b.Run(fmt.Sprintf("sentences=%d", n), func(b *testing.B) {
 			ix := mustBuild(b, []corpus.Document{benchDocument(b, n)})
 			b.ReportAllocs()
