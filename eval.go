@@ -10,7 +10,7 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"kutip/retrieval"
+	"kutip/retrieval/eval"
 )
 
 func runEval(ctx context.Context, e *env, args []string) error {
@@ -25,8 +25,12 @@ contains a gold string (case- and space-insensitive).`)
 	questions := fs.String("questions", "", "the questions `FILE` (.jsonl)")
 	misses := fs.Bool("misses", false, "also list the questions whose first passage was wrong")
 	asJSON := fs.Bool("json", false, "print the report as JSON")
-	if err := parseFlags(fs, args); err != nil {
+	rest, err := parseFlags(fs, args)
+	if err != nil {
 		return err
+	}
+	if len(rest) > 0 {
+		return usagef("eval: unexpected argument %q: give the questions with --questions (see kutip eval --help)", rest[0])
 	}
 	if *questions == "" {
 		return usagef("eval: --questions is required: give a .jsonl file of questions (see kutip eval --help)")
@@ -35,17 +39,21 @@ contains a gold string (case- and space-insensitive).`)
 	if err != nil {
 		return usagef("eval: --questions: %v", err)
 	}
-	qs, err := retrieval.ReadQuestions(f)
+	qs, err := eval.ReadQuestions(f)
 	f.Close()
 	if err != nil {
 		return usagef("eval: --questions %s: %v", *questions, err)
 	}
-	ix, err := openIndex(ctx, e, *corpusPath, 3)
+	paths, err := e.paths()
+	if err != nil {
+		return err
+	}
+	ix, err := openIndex(ctx, e, paths, *corpusPath)
 	if err != nil {
 		return err
 	}
 	defer ix.Close()
-	rep, err := ix.Evaluate(ctx, qs)
+	rep, err := eval.Run(ctx, ix, qs)
 	if err != nil {
 		return err
 	}
@@ -53,9 +61,9 @@ contains a gold string (case- and space-insensitive).`)
 		enc := json.NewEncoder(e.stdout)
 		enc.SetIndent("", "  ")
 		return enc.Encode(struct {
-			All    retrieval.Metrics            `json:"all"`
-			ByLang map[string]retrieval.Metrics `json:"by_lang"`
-			ByType map[string]retrieval.Metrics `json:"by_type"`
+			All    eval.Metrics            `json:"all"`
+			ByLang map[string]eval.Metrics `json:"by_lang"`
+			ByType map[string]eval.Metrics `json:"by_type"`
 		}{rep.All, rep.ByLang, rep.ByType})
 	}
 	writeReport(e.stdout, rep)
@@ -65,10 +73,10 @@ contains a gold string (case- and space-insensitive).`)
 	return nil
 }
 
-func writeReport(w io.Writer, rep retrieval.Report) {
+func writeReport(w io.Writer, rep eval.Report) {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "group\tquestions\ttop-1\trecall@3\tMRR@10\tspan\tanswered\tunanswerable\tabstained\tabstention acc\tp50\tp99\t")
-	row := func(name string, m retrieval.Metrics) {
+	row := func(name string, m eval.Metrics) {
 		span := "-"
 		if m.SpanQuestions > 0 {
 			span = fmt.Sprintf("%.3f", m.Span)
@@ -77,10 +85,10 @@ func writeReport(w io.Writer, rep retrieval.Report) {
 			m.MRR10, span, m.Answered, m.Unanswerable, m.Abstained, m.AbstentionAccuracy, micro(m.P50), micro(m.P99))
 	}
 	row("all", rep.All)
-	for _, k := range retrieval.Keys(rep.ByLang) {
+	for _, k := range eval.Keys(rep.ByLang) {
 		row("lang "+k, rep.ByLang[k])
 	}
-	for _, k := range retrieval.Keys(rep.ByType) {
+	for _, k := range eval.Keys(rep.ByType) {
 		row("type "+k, rep.ByType[k])
 	}
 	tw.Flush()
@@ -90,7 +98,7 @@ func micro(d time.Duration) string {
 	return fmt.Sprintf("%dµs", d.Microseconds())
 }
 
-func writeMisses(w io.Writer, misses []retrieval.Miss) {
+func writeMisses(w io.Writer, misses []eval.Miss) {
 	fmt.Fprintf(w, "\n%d misses:\n", len(misses))
 	for _, m := range misses {
 		fmt.Fprintf(w, "\n%s [%s, %s] %s\n  gold: %s\n  rank of first correct: %d, answered: %v\n", m.Question.ID,
@@ -99,7 +107,7 @@ func writeMisses(w io.Writer, misses []retrieval.Miss) {
 			if i == 3 {
 				break
 			}
-			fmt.Fprintf(w, "  %d. %.3f %s ¶%d.%d [%s] %s\n", i+1, p.Score, p.Doc, p.Paragraph, p.Sentence, p.Answer, clipText(p.Text, 160))
+			fmt.Fprintf(w, "  %d. %.3f %s [%s] %s\n", i+1, p.Score, p.Citation().Ref(), p.Answer, clipText(p.Text, 160))
 		}
 	}
 }

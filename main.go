@@ -42,19 +42,24 @@ func usagef(format string, args ...any) error {
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	err := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
+	err := run(ctx, os.Args[1:], stdio{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr},
+		config.Source{Env: os.LookupEnv, DotEnv: ".env"})
 	stop()
-	if err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			os.Exit(0)
-		}
-		fmt.Fprintln(os.Stderr, "kutip:", err)
-		var ue usageError
-		if errors.As(err, &ue) {
-			os.Exit(exitUsage)
-		}
-		os.Exit(1)
+	os.Exit(exitCode(err, os.Stderr))
+}
+
+// exitCode reports err on stderr and returns the process's exit code: 0 for
+// success and --help, exitUsage for a usage error, else 1.
+func exitCode(err error, stderr io.Writer) int {
+	if err == nil || errors.Is(err, flag.ErrHelp) {
+		return 0
 	}
+	fmt.Fprintln(stderr, "kutip:", err)
+	var ue usageError
+	if errors.As(err, &ue) {
+		return exitUsage
+	}
+	return 1
 }
 
 // command is one subcommand.
@@ -64,13 +69,38 @@ type command struct {
 	run     func(ctx context.Context, env *env, args []string) error
 }
 
-// env is what a subcommand gets from main: the configuration and the
-// standard streams.
-type env struct {
-	cfg    config.Config
+// stdio are the standard streams a run reads and writes.
+type stdio struct {
 	stdin  io.Reader
 	stdout io.Writer
 	stderr io.Writer
+}
+
+// env is what a subcommand gets from main: the standard streams and where
+// its settings come from. A subcommand reads the settings it uses after
+// parsing its flags, so that --help and a usage error never read them.
+type env struct {
+	stdio
+	settings config.Source
+}
+
+// lookup reads the settings: the environment over .env.
+func (e *env) lookup() (config.Lookup, error) {
+	lookup, err := e.settings.Lookup()
+	if err != nil {
+		return nil, usageError{err}
+	}
+	return lookup, nil
+}
+
+// paths reads CORPUS_DIR and INDEX_DIR, for the commands that read a
+// corpus.
+func (e *env) paths() (config.Paths, error) {
+	lookup, err := e.lookup()
+	if err != nil {
+		return config.Paths{}, err
+	}
+	return config.PathsFromEnv(lookup), nil
 }
 
 func commands() []command {
@@ -99,7 +129,8 @@ func printUsage(w io.Writer) {
 		fmt.Fprintf(w, "  %-9s %s\n", c.name, c.summary)
 	}
 	fmt.Fprint(w, `
-Run "kutip <command> --help" for a command's flags.
+Run "kutip <command> --help" for a command's flags. Flags may come before or
+after the arguments; put -- before an argument that starts with -.
 
 Settings come from the environment or a .env file in the working directory:
 CORPUS_DIR (a file or folder of .txt, .md, .jsonl), INDEX_DIR (keep the index
@@ -110,27 +141,29 @@ Example:
 `)
 }
 
-func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+// run runs the kutip command line args (without the program name) with
+// the given streams and settings, and returns what main reports. It reads
+// no global state, so tests run it in parallel, each with its own
+// settings.
+func run(ctx context.Context, args []string, std stdio, settings config.Source) error {
 	if len(args) == 0 {
-		printUsage(stderr)
+		printUsage(std.stderr)
 		return usagef("no command given")
 	}
 	name := args[0]
 	if name == "-h" || name == "--help" || name == "help" {
-		printUsage(stdout)
+		printUsage(std.stdout)
 		return nil
 	}
 	for _, c := range commands() {
-		if c.name != name {
-			continue
+		if c.name == name {
+			return c.run(ctx, &env{stdio: std, settings: settings}, args[1:])
 		}
-		cfg, err := config.Load(".env")
-		if err != nil {
-			return usageError{err}
-		}
-		return c.run(ctx, &env{cfg: cfg, stdin: stdin, stdout: stdout, stderr: stderr}, args[1:])
 	}
-	printUsage(stderr)
+	if strings.HasPrefix(name, "-") {
+		return usagef("%s: give the command first, then its flags: kutip <command> [flags] (see kutip --help)", name)
+	}
+	printUsage(std.stderr)
 	return usagef("unknown command %q", name)
 }
 
@@ -148,26 +181,45 @@ func newFlags(e *env, name, usage string) *flag.FlagSet {
 	return fs
 }
 
-// parseFlags parses args, turning a bad flag into a usage error.
-func parseFlags(fs *flag.FlagSet, args []string) error {
-	err := fs.Parse(args)
-	switch {
-	case err == nil:
-		return nil
-	case errors.Is(err, flag.ErrHelp):
-		fs.Usage()
-		return err
-	default:
-		return usagef("%s: %v (see kutip %s --help)", fs.Name(), err, fs.Name())
+// parseFlags parses args with flags anywhere among the arguments (flag
+// stops at the first argument; this goes on after it), and returns the
+// arguments. Everything after "--" is an argument. --help prints the usage
+// once and returns flag.ErrHelp; a bad flag is a usage error.
+func parseFlags(fs *flag.FlagSet, args []string) ([]string, error) {
+	// flag.FlagSet.Parse calls Usage itself on --help and on an error;
+	// here --help prints it once, below, and an error goes to stderr
+	// without it.
+	usage := fs.Usage
+	fs.Usage = func() {}
+	defer func() { fs.Usage = usage }()
+	var rest []string
+	for {
+		err := fs.Parse(args)
+		switch {
+		case errors.Is(err, flag.ErrHelp):
+			usage()
+			return nil, err
+		case err != nil:
+			return nil, usagef("%s: %v (see kutip %s --help)", fs.Name(), err, fs.Name())
+		}
+		left := fs.Args()
+		if len(left) == 0 {
+			return rest, nil
+		}
+		if i := len(args) - len(left); i > 0 && args[i-1] == "--" {
+			return append(rest, left...), nil
+		}
+		rest = append(rest, left[0])
+		args = left[1:]
 	}
 }
 
 // loadCorpus reads the corpus from path, else CORPUS_DIR, else the embedded
 // article, printing a warning line for each file it skipped.
-func loadCorpus(e *env, path string) ([]corpus.Document, error) {
+func loadCorpus(e *env, p config.Paths, path string) ([]corpus.Document, error) {
 	setting := "--corpus"
 	if path == "" {
-		path, setting = e.cfg.CorpusDir, "CORPUS_DIR"
+		path, setting = p.CorpusDir, "CORPUS_DIR"
 	}
 	if path == "" {
 		return corpus.Default(), nil
@@ -188,18 +240,19 @@ func loadCorpus(e *env, path string) ([]corpus.Document, error) {
 	return docs, nil
 }
 
-// openIndex loads the corpus and indexes it.
-func openIndex(ctx context.Context, e *env, corpusPath string, top int) (*retrieval.Index, error) {
-	docs, err := loadCorpus(e, corpusPath)
+// openIndex loads the corpus (corpusPath, else CORPUS_DIR) and indexes it,
+// on disk in INDEX_DIR when it is set.
+func openIndex(ctx context.Context, e *env, p config.Paths, corpusPath string) (*retrieval.Index, error) {
+	docs, err := loadCorpus(e, p, corpusPath)
 	if err != nil {
 		return nil, err
 	}
-	ix, err := retrieval.Build(ctx, docs, retrieval.Options{Dir: e.cfg.IndexDir, Top: top})
+	ix, err := retrieval.Build(ctx, docs, retrieval.Options{Dir: p.IndexDir})
 	if err != nil {
 		return nil, fmt.Errorf("index the corpus: %w", err)
 	}
 	if st := ix.Store(); st.Repaired != nil {
-		fmt.Fprintf(e.stderr, "kutip: warning: INDEX_DIR %s: the index on disk was unusable and has been rebuilt: %v\n", e.cfg.IndexDir, st.Repaired)
+		fmt.Fprintf(e.stderr, "kutip: warning: INDEX_DIR %s: the index on disk was unusable and has been rebuilt: %v\n", p.IndexDir, st.Repaired)
 	}
 	return ix, nil
 }
@@ -214,15 +267,20 @@ runners-up. When the corpus does not say, it says so.
 With no QUESTION, reads one question per line from standard input and answers
 each in order, one output line each with --json (the corpus is indexed once).`)
 	corpusPath := fs.String("corpus", "", "a `PATH` to a .txt, .md or .jsonl file or a folder of them (default: CORPUS_DIR, else the built-in article)")
-	top := fs.Int("top", 3, "show at most `N` passages (1–10)")
+	top := fs.Int("top", retrieval.DefaultTop, "show at most `N` passages (1–10)")
 	asJSON := fs.Bool("json", false, "print one JSON object per question, one line each")
-	if err := parseFlags(fs, args); err != nil {
+	questionWords, err := parseFlags(fs, args)
+	if err != nil {
 		return err
 	}
 	if *top < 1 || *top > 10 {
 		return usagef("ask: --top %d is out of range: use 1 to 10", *top)
 	}
-	ix, err := openIndex(ctx, e, *corpusPath, *top)
+	paths, err := e.paths()
+	if err != nil {
+		return err
+	}
+	ix, err := openIndex(ctx, e, paths, *corpusPath)
 	if err != nil {
 		return err
 	}
@@ -231,7 +289,7 @@ each in order, one output line each with --json (the corpus is indexed once).`)
 	out := bufio.NewWriter(e.stdout)
 	defer out.Flush()
 	answer := func(q string) error {
-		a, err := ix.Ask(ctx, q)
+		a, err := ix.AskTop(ctx, q, *top)
 		if err != nil {
 			return err
 		}
@@ -241,8 +299,8 @@ each in order, one output line each with --json (the corpus is indexed once).`)
 		writeText(out, a)
 		return out.Flush()
 	}
-	if fs.NArg() > 0 {
-		return answer(strings.Join(fs.Args(), " "))
+	if len(questionWords) > 0 {
+		return answer(strings.Join(questionWords, " "))
 	}
 	sc := bufio.NewScanner(e.stdin)
 	sc.Buffer(make([]byte, 0, 64<<10), 1<<20)
@@ -328,7 +386,7 @@ func writePassage(w io.Writer, p retrieval.Passage) {
 }
 
 func citation(p retrieval.Passage) string {
-	c := fmt.Sprintf("%s — ¶%d, sentence %d", p.Title, p.Paragraph, p.Sentence)
+	c := p.Title + " — " + p.Citation().String()
 	if p.Kind == string(corpus.Caption) {
 		c += " (photo caption)"
 	}

@@ -27,16 +27,21 @@ mention the topic, it says so instead of summarising.`)
 	n := fs.Int("sentences", retrieval.DefaultSummarySentences, fmt.Sprintf("summarise in `N` sentences (1–%d)", retrieval.MaxSummarySentences))
 	topic := fs.String("topic", "", "lean the summary towards this `TEXT`")
 	asJSON := fs.Bool("json", false, "print one JSON object")
-	if err := parseFlags(fs, args); err != nil {
+	rest, err := parseFlags(fs, args)
+	if err != nil {
 		return err
 	}
-	if fs.NArg() > 0 {
-		return usagef("summary: unexpected argument %q: give a topic with --topic (see kutip summary --help)", fs.Arg(0))
+	if len(rest) > 0 {
+		return usagef("summary: unexpected argument %q: give a topic with --topic (see kutip summary --help)", rest[0])
 	}
 	if *n < 1 || *n > retrieval.MaxSummarySentences {
 		return usagef("summary: --sentences %d is out of range: use 1 to %d", *n, retrieval.MaxSummarySentences)
 	}
-	ix, err := openIndex(ctx, e, *corpusPath, 3)
+	paths, err := e.paths()
+	if err != nil {
+		return err
+	}
+	ix, err := openIndex(ctx, e, paths, *corpusPath)
 	if err != nil {
 		return err
 	}
@@ -103,6 +108,6 @@ func writeSummaryText(w io.Writer, s retrieval.Summary, topic string, missing bo
 	}
 	fmt.Fprintln(w)
 	for _, p := range s.Sentences {
-		fmt.Fprintf(w, "• %s (¶%d, sentence %d)\n", p.Text, p.Paragraph, p.Sentence)
+		fmt.Fprintf(w, "• %s (%s)\n", p.Text, p.Citation())
 	}
 }

@@ -243,7 +243,7 @@ func citation(p retrieval.Passage, titleMax int) string {
 	if u := safeURL(p.URL); u != "" {
 		title = "[" + title + "](" + u + ")"
 	}
-	c := fmt.Sprintf("— %s, ¶%d, sentence %d", title, p.Paragraph, p.Sentence)
+	c := "— " + title + ", " + p.Citation().String()
 	if p.Kind == string(corpus.Caption) {
 		c += " (photo caption)"
 	}
@@ -254,7 +254,7 @@ func citation(p retrieval.Passage, titleMax int) string {
 func passageText(p retrieval.Passage, titleMax, max int) string {
 	cite := citation(p, titleMax)
 	if width(cite) > max/2 {
-		cite = clip(fmt.Sprintf("— ¶%d, sentence %d", p.Paragraph, p.Sentence), max/2)
+		cite = clip("— "+p.Citation().String(), max/2)
 	}
 	return quote(p.Text, p.Answer, max-width(cite)-1) + "\n" + cite
 }
@@ -316,7 +316,7 @@ func summaryReply(s retrieval.Summary, topic string) reply {
 	b.WriteString(head + ":")
 	left := min(maxDescription, maxEmbedTotal-embedLen(e)) - width(head) - 1
 	for i, p := range s.Sentences {
-		cite := fmt.Sprintf(" (¶%d, sentence %d)", p.Paragraph, p.Sentence)
+		cite := " (" + p.Citation().String() + ")"
 		// Share what is left fairly among the sentences still to come.
 		share := left/(len(s.Sentences)-i) - width(cite) - 1
 		line := "\n" + quote(p.Text, "", share) + cite

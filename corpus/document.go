@@ -47,14 +47,24 @@ type Sentence struct {
 	Start, End int
 }
 
-// Citation names one sentence.
+// Citation names one sentence: its document, the paragraph as a reader
+// counts them and the sentence within it, both 1-based. It is the one
+// place citations are formatted, for the terminal, Discord and logs.
 type Citation struct {
 	Doc       string
 	Paragraph int
 	Sentence  int
 }
 
+// String is how a reader is shown where a sentence is, after the
+// document's title: "¶8, sentence 1".
 func (c Citation) String() string {
+	return fmt.Sprintf("¶%d, sentence %d", c.Paragraph, c.Sentence)
+}
+
+// Ref is the compact form for logs and evaluation listings, with the
+// document ID: "default ¶8.1".
+func (c Citation) Ref() string {
 	return fmt.Sprintf("%s ¶%d.%d", c.Doc, c.Paragraph, c.Sentence)
 }
 

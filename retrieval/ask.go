@@ -2,12 +2,8 @@ package retrieval
 
 import (
 	"context"
-	"fmt"
-	"sort"
-	"strconv"
 
-	"github.com/blevesearch/bleve/v2"
-	"github.com/blevesearch/bleve/v2/search/query"
+	"kutip/corpus"
 )
 
 // Answer is what Ask found for a question.
@@ -42,18 +38,27 @@ type Passage struct {
 	Before, After string
 }
 
-// maxQuestionRunes bounds how much of a question is read.
-const maxQuestionRunes = 600
+// Citation names the passage's sentence; its String is how replies cite
+// it ("¶8, sentence 1").
+func (p Passage) Citation() corpus.Citation {
+	return corpus.Citation{Doc: p.Doc, Paragraph: p.Paragraph, Sentence: p.Sentence}
+}
 
-// candidates is how many sentences bleve proposes for reranking.
-const candidates = 20
-
-// Ask answers question from the corpus: the best passages first, each a
-// real sentence with its citation. The question is plain text, never query
-// syntax. Ask never fails on a question; it returns an error only when the
-// index itself fails or ctx ends.
+// Ask answers question with at most DefaultTop passages; see AskTop.
 func (ix *Index) Ask(ctx context.Context, question string) (Answer, error) {
-	ans, err := ix.Search(ctx, question, ix.top)
+	return ix.AskTop(ctx, question, DefaultTop)
+}
+
+// AskTop answers question from the corpus: at most top passages (DefaultTop
+// when top < 1), the best first, each a real sentence with its citation.
+// The question is plain text, never query syntax. AskTop never fails on a
+// question; it returns an error only when the index itself fails or ctx
+// ends.
+func (ix *Index) AskTop(ctx context.Context, question string, top int) (Answer, error) {
+	if top < 1 {
+		top = DefaultTop
+	}
+	ans, err := ix.Search(ctx, question, top)
 	if err != nil || ans.Answered {
 		return ans, err
 	}
@@ -67,9 +72,9 @@ func (ix *Index) Ask(ctx context.Context, question string) (Answer, error) {
 	return ans, nil
 }
 
-// Search is Ask without abstention's trimming: Passages holds the n best
+// Search is AskTop without abstention's trimming: Passages holds the n best
 // passages whether or not the corpus answers, and Answered says whether Ask
-// would answer. Evaluation uses it to score ranking and abstention apart.
+// would answer. Evaluation uses it to tell ranking from abstention.
 func (ix *Index) Search(ctx context.Context, question string, n int) (Answer, error) {
 	q := ix.parseQuestion(question)
 	ans := Answer{Question: question, Lang: q.lang, Type: string(q.qtype)}
@@ -94,37 +99,6 @@ func (ix *Index) Search(ctx context.Context, question string, n int) (Answer, er
 	return ans, nil
 }
 
-// candidates asks bleve for the sentences that best match the question's
-// weighted terms.
-func (ix *Index) candidates(ctx context.Context, q *parsedQuestion) ([]hit, error) {
-	var qs []query.Query
-	for term, boost := range q.termBoosts() {
-		tq := bleve.NewTermQuery(term)
-		tq.SetField(fieldTerms)
-		tq.SetBoost(boost)
-		qs = append(qs, tq)
-	}
-	if len(qs) == 0 {
-		return nil, nil
-	}
-	req := bleve.NewSearchRequestOptions(bleve.NewDisjunctionQuery(qs...), min(candidates, len(ix.sents)), 0, false)
-	// Sorting by score alone: a tie-break on _id would load the external ID
-	// of every matching sentence. rank breaks ties by position instead.
-	res, err := ix.bleve.SearchInContext(ctx, req)
-	if err != nil {
-		return nil, fmt.Errorf("search: %w", err)
-	}
-	hits := make([]hit, 0, len(res.Hits))
-	for _, h := range res.Hits {
-		n, err := strconv.Atoi(h.ID)
-		if err != nil || n < 0 || n >= len(ix.sents) {
-			continue
-		}
-		hits = append(hits, hit{id: n, score: h.Score})
-	}
-	return hits, nil
-}
-
 func (ix *Index) passage(r scored) Passage {
 	s := ix.sents[r.id]
 	d := ix.docs[s.doc]
@@ -141,15 +115,4 @@ func (ix *Index) passage(r scored) Passage {
 		out.After = p.Sentences[s.sent+1].Text
 	}
 	return out
-}
-
-// sortScored orders by score, then by position in the corpus, so that ties
-// come back in a stable order.
-func sortScored(rs []scored) {
-	sort.Slice(rs, func(i, j int) bool {
-		if rs[i].score != rs[j].score {
-			return rs[i].score > rs[j].score
-		}
-		return rs[i].id < rs[j].id
-	})
 }

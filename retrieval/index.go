@@ -4,25 +4,22 @@ import (
 	"context"
 	"fmt"
 	"sort"
-	"strconv"
-	"strings"
 	"sync"
 	"unicode"
 	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2"
-	"github.com/blevesearch/bleve/v2/index/scorch"
 
 	"kutip/corpus"
 )
 
 // Options configure Build. The zero value builds an in-memory index.
+// How many passages an answer holds is a question's option, not the
+// index's: see Index.AskTop.
 type Options struct {
 	// Dir keeps the index on disk in this folder and reuses it while the
 	// corpus and the analyzers are unchanged. Empty means in memory.
 	Dir string
-	// Top is how many passages Ask returns at most. Default 3.
-	Top int
 }
 
 // Index answers questions from a corpus. It is safe for concurrent use.
@@ -35,7 +32,6 @@ type Index struct {
 	// termsByInitial lists the vocabulary by first letter, sorted, for
 	// fuzzy matching.
 	termsByInitial map[rune][]string
-	top            int
 	store          StoreInfo // see store.go
 	mainLang       string    // the language most sentences are in
 	hasID, hasEN   bool      // whether any sentence is in Indonesian, in English
@@ -73,10 +69,6 @@ func Build(ctx context.Context, docs []corpus.Document, opts Options) (*Index, e
 		analyzers:  map[string]*analyzer{"id": newAnalyzer("id"), "en": newAnalyzer("en")},
 		vocab:      map[string]int{},
 		lowerWords: map[string]bool{},
-		top:        opts.Top,
-	}
-	if ix.top <= 0 {
-		ix.top = 3
 	}
 	ix.analyzeCorpus()
 	if err := ix.openStore(ctx, opts.Dir); err != nil {
@@ -90,9 +82,6 @@ func (ix *Index) Close() error { return ix.bleve.Close() }
 
 // Documents returns the corpus the index was built from.
 func (ix *Index) Documents() []corpus.Document { return ix.docs }
-
-// Reused reports whether Build opened an index already on disk.
-func (ix *Index) Reused() bool { return ix.store.Reused }
 
 // SentenceCount returns how many sentences are indexed.
 func (ix *Index) SentenceCount() int { return len(ix.sents) }
@@ -178,73 +167,4 @@ func (ix *Index) analyzeCorpus() {
 	for _, terms := range ix.termsByInitial {
 		sort.Strings(terms)
 	}
-}
-
-// newBleve creates a scorch index at path ("" = in memory) and indexes every
-// sentence. Scorch in memory queries several times faster than bleve's
-// NewMemOnly (upside_down).
-func (ix *Index) newBleve(ctx context.Context, path string) (bleve.Index, error) {
-	m, err := newMapping()
-	if err != nil {
-		return nil, fmt.Errorf("index mapping: %w", err)
-	}
-	b, err := bleve.NewUsing(path, m, scorch.Name, scorch.Name, nil)
-	if err != nil {
-		return nil, fmt.Errorf("create index: %w", err)
-	}
-	if err := ix.fill(ctx, b); err != nil {
-		b.Close()
-		return nil, err
-	}
-	return b, nil
-}
-
-func (ix *Index) fill(ctx context.Context, b bleve.Index) error {
-	const batchSize = 1000
-	batch := b.NewBatch()
-	titleTerms := make([]string, len(ix.docs))
-	for i, d := range ix.docs {
-		titleTerms[i] = strings.Join(ix.analyzer(d.Lang).terms(d.Title), " ")
-	}
-	for i, s := range ix.sents {
-		d := ix.docs[s.doc]
-		doc := sentenceDoc{
-			Terms: strings.Join(termsOf(s.tokens), " "),
-			Title: titleTerms[s.doc],
-			Doc:   d.ID,
-			Para:  s.para + 1,
-			Sent:  s.sent + 1,
-			Kind:  string(s.kind),
-			Lang:  s.lang,
-			Text:  s.text,
-		}
-		if err := batch.Index(strconv.Itoa(i), doc); err != nil {
-			return fmt.Errorf("index sentence %s ¶%d.%d: %w", d.ID, doc.Para, doc.Sent, err)
-		}
-		if batch.Size() >= batchSize {
-			if err := ctx.Err(); err != nil {
-				return err
-			}
-			if err := b.Batch(batch); err != nil {
-				return fmt.Errorf("index batch: %w", err)
-			}
-			batch = b.NewBatch()
-		}
-	}
-	if batch.Size() > 0 {
-		if err := b.Batch(batch); err != nil {
-			return fmt.Errorf("index batch: %w", err)
-		}
-	}
-	return nil
-}
-
-func termsOf(toks []token) []string {
-	out := make([]string, 0, len(toks))
-	for _, t := range toks {
-		if t.Term != "" {
-			out = append(out, t.Term)
-		}
-	}
-	return out
 }

@@ -2,27 +2,11 @@ package retrieval
 
 import (
 	"math"
+	"sort"
 	"sync"
-
-	"kutip/retrieval/lexicon"
 )
 
-// Ranking. bleve proposes candidates by tf-idf over the question's weighted
-// terms; each candidate is then scored by:
-//   - coverage: the idf-weighted share of the question's concepts the
-//     sentence expresses, each at its best alternative's weight (a word as
-//     asked counts fully, a translation or synonym less); a concept found
-//     only in a neighbouring sentence of the same paragraph counts at
-//     neighbourWeight, so a question whose terms are split over two sentences
-//     still finds them;
-//   - answer type: whether the sentence holds a span of the type the
-//     question word asks for (a date for "when"), outside the question's own
-//     words;
-//   - proximity: how close together the matched words stand;
-//   - bleve's own score, normalised, as a tie-breaker;
-//   - a penalty for captions and headings.
-// Coverage alone decides whether the corpus answers at all (see
-// answerThreshold).
+// Ranking: the scores of candidate sentences (doc.go gives the overview).
 
 // contextSentences is how far a sentence's neighbours reach.
 const contextSentences = 2
@@ -53,11 +37,6 @@ type scored struct {
 	confidence float64 // coverage, the basis of abstention
 	span       string
 	typed      bool // holds a span of the type the question asks for
-}
-
-type hit struct {
-	id    int
-	score float64
 }
 
 // rank scores the candidates, best first. The result lives in sc and is
@@ -319,255 +298,20 @@ func proximity(positions []int) float64 {
 	return float64(len(positions)) / float64(hi-lo+1)
 }
 
-// bestSpan picks the typed span of s nearest the matched question words,
-// leaving out uninformative ones. Its strength is 1, or 1.5 for a count
-// whose unit is the word the question counts ("Berapa penumpang" and "84
-// penumpang"); 0 when there is no span.
-func (ix *Index) bestSpan(q *parsedQuestion, s *sentence, positions []int) (string, float64) {
-	type cand struct {
-		text     string
-		strength float64
-		dist     int
-		named    bool
-	}
-	var cands []cand
-	top := 0.0
-	for _, sp := range ix.spans(q.qtype, s) {
-		if ix.uninformative(q, s.tokens, sp) {
-			continue
-		}
-		if q.qtype == typePerson || q.qtype == typeName || q.qtype == typePlace {
-			if trimmed := trimQuestionWords(q, s, sp); trimmed.from != sp.from {
-				sp = trimmed
-				sp.names = ix.nameLike(s, sp)
-			}
-		}
-		strength := 1.0
-		switch q.qtype {
-		case typeDate:
-			// A weekday alone says less than a date: a news story's
-			// dateline weekday ("Brussels, Sabtu -") gives way to the
-			// event's "Jumat (26/8)".
-			if weekdays[s.tokens[sp.to].Word] {
-				strength = 0.8
-			}
-		case typeNumber:
-			if q.focus >= 0 && countsFocus(q.concepts[q.focus], s.tokens, sp) {
-				strength = 1.5
-			}
-		case typePerson:
-			// A person's name is made of names: "Kim Jong Un" rather than
-			// "Republik Demokratik Rakyat Korea".
-			strength = 0.5 + 0.5*sp.names
-			if sp.from > 0 {
-				switch prev := s.tokens[sp.from-1].Word; {
-				case agentMarkers[prev]:
-					// The doer of a passive verb is whom "who" asks for:
-					// "diresmikan oleh Wali Kota Risma" reads as a whole
-					// name, title and all.
-					strength = min(strength+0.25, 1)
-				case placePrepositions[prev]:
-					// A name right after "di" or "in" is where, not who.
-					strength *= 0.7
-				}
-			}
-		case typeName:
-			// The name of a thing usually carries the thing's own word:
-			// "the name of the treaty" and "Perjanjian Kemitraan Strategis
-			// Komprehensif".
-			if q.focus >= 0 && spanHas(s, sp, q.concepts[q.focus]) {
-				strength = 1.5
-			}
-		}
-		pos := s.tokens[sp.from].Pos
-		d := 0
-		for _, p := range positions {
-			d += abs(p - pos)
-		}
-		cands = append(cands, cand{sp.text, strength, d, sp.named})
-		top = max(top, strength)
-	}
-	// Among the spans nearly as strong as the strongest, what a naming
-	// word introduces ("called Abilene"), then the one nearest the
-	// question's words. Naming says which span; it is no reason to prefer
-	// the sentence, so it adds no strength.
-	best := -1
-	for i, c := range cands {
-		if c.strength < 0.9*top {
-			continue
-		}
-		if best < 0 || c.named && !cands[best].named || c.named == cands[best].named && c.dist < cands[best].dist {
-			best = i
-		}
-	}
-	if best < 0 {
-		return "", 0
-	}
-	return cands[best].text, cands[best].strength
-}
-
-var (
-	agentMarkers      = map[string]bool{"by": true, "oleh": true}
-	placePrepositions = map[string]bool{"di": true, "in": true, "at": true}
-)
-
-// countsFocus reports whether a number span counts what the question
-// counts: the counted word is its unit ("84 penumpang") or stands just
-// before it, with no other number between ("interceptions with 24",
-// "tackles (118)").
-func countsFocus(focus concept, toks []token, sp span) bool {
-	if sp.to > sp.from && hasAlt(focus, toks[sp.to].Term) {
-		return true
-	}
-	for k := sp.from - 1; k >= 0 && k >= sp.from-3; k-- {
-		if isNumber(toks[k].Word) {
-			return false
-		}
-		if hasAlt(focus, toks[k].Term) {
-			return true
-		}
-	}
-	return false
-}
-
-// trimQuestionWords drops the question's own words from the start of a
-// name span: "Pemimpin Korea Utara Kim Jong Un" answers "Siapa pemimpin
-// Korea Utara?" with "Kim Jong Un". The thing a name question asks about
-// stays: it is part of the name ("the name of the treaty", "Perjanjian
-// Kemitraan Strategis Komprehensif").
-func trimQuestionWords(q *parsedQuestion, s *sentence, sp span) span {
-	from := sp.from
-	for from < sp.to {
-		t := s.tokens[from]
-		if q.qtype == typeName && q.focus >= 0 && hasAlt(q.concepts[q.focus], t.Term) {
-			break
-		}
-		if !q.asks(t) && t.Term != "" {
-			break
-		}
-		from++
-	}
-	if from == sp.from {
-		return sp
-	}
-	return span{from: from, to: sp.to, text: s.text[s.tokens[from].Start:s.tokens[sp.to].End]}
-}
-
-// nameLike is the share of a span's words that are names: words the
-// corpus never writes in lower case and that are not Indonesian root words.
-func (ix *Index) nameLike(s *sentence, sp span) float64 {
-	n, names := 0, 0
-	for i := sp.from; i <= sp.to; i++ {
-		t := s.tokens[i]
-		if t.Term == "" && nameJoiners[t.Word] || i > sp.from && hyphenated(s.text, s.tokens[i-1], t) {
-			continue
-		}
-		n++
-		if ix.isName(t.Word, s.lang) {
-			names++
-		}
-	}
-	if n == 0 {
-		return 0
-	}
-	return float64(names) / float64(n)
-}
-
-// spanHas reports whether a span, or the word just before it, expresses c.
-func spanHas(s *sentence, sp span, c concept) bool {
-	for i := max(sp.from-1, 0); i <= sp.to; i++ {
-		if hasAlt(c, s.tokens[i].Term) {
-			return true
-		}
-	}
-	return false
-}
-
-// spans returns the typed spans of sentence s, computed once per sentence
-// and type: they depend on nothing else.
-func (ix *Index) spans(t answerType, s *sentence) []span {
-	key := spanKey{s, t}
-	if v, ok := ix.spanCache.Load(key); ok {
-		return v.([]span)
-	}
-	sp := typedSpans(t, s.text, s.tokens, func(w string) bool { return ix.isName(w, s.lang) })
-	if t == typePerson || t == typePlace || t == typeName {
-		// What the spans of names are, whatever the question: how much
-		// of each is names, and which of its words are rare enough to
-		// be an answer.
-		limit := max(int(commonShare*float64(len(ix.sents))), minCommon)
-		for i := range sp {
-			sp[i].names = ix.nameLike(s, sp[i])
-			for k := sp[i].from; k <= sp[i].to; k++ {
-				if term := s.tokens[k].Term; term != "" && ix.vocab[term] <= limit {
-					sp[i].rare = append(sp[i].rare, k)
-				}
-			}
-		}
-	}
-	ix.spanCache.Store(key, sp)
-	return sp
-}
-
-type spanKey struct {
-	s *sentence
-	t answerType
-}
-
-// isName reports whether a word reads as a name: the corpus never writes
-// it in lower case, and it is not an Indonesian root word.
-func (ix *Index) isName(word, lang string) bool {
-	return !ix.lowerWords[word] && !(lang == "id" && lexicon.IsRoot(word))
-}
-
-func hasAlt(c concept, term string) bool {
-	for _, a := range c.alts {
-		if a.term == term {
-			return true
-		}
-	}
-	return false
-}
-
-// commonShare is the share of sentences above which a word is too common to
-// be an answer on its own: a newspaper's name in every dateline, the
-// country every article is about.
-const commonShare = 0.02
-
-// minCommon keeps small corpora from calling every repeated name common: in
-// one article, the name that recurs is usually the answer.
-const minCommon = 10
-
-// uninformative reports whether a span says nothing the question does not:
-// all its words are the question's own, or, for names, too common in the
-// corpus to be an answer.
-func (ix *Index) uninformative(q *parsedQuestion, toks []token, sp span) bool {
-	if onlyQuestionWords(q, toks, sp) {
-		return true
-	}
-	if q.qtype != typePerson && q.qtype != typePlace && q.qtype != typeName {
-		return false
-	}
-	for _, k := range sp.rare {
-		if !q.asks(toks[k]) {
-			return false
-		}
-	}
-	return true
-}
-
-func onlyQuestionWords(q *parsedQuestion, toks []token, sp span) bool {
-	for _, t := range toks[sp.from : sp.to+1] {
-		if t.Term != "" && !q.asks(t) && !dateLeads[t.Word] && !numberLeads[t.Word] {
-			return false
-		}
-	}
-	return true
-}
-
 func abs(x int) int {
 	if x < 0 {
 		return -x
 	}
 	return x
+}
+
+// sortScored orders by score, then by position in the corpus, so that ties
+// come back in a stable order.
+func sortScored(rs []scored) {
+	sort.Slice(rs, func(i, j int) bool {
+		if rs[i].score != rs[j].score {
+			return rs[i].score > rs[j].score
+		}
+		return rs[i].id < rs[j].id
+	})
 }

@@ -119,16 +119,6 @@ func (l *Live) Ask(ctx context.Context, question string) (Answer, error) {
 	return r.ix.Ask(ctx, question)
 }
 
-// Search is Index.Search on the current index.
-func (l *Live) Search(ctx context.Context, question string, n int) (Answer, error) {
-	r := l.acquire()
-	if r == nil {
-		return Answer{Question: question}, ErrNoIndex
-	}
-	defer r.release()
-	return r.ix.Search(ctx, question, n)
-}
-
 // Summary is Index.Summary on the current index.
 func (l *Live) Summary(ctx context.Context, opts SummaryOptions) (Summary, error) {
 	r := l.acquire()
@@ -177,15 +167,12 @@ type WatchOptions struct {
 	Path string
 	// Build configures each new index; Build.Dir keeps it on disk.
 	Build Options
-	// Interval is how often Path is examined. Default 5 seconds.
+	// Interval is how often Path is examined. Default DefaultWatchInterval.
 	Interval time.Duration
 	// OnReload, when set, is called in Watch's goroutine after each attempt
 	// to load a changed corpus, for logs and metrics.
 	OnReload func(Reload)
 }
-
-// DefaultWatchInterval is WatchOptions.Interval's default.
-const DefaultWatchInterval = 5 * time.Second
 
 // Reload reports one attempt to load a changed corpus.
 type Reload struct {

@@ -17,28 +17,11 @@ import (
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
-	index "github.com/blevesearch/bleve_index_api"
 
 	"kutip/corpus"
 )
 
-// An index on disk (Options.Dir) is a cache of the corpus: Build reuses it
-// while the corpus and the analysis are unchanged, rebuilds it otherwise,
-// and checks it before trusting it. The folder holds:
-//
-//	<name>/                 a finished index; name is the first 32 hex digits of its fingerprint
-//	    bleve/              the scorch index
-//	    kutip-index.json    its manifest: format, full fingerprint, analyzer version, counts
-//	.build-*/               an index being built
-//
-// A build writes a .build-* folder, syncs it to disk and renames it to its
-// final name in one step, so a crash leaves the old index or the new one,
-// never a half-written one under a final name. Finished indexes are opened
-// read-only: several processes may share the folder (say `kutip ask` in the
-// container beside `kutip serve`), and an index that hot reload has
-// replaced keeps answering from its open files until it is closed, even
-// after its folder is removed. The folder holds the index of one corpus at
-// a time: building another removes the others.
+// The on-disk cache of an index (Options.Dir); doc.go describes its folder.
 
 // errNoStore means that an index folder does not exist.
 var errNoStore = errors.New("no index on disk")
@@ -52,11 +35,6 @@ const manifestFile = "kutip-index.json"
 
 // buildPrefix starts the name of a folder whose build is in progress.
 const buildPrefix = ".build-"
-
-// staleBuild is the age past which a leftover build folder, from a process
-// that crashed, is removed. It is long enough for a large corpus to finish
-// building in another process that shares the folder.
-const staleBuild = 6 * time.Hour
 
 // StoreInfo says where an index lives and what Build did with the index
 // folder (Options.Dir).
@@ -182,65 +160,7 @@ func (ix *Index) openChecked(path string) (bleve.Index, error) {
 	if m.Format != storeFormat || m.Fingerprint != ix.store.Fingerprint || m.Sentences != len(ix.sents) {
 		return nil, fmt.Errorf("manifest does not match the corpus (format %d, fingerprint %.12s…, %d sentences)", m.Format, m.Fingerprint, m.Sentences)
 	}
-	return ix.openVerified(filepath.Join(path, "bleve"))
-}
-
-// openVerified opens a bleve index read-only and verifies it. Damaged
-// segment files can make bleve panic rather than fail; that is reported as
-// an error like any other damage.
-func (ix *Index) openVerified(path string) (b bleve.Index, err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			// b is left open: closing a damaged index may panic again.
-			b, err = nil, fmt.Errorf("read bleve index: panic: %v", r)
-		}
-	}()
-	b, err = bleve.OpenUsing(path, map[string]any{
-		"read_only":    true,
-		"bolt_timeout": "10s",
-	})
-	if err != nil {
-		return nil, fmt.Errorf("open bleve index: %w", err)
-	}
-	if err := ix.verify(b); err != nil {
-		b.Close()
-		return nil, err
-	}
-	return b, nil
-}
-
-// verify checks an opened index against the corpus: cheap checks that
-// catch a truncated or mixed-up index, not a proof.
-func (ix *Index) verify(b bleve.Index) error {
-	n, err := b.DocCount()
-	if err != nil {
-		return fmt.Errorf("count documents: %w", err)
-	}
-	if n != uint64(len(ix.sents)) {
-		return fmt.Errorf("holds %d sentences, want %d", n, len(ix.sents))
-	}
-	for _, i := range []int{0, len(ix.sents) - 1} {
-		if i < 0 {
-			continue
-		}
-		doc, err := b.Document(strconv.Itoa(i))
-		if err != nil {
-			return fmt.Errorf("read sentence %d: %w", i, err)
-		}
-		if doc == nil {
-			return fmt.Errorf("sentence %d is missing", i)
-		}
-		var text string
-		doc.VisitFields(func(f index.Field) {
-			if f.Name() == fieldText {
-				text = string(f.Value())
-			}
-		})
-		if text != ix.sents[i].text {
-			return fmt.Errorf("sentence %d reads %.40q, want %.40q", i, text, ix.sents[i].text)
-		}
-	}
-	return nil
+	return ix.openBleve(filepath.Join(path, "bleve"))
 }
 
 // buildStore builds the index in a temporary folder in dir, syncs it, and

@@ -1,4 +1,4 @@
-package retrieval
+package eval
 
 import (
 	"context"
@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"kutip/corpus"
+	"kutip/retrieval"
 )
 
 // The regression gate: answer quality on the shared dev sets stays above
@@ -56,7 +57,7 @@ func sharedEval(tb testing.TB) string {
 	return eval
 }
 
-func loadEval(tb testing.TB, eval, corpusPath, questions string) (*Index, []EvalQuestion) {
+func loadEval(tb testing.TB, eval, corpusPath, questions string) (*retrieval.Index, []Question) {
 	tb.Helper()
 	docs := corpus.Default()
 	if corpusPath != "" {
@@ -66,7 +67,7 @@ func loadEval(tb testing.TB, eval, corpusPath, questions string) (*Index, []Eval
 			tb.Fatal(err)
 		}
 	}
-	ix, err := Build(context.Background(), docs, Options{})
+	ix, err := retrieval.Build(context.Background(), docs, retrieval.Options{})
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -88,7 +89,7 @@ func TestQualityGate(t *testing.T) {
 	for _, bar := range qualityBars {
 		t.Run(bar.set, func(t *testing.T) {
 			ix, qs := loadEval(t, eval, bar.corpus, bar.questions)
-			rep, err := ix.Evaluate(t.Context(), qs)
+			rep, err := Run(t.Context(), ix, qs)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -138,7 +139,7 @@ func TestSpanMatches(t *testing.T) {
 // cannot answer them (XQuAD's English Wikipedia questions of the Indonesian
 // article, FacQA's of XQuAD's paragraphs): kutip must abstain on nearly
 // all. This is the unanswerable side of the calibration of
-// answerThreshold.
+// retrieval's answer threshold.
 func TestAbstainAcrossCorpora(t *testing.T) {
 	eval := sharedEval(t)
 	cases := []struct {

@@ -1,70 +1,21 @@
-package retrieval
+// Package eval measures how well a retrieval index answers: it asks a set
+// of questions whose answers are known (a .jsonl file, see ReadQuestions)
+// and scores what kutip returns, overall, per language and per question
+// type. It uses retrieval's public API only. `kutip eval` prints its
+// reports, and the quality gate (gate_test.go) holds kutip to bars on the
+// dev sets in testdata/.
+package eval
 
 import (
-	"bufio"
 	"context"
-	"encoding/json"
-	"fmt"
-	"io"
 	"slices"
 	"sort"
 	"strings"
 	"time"
 	"unicode"
+
+	"kutip/retrieval"
 )
-
-// EvalQuestion is one line of a questions file: the question and the gold
-// strings a correct passage contains. An empty gold list means the corpus
-// does not answer the question, and kutip should abstain.
-type EvalQuestion struct {
-	ID       string
-	Question string
-	Lang     string
-	Gold     []string
-}
-
-// ReadQuestions reads a .jsonl questions file. The gold strings come from
-// the "gold", "answers" or "answer" field, whichever is present first.
-func ReadQuestions(r io.Reader) ([]EvalQuestion, error) {
-	var out []EvalQuestion
-	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 0, 64<<10), 4<<20)
-	line := 0
-	for sc.Scan() {
-		line++
-		if strings.TrimSpace(sc.Text()) == "" {
-			continue
-		}
-		var rec struct {
-			ID       string    `json:"id"`
-			Question string    `json:"question"`
-			Lang     string    `json:"lang"`
-			Gold     *[]string `json:"gold"`
-			Answers  []string  `json:"answers"`
-			Answer   string    `json:"answer"`
-		}
-		if err := json.Unmarshal(sc.Bytes(), &rec); err != nil {
-			return nil, fmt.Errorf("line %d: %w", line, err)
-		}
-		if rec.Question == "" {
-			return nil, fmt.Errorf("line %d: no \"question\"", line)
-		}
-		q := EvalQuestion{ID: rec.ID, Question: rec.Question, Lang: rec.Lang}
-		switch {
-		case rec.Gold != nil:
-			q.Gold = *rec.Gold
-		case len(rec.Answers) > 0:
-			q.Gold = rec.Answers
-		case rec.Answer != "":
-			q.Gold = []string{rec.Answer}
-		}
-		if q.ID == "" {
-			q.ID = fmt.Sprintf("line %d", line)
-		}
-		out = append(out, q)
-	}
-	return out, sc.Err()
-}
 
 // Metrics are retrieval scores over a group of questions, computed as in
 // ../shared/eval/BASELINES.md: a passage is correct when it contains one of
@@ -92,12 +43,12 @@ type Metrics struct {
 // Miss is an answerable question whose first passage was wrong, or an
 // unanswerable one kutip answered.
 type Miss struct {
-	Question EvalQuestion
-	Answer   Answer
+	Question Question
+	Answer   retrieval.Answer
 	Rank     int // rank of the first correct passage, 0 if none in 10
 }
 
-// Report is the result of Evaluate: overall and per language and per
+// Report is the result of Run: overall and per language and per
 // question type.
 type Report struct {
 	All    Metrics
@@ -106,12 +57,12 @@ type Report struct {
 	Misses []Miss
 }
 
-// Evaluate asks every question and scores the answers. Latency is measured
+// Run asks ix every question and scores the answers. Latency is measured
 // on a second pass, after a warm-up pass.
-func (ix *Index) Evaluate(ctx context.Context, qs []EvalQuestion) (Report, error) {
+func Run(ctx context.Context, ix *retrieval.Index, qs []Question) (Report, error) {
 	type result struct {
-		q       EvalQuestion
-		a       Answer
+		q       Question
+		a       retrieval.Answer
 		rank    int
 		latency time.Duration
 	}
@@ -224,7 +175,7 @@ func (ix *Index) Evaluate(ctx context.Context, qs []EvalQuestion) (Report, error
 
 // firstCorrect returns the 1-based rank of the first passage holding a gold
 // string, or 0.
-func firstCorrect(ps []Passage, gold []string) int {
+func firstCorrect(ps []retrieval.Passage, gold []string) int {
 	if len(gold) == 0 {
 		return 0
 	}

@@ -1,0 +1,259 @@
+package retrieval
+
+// Every call into bleve is in this file: the mapping of a sentence
+// document, building an index, opening one from disk and checking it, and
+// the one query that proposes candidates. Elsewhere the package only holds
+// a bleve.Index, passes it along and closes it, and works on sentence
+// numbers (bleve document IDs are positions in Index.sents).
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/analysis/analyzer/custom"
+	"github.com/blevesearch/bleve/v2/analysis/analyzer/keyword"
+	"github.com/blevesearch/bleve/v2/analysis/tokenizer/whitespace"
+	"github.com/blevesearch/bleve/v2/index/scorch"
+	"github.com/blevesearch/bleve/v2/mapping"
+	"github.com/blevesearch/bleve/v2/search/query"
+	index "github.com/blevesearch/bleve_index_api"
+)
+
+// Field names of a sentence document in the bleve index.
+const (
+	fieldTerms = "terms" // the sentence's index terms, analysed by kutip's own analyzers (see analyze.go)
+	fieldTitle = "title" // the document title's terms, same analysis
+	fieldDoc   = "doc"
+	fieldPara  = "para"
+	fieldSent  = "sent"
+	fieldKind  = "kind"
+	fieldLang  = "lang"
+	fieldText  = "text" // the sentence as written, stored, not indexed
+
+	// preAnalyzed splits the space-separated terms kutip's analyzers have
+	// already produced, so bleve indexes exactly those terms.
+	preAnalyzed = "kutip_terms"
+)
+
+// sentenceDoc is what is indexed for one sentence. Its bleve document ID
+// is the sentence's position in Index.sents.
+type sentenceDoc struct {
+	Terms string `json:"terms"`
+	Title string `json:"title"`
+	Doc   string `json:"doc"`
+	Para  int    `json:"para"`
+	Sent  int    `json:"sent"`
+	Kind  string `json:"kind"`
+	Lang  string `json:"lang"`
+	Text  string `json:"text"`
+}
+
+// newMapping builds the index mapping: term fields pre-analysed and with
+// term vectors (for positions), keyword fields for the citation, and the
+// text stored for display.
+func newMapping() (mapping.IndexMapping, error) {
+	m := bleve.NewIndexMapping()
+	if err := m.AddCustomAnalyzer(preAnalyzed, map[string]any{
+		"type":      custom.Name,
+		"tokenizer": whitespace.Name,
+	}); err != nil {
+		return nil, err
+	}
+	terms := bleve.NewTextFieldMapping()
+	terms.Analyzer = preAnalyzed
+	terms.Store = false
+	terms.IncludeTermVectors = true
+	terms.IncludeInAll = false
+
+	kw := bleve.NewKeywordFieldMapping()
+	kw.Analyzer = keyword.Name
+	kw.IncludeInAll = false
+
+	num := bleve.NewNumericFieldMapping()
+	num.IncludeInAll = false
+
+	text := bleve.NewTextFieldMapping()
+	text.Index = false
+	text.IncludeInAll = false
+	text.IncludeTermVectors = false
+
+	doc := bleve.NewDocumentStaticMapping()
+	doc.AddFieldMappingsAt(fieldTerms, terms)
+	doc.AddFieldMappingsAt(fieldTitle, terms)
+	doc.AddFieldMappingsAt(fieldDoc, kw)
+	doc.AddFieldMappingsAt(fieldKind, kw)
+	doc.AddFieldMappingsAt(fieldLang, kw)
+	doc.AddFieldMappingsAt(fieldPara, num)
+	doc.AddFieldMappingsAt(fieldSent, num)
+	doc.AddFieldMappingsAt(fieldText, text)
+	m.DefaultMapping = doc
+	m.DefaultAnalyzer = preAnalyzed
+	return m, nil
+}
+
+// newBleve creates a scorch index at path ("" = in memory) and indexes every
+// sentence. Scorch in memory queries several times faster than bleve's
+// NewMemOnly (upside_down).
+func (ix *Index) newBleve(ctx context.Context, path string) (bleve.Index, error) {
+	m, err := newMapping()
+	if err != nil {
+		return nil, fmt.Errorf("index mapping: %w", err)
+	}
+	b, err := bleve.NewUsing(path, m, scorch.Name, scorch.Name, nil)
+	if err != nil {
+		return nil, fmt.Errorf("create index: %w", err)
+	}
+	if err := ix.fill(ctx, b); err != nil {
+		b.Close()
+		return nil, err
+	}
+	return b, nil
+}
+
+func (ix *Index) fill(ctx context.Context, b bleve.Index) error {
+	batch := b.NewBatch()
+	titleTerms := make([]string, len(ix.docs))
+	for i, d := range ix.docs {
+		titleTerms[i] = strings.Join(ix.analyzer(d.Lang).terms(d.Title), " ")
+	}
+	for i, s := range ix.sents {
+		d := ix.docs[s.doc]
+		doc := sentenceDoc{
+			Terms: strings.Join(termsOf(s.tokens), " "),
+			Title: titleTerms[s.doc],
+			Doc:   d.ID,
+			Para:  s.para + 1,
+			Sent:  s.sent + 1,
+			Kind:  string(s.kind),
+			Lang:  s.lang,
+			Text:  s.text,
+		}
+		if err := batch.Index(strconv.Itoa(i), doc); err != nil {
+			return fmt.Errorf("index sentence %s ¶%d.%d: %w", d.ID, doc.Para, doc.Sent, err)
+		}
+		if batch.Size() >= indexBatch {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			if err := b.Batch(batch); err != nil {
+				return fmt.Errorf("index batch: %w", err)
+			}
+			batch = b.NewBatch()
+		}
+	}
+	if batch.Size() > 0 {
+		if err := b.Batch(batch); err != nil {
+			return fmt.Errorf("index batch: %w", err)
+		}
+	}
+	return nil
+}
+
+func termsOf(toks []token) []string {
+	out := make([]string, 0, len(toks))
+	for _, t := range toks {
+		if t.Term != "" {
+			out = append(out, t.Term)
+		}
+	}
+	return out
+}
+
+// openBleve opens a finished bleve index read-only and verifies it.
+// Damaged segment files can make bleve panic rather than fail; that is
+// reported as an error like any other damage.
+func (ix *Index) openBleve(path string) (b bleve.Index, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			// b is left open: closing a damaged index may panic again.
+			b, err = nil, fmt.Errorf("read bleve index: panic: %v", r)
+		}
+	}()
+	b, err = bleve.OpenUsing(path, map[string]any{
+		"read_only":    true,
+		"bolt_timeout": openTimeout,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("open bleve index: %w", err)
+	}
+	if err := ix.verify(b); err != nil {
+		b.Close()
+		return nil, err
+	}
+	return b, nil
+}
+
+// verify checks an opened index against the corpus: cheap checks that
+// catch a truncated or mixed-up index, not a proof.
+func (ix *Index) verify(b bleve.Index) error {
+	n, err := b.DocCount()
+	if err != nil {
+		return fmt.Errorf("count documents: %w", err)
+	}
+	if n != uint64(len(ix.sents)) {
+		return fmt.Errorf("holds %d sentences, want %d", n, len(ix.sents))
+	}
+	for _, i := range []int{0, len(ix.sents) - 1} {
+		if i < 0 {
+			continue
+		}
+		doc, err := b.Document(strconv.Itoa(i))
+		if err != nil {
+			return fmt.Errorf("read sentence %d: %w", i, err)
+		}
+		if doc == nil {
+			return fmt.Errorf("sentence %d is missing", i)
+		}
+		var text string
+		doc.VisitFields(func(f index.Field) {
+			if f.Name() == fieldText {
+				text = string(f.Value())
+			}
+		})
+		if text != ix.sents[i].text {
+			return fmt.Errorf("sentence %d reads %.40q, want %.40q", i, text, ix.sents[i].text)
+		}
+	}
+	return nil
+}
+
+// hit is a candidate sentence bleve proposed: its position in Index.sents
+// and bleve's score.
+type hit struct {
+	id    int
+	score float64
+}
+
+// candidates asks bleve for the sentences that best match the question's
+// weighted terms, at most maxCandidates, best first.
+func (ix *Index) candidates(ctx context.Context, q *parsedQuestion) ([]hit, error) {
+	var qs []query.Query
+	for term, boost := range q.termBoosts() {
+		tq := bleve.NewTermQuery(term)
+		tq.SetField(fieldTerms)
+		tq.SetBoost(boost)
+		qs = append(qs, tq)
+	}
+	if len(qs) == 0 {
+		return nil, nil
+	}
+	req := bleve.NewSearchRequestOptions(bleve.NewDisjunctionQuery(qs...), min(maxCandidates, len(ix.sents)), 0, false)
+	// Sorting by score alone: a tie-break on _id would load the external ID
+	// of every matching sentence. rank breaks ties by position instead.
+	res, err := ix.bleve.SearchInContext(ctx, req)
+	if err != nil {
+		return nil, fmt.Errorf("search: %w", err)
+	}
+	hits := make([]hit, 0, len(res.Hits))
+	for _, h := range res.Hits {
+		n, err := strconv.Atoi(h.ID)
+		if err != nil || n < 0 || n >= len(ix.sents) {
+			continue
+		}
+		hits = append(hits, hit{id: n, score: h.Score})
+	}
+	return hits, nil
+}
