@@ -1,0 +1,103 @@
+// Package retrieval answers questions about a corpus by quoting its
+// sentences. It indexes every sentence of the corpus.Documents it is given
+// in bleve, and answers a question with the sentences that best answer it,
+// each cited by document, paragraph and sentence, or abstains when none
+// does. It also summarises a document in its own sentences. It knows
+// nothing of Discord or of settings: callers pass what it needs.
+//
+// # Using it
+//
+// Build indexes a corpus (Options.Dir keeps the index on disk). Index.Ask
+// answers one question with up to DefaultTop passages, Index.AskTop with as
+// many as asked; Index.Summary summarises one document. Live wraps an
+// Index that hot reload replaces while questions are answered (Live.Watch).
+// Package retrieval/eval scores answers against question sets with known
+// answers, through this package's public API.
+//
+// # Answering a question
+//
+// A question goes through six steps, each in its own file:
+//
+//  1. Analyse (analyze.go). Text is split into tokens; each gets an index
+//     term, its stem under the text's language (Indonesian or English), or
+//     none for a stop word. Sentences and questions are analysed alike, so
+//     their terms meet. The language data (stems, translations, synonyms)
+//     is package lexicon, reached through lexicon.go.
+//  2. Query (query.go). The question is read as plain text, never query
+//     syntax: its language and the answer type its question word asks for
+//     are found ("when" asks for a date), and each content word becomes a
+//     concept: the index terms that
+//     may express it, each weighted (the word as asked, a spelling variant,
+//     a translation into the corpus's language, a synonym) and the concept
+//     weighted by idf.
+//  3. Candidates (bleve.go). bleve proposes the maxCandidates sentences
+//     that best match the concepts' weighted terms by tf-idf. This is the
+//     only query bleve runs; every bleve call is in bleve.go.
+//  4. Rank (rank.go). Each candidate is scored by coverage (the
+//     idf-weighted share of the question's concepts it expresses, each at
+//     its best alternative's weight; a concept found only in a neighbouring
+//     sentence of the same paragraph counts less), by whether it holds a
+//     span of the asked type outside the question's own words, by how close
+//     together the matched words stand, and by bleve's own score as a
+//     tie-breaker; captions and headings rank lower. A sentence that holds
+//     the asked type may overtake a close neighbour that only restates the
+//     question.
+//  5. Span (span.go). A typed span is the part of a sentence that answers:
+//     a date, a number with its unit, a person, a place, a name, a reason.
+//     span.go finds a sentence's spans with word lists for Indonesian and
+//     English news and chooses the one nearest the question's words; replies
+//     show it in bold (Passage.Answer).
+//  6. Abstain (rank.go, ask.go). Coverage alone decides whether the corpus
+//     answers: below answerThreshold Ask abstains (Answer.Answered is
+//     false) and offers the best sentence as "maybe related" only at or
+//     above relatedThreshold. The thresholds are calibrated on the eval
+//     sets.
+//
+// ask.go holds the entry points and what they return (Answer, Passage); a
+// Passage's Citation is a corpus.Citation, the one citation formatter.
+//
+// # Storing and reloading
+//
+// index.go builds the in-memory sentence table (texts, tokens, term IDs)
+// that ranking reads, and the bleve index beside it. With Options.Dir the
+// bleve index is a cache on disk (store.go): Build reuses it while the
+// corpus and the analysis are unchanged (the fingerprint covers the
+// documents, analyzerVersion and the folder format), rebuilds it otherwise,
+// and checks it before trusting it. The folder holds:
+//
+//	<name>/                 a finished index; name is the first 32 hex digits of its fingerprint
+//	    bleve/              the scorch index
+//	    kutip-index.json    its manifest: format, full fingerprint, analyzer version, counts
+//	.build-*/               an index being built
+//
+// A build writes a .build-* folder, syncs it to disk and renames it to its
+// final name in one step, so a crash leaves the old index or the new one,
+// never a half-written one under a final name. Finished indexes are opened
+// read-only: several processes may share the folder (say `kutip ask` in the
+// container beside `kutip serve`), and an index that hot reload has
+// replaced keeps answering from its open files until it is closed, even
+// after its folder is removed. The folder holds the index of one corpus at
+// a time: building another removes the others.
+//
+// reload.go holds Live, which swaps a new index in while calls in flight
+// finish on the old one, and Watch, which polls the corpus files and
+// rebuilds when they have changed and settled.
+//
+// # Summaries
+//
+// summary.go summarises a document extractively: a few of its own body
+// sentences, in article order, each cited. Sentences are ranked by LexRank
+// centrality over their tf-idf similarity, with a jump biased to the
+// opening (or to a topic's sentences), plus what each introduces that the
+// story goes on to develop; they are then picked by maximal marginal
+// relevance, without repeats or restated figures. summary.go describes each
+// step.
+//
+// # Defaults
+//
+// defaults.go holds the package's defaults and limits (DefaultTop,
+// DefaultWatchInterval, how many candidates bleve proposes, …). Ranking's
+// weights and the abstention thresholds are fitted values, not settings;
+// they stay in rank.go. Measurements (speed, quality) are in the README and
+// the benchmarks, not here.
+package retrieval
