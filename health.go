@@ -5,25 +5,15 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"log/slog"
-	"net"
-	"sync"
 	"time"
 
-	"github.com/prometheus/client_golang/prometheus"
-
-	"kutip/bot"
+	"kutip/config"
 	"kutip/internal/health"
-	"kutip/retrieval"
 )
 
-// This file has both ends of kutip's health: the `kutip health` command
-// that a container's HEALTHCHECK runs, and startOps, which serve calls to
-// run the health and metrics listener, the heartbeat file and hot reload
-// beside the bot.
-
-// The bot answers from a Live index, so that hot reload can swap it.
-var _ bot.Index = (*retrieval.Live)(nil)
+// This file has the `kutip health` command that a container's HEALTHCHECK
+// runs; serve_ops.go has the other end, the listener and heartbeat that
+// serve runs.
 
 func runHealth(ctx context.Context, e *env, args []string) error {
 	fs := newFlags(e, "health", `health [--addr HOST:PORT] [--file PATH] [--timeout D]
@@ -38,19 +28,29 @@ This is the container's HEALTHCHECK: the image has no shell or curl.`)
 	addr := fs.String("addr", "", "probe the listener at `HOST:PORT` (default HEALTH_ADDR)")
 	file := fs.String("file", "", "read the heartbeat file at `PATH` (default HEARTBEAT_FILE)")
 	timeout := fs.Duration("timeout", 3*time.Second, "give up after `D`")
-	if err := parseFlags(fs, args); err != nil {
+	rest, err := parseFlags(fs, args)
+	if err != nil {
 		return err
 	}
-	if fs.NArg() > 0 {
-		return usagef("health takes no arguments, got %q", fs.Arg(0))
+	if len(rest) > 0 {
+		return usagef("health takes no arguments, got %q", rest[0])
 	}
 	if *addr == "" && *file == "" {
-		*addr, *file = e.cfg.HealthAddr, e.cfg.HeartbeatFile
+		// Not usage errors: Docker reads any exit code but 0 and 1 as
+		// "reserved".
+		lookup, err := e.settings.Lookup()
+		if err != nil {
+			return fmt.Errorf("health: %w", err)
+		}
+		h, err := config.HealthFromEnv(lookup)
+		if err != nil {
+			return fmt.Errorf("health: %w", err)
+		}
+		*addr, *file = h.HealthAddr, h.HeartbeatFile
 	}
 	ctx, cancel := context.WithTimeout(ctx, *timeout)
 	defer cancel()
 	var st health.Status
-	var err error
 	switch {
 	case *addr != "":
 		st, err = health.Probe(ctx, *addr)
@@ -69,125 +69,4 @@ This is the container's HEALTHCHECK: the image has no shell or curl.`)
 		return fmt.Errorf("health: %w", err)
 	}
 	return nil
-}
-
-// opsOptions is what startOps needs from serve.
-type opsOptions struct {
-	// Live is the index the bot answers from.
-	Live *retrieval.Live
-	// Build configures the indexes that hot reload builds: the same as
-	// the first one.
-	Build retrieval.Options
-	// Registry gets the index metrics and is served on /metrics; make it
-	// with health.NewRegistry and give the bot the same one.
-	Registry *prometheus.Registry
-	// Connected reports whether the bot's gateway is up (Bot.Connected).
-	Connected func() bool
-}
-
-// startOps starts what serve runs beside the bot, each in a goroutine of
-// its own:
-//
-//   - the health and metrics listener on HEALTH_ADDR, when it is set;
-//   - the heartbeat file HEARTBEAT_FILE, when it is set;
-//   - hot reload of CORPUS_DIR every RELOAD_INTERVAL, unless either is
-//     unset or off.
-//
-// It binds the listener before it returns, so that a port in use fails
-// serve at startup. They run until ctx is done or stop is called; stop
-// ends them and returns once they have all returned. Call stop before
-// closing the Live index, after the bot has stopped.
-func startOps(ctx context.Context, e *env, logger *slog.Logger, o opsOptions) (stop func(), err error) {
-	cfg := e.cfg
-	logStore(logger, "index", o.Live.Store())
-	metrics, err := health.NewIndexMetrics(o.Registry, func() (int, int) {
-		return len(o.Live.Documents()), o.Live.SentenceCount()
-	})
-	if err != nil {
-		return nil, fmt.Errorf("register index metrics: %w", err)
-	}
-	var checks health.Checks
-	checks.Add("gateway", func() error {
-		if !o.Connected() {
-			return errors.New("not connected")
-		}
-		return nil
-	})
-	checks.Add("index", func() error {
-		if !o.Live.Loaded() {
-			return errors.New("not loaded")
-		}
-		return nil
-	})
-
-	var ln net.Listener
-	if cfg.HealthAddr != "" {
-		ln, err = net.Listen("tcp", cfg.HealthAddr)
-		if err != nil {
-			return nil, fmt.Errorf("HEALTH_ADDR: %w", err)
-		}
-	}
-
-	ctx, cancel := context.WithCancel(ctx)
-	var wg sync.WaitGroup
-	if ln != nil {
-		logger.Info("health listener", "addr", ln.Addr().String(), "paths", "/healthz /metrics")
-		wg.Go(func() {
-			if err := health.Serve(ctx, ln, health.Handler(&checks, o.Registry)); err != nil {
-				logger.Error("health listener stopped", "err", err)
-			}
-		})
-	}
-	if cfg.HeartbeatFile != "" {
-		wg.Go(func() {
-			checks.Heartbeat(ctx, cfg.HeartbeatFile, 0, func(err error) {
-				logger.Error("heartbeat not written; `kutip health` will report unhealthy", "err", err)
-			})
-		})
-	}
-	if cfg.CorpusDir != "" && cfg.ReloadInterval > 0 {
-		wg.Go(func() {
-			o.Live.Watch(ctx, retrieval.WatchOptions{
-				Path:     cfg.CorpusDir,
-				Build:    o.Build,
-				Interval: cfg.ReloadInterval,
-				OnReload: func(rl retrieval.Reload) { logReload(logger, metrics, rl) },
-			})
-		})
-	}
-	return func() {
-		cancel()
-		wg.Wait()
-	}, nil
-}
-
-// logStore logs where an index lives and whether one on disk was damaged.
-func logStore(logger *slog.Logger, msg string, s retrieval.StoreInfo) {
-	if s.Repaired != nil {
-		logger.Warn("index on disk was damaged; rebuilt it", "path", s.Path, "err", s.Repaired)
-	}
-	if s.Path == "" {
-		logger.Info(msg, "storage", "memory", "fingerprint", s.Fingerprint[:min(12, len(s.Fingerprint))])
-		return
-	}
-	logger.Info(msg, "storage", "disk", "path", s.Path, "reused", s.Reused)
-}
-
-// logReload logs one hot reload and counts it.
-func logReload(logger *slog.Logger, m *health.IndexMetrics, rl retrieval.Reload) {
-	for _, w := range rl.Warnings {
-		logger.Warn("corpus file skipped", "detail", w.String())
-	}
-	switch {
-	case rl.Err != nil:
-		m.Reloaded(health.ReloadFailed, rl.Took)
-		logger.Error("corpus reload failed; still answering from the previous index", "err", rl.Err, "took", rl.Took)
-	case rl.Swapped:
-		m.Reloaded(health.ReloadSwapped, rl.Took)
-		logStore(logger, "corpus reloaded", rl.Store)
-		logger.Info("index swapped", "documents", rl.Documents, "sentences", rl.Sentences, "took", rl.Took)
-	default:
-		m.Reloaded(health.ReloadUnchanged, rl.Took)
-		logger.Debug("corpus files changed but not the corpus", "took", rl.Took)
-	}
 }

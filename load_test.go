@@ -435,6 +435,7 @@ func stableGateway(srv *discordtest.Server) func() bool {
 }
 
 func TestServeLoad(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("sends thousands of interactions; skipped with -short")
 	}
@@ -529,6 +530,7 @@ func checkNoPing(t *testing.T, what string, r discordtest.Request) discordtest.M
 }
 
 func TestServeHostileQuestions(t *testing.T) {
+	t.Parallel()
 	sv := startServe(t, discordtest.Options{NoEcho: true}, nil)
 	srv := sv.srv
 	if err := srv.WaitReady(waitCtx(t)); err != nil {

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -11,25 +10,8 @@ import (
 	"testing"
 )
 
-// runKutip runs the CLI in-process with the given stdin and a clean
-// environment for the settings it reads.
-func runKutip(t *testing.T, stdin string, args ...string) (stdout, stderr string, err error) {
-	t.Helper()
-	for _, k := range []string{"CORPUS_DIR", "INDEX_DIR", "DISCORD_TOKEN", "LOG_LEVEL", "LOG_FORMAT"} {
-		t.Setenv(k, "")
-	}
-	t.Chdir(t.TempDir()) // no .env from the developer's folder
-	var out, errOut bytes.Buffer
-	err = run(t.Context(), args, strings.NewReader(stdin), &out, &errOut)
-	return out.String(), errOut.String(), err
-}
-
-func isUsage(err error) bool {
-	var ue usageError
-	return errors.As(err, &ue)
-}
-
 func TestAsk(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name     string
 		args     []string
@@ -47,7 +29,8 @@ func TestAsk(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			out, errOut, err := runKutip(t, "", tc.args...)
+			t.Parallel()
+			out, errOut, err := runCLI(t, nil, "", tc.args...)
 			if err != nil {
 				t.Fatalf("run(%q) error: %v (stderr %q)", tc.args, err, errOut)
 			}
@@ -64,8 +47,9 @@ func TestAsk(t *testing.T) {
 }
 
 func TestAskJSONBatch(t *testing.T) {
+	t.Parallel()
 	in := "when did Russia ratify?\n\nKapan perjanjian itu ditandatangani pertama kali?\n+foo -bar title:x* ~2\nWho invented the telephone?\n"
-	out, _, err := runKutip(t, in, "ask", "--json")
+	out, _, err := runCLI(t, nil, in, "ask", "--json")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -121,12 +105,13 @@ func TestAskJSONBatch(t *testing.T) {
 }
 
 func TestCorpusFlag(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	file := filepath.Join(dir, "berita.md")
 	if err := os.WriteFile(file, []byte("---\ntitle: Berita Uji\nurl: https://example.org/uji\n---\nGempa berkekuatan 6,5 mengguncang Palu pada 12 Maret 2024. Tidak ada korban jiwa.\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	out, _, err := runKutip(t, "", "ask", "--corpus", file, "Kapan gempa mengguncang Palu?")
+	out, _, err := runCLI(t, nil, "", "ask", "--corpus", file, "Kapan gempa mengguncang Palu?")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -136,6 +121,7 @@ func TestCorpusFlag(t *testing.T) {
 }
 
 func TestUsageErrors(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name string
 		args []string
@@ -151,24 +137,19 @@ func TestUsageErrors(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			wd, _ := os.Getwd()
-			args := tc.args
-			for i, a := range args {
-				if strings.HasPrefix(a, "testdata/") {
-					args[i] = filepath.Join(wd, a)
-				}
-			}
-			_, _, err := runKutip(t, "", args...)
+			t.Parallel()
+			_, _, err := runCLI(t, nil, "", tc.args...)
 			if err == nil || !isUsage(err) || !strings.Contains(err.Error(), tc.want) {
-				t.Errorf("run(%q) error = %v, want a usage error mentioning %q", args, err, tc.want)
+				t.Errorf("run(%q) error = %v, want a usage error mentioning %q", tc.args, err, tc.want)
 			}
 		})
 	}
 }
 
 func TestHelp(t *testing.T) {
+	t.Parallel()
 	for _, args := range [][]string{{"--help"}, {"ask", "--help"}, {"eval", "-h"}} {
-		out, _, err := runKutip(t, "", args...)
+		out, _, err := runCLI(t, nil, "", args...)
 		if err != nil && !errors.Is(err, flag.ErrHelp) {
 			t.Errorf("run(%q) error = %v", args, err)
 		}
@@ -179,13 +160,14 @@ func TestHelp(t *testing.T) {
 }
 
 func TestEvalCommand(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	q := filepath.Join(dir, "q.jsonl")
 	if err := os.WriteFile(q, []byte(`{"id":"a","question":"when did Russia ratify?","gold":["Parlemen Rusia meratifikasi"]}`+"\n"+
 		`{"id":"b","question":"Who invented the telephone?","gold":[]}`+"\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	out, _, err := runKutip(t, "", "eval", "--questions", q, "--misses")
+	out, _, err := runCLI(t, nil, "", "eval", "--questions", q, "--misses")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -197,18 +179,15 @@ func TestEvalCommand(t *testing.T) {
 }
 
 func TestAskRepairsIndexDir(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	run := func() (string, string) {
 		t.Helper()
-		for _, k := range []string{"CORPUS_DIR", "DISCORD_TOKEN"} {
-			t.Setenv(k, "")
-		}
-		t.Setenv("INDEX_DIR", dir)
-		var out, errOut bytes.Buffer
-		if err := run(t.Context(), []string{"ask", "when did Russia ratify?"}, strings.NewReader(""), &out, &errOut); err != nil {
+		out, errOut, err := runCLI(t, map[string]string{"INDEX_DIR": dir}, "", "ask", "when did Russia ratify?")
+		if err != nil {
 			t.Fatal(err)
 		}
-		return out.String(), errOut.String()
+		return out, errOut
 	}
 	if _, errOut := run(); errOut != "" {
 		t.Fatalf("first run warned: %s", errOut)

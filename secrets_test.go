@@ -3,12 +3,10 @@ package main
 import (
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"log"
 	"log/slog"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -19,66 +17,15 @@ import (
 // secretToken is a bot token that is easy to find in a log.
 const secretToken = "kutipSECRET.MTA5ODc2NTQzMjEwOTg3NjU0Mw.Gx7Yz_QW-9w8e7r6t5y4u3i2o1p0"
 
-// secretLog collects everything serve writes, from many goroutines.
-type secretLog struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *secretLog) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *secretLog) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
-
-// serveRun is a `kutip serve` run by serveAgainst.
-type serveRun struct {
-	cancel context.CancelFunc
-	done   chan struct{} // closed when run has returned err
-	err    error
-}
-
-// stop ends serve as SIGTERM would and returns what run returned.
-func (r *serveRun) stop() error {
-	r.cancel()
-	select {
-	case <-r.done:
-		return r.err
-	case <-time.After(e2eWait):
-		return errors.New("serve did not stop")
-	}
-}
-
-// serveAgainst runs `kutip serve` against srv at LOG_LEVEL=debug with env
-// on top, writing its log (and its standard output) to logs. Cleanup stops
-// it.
-func serveAgainst(t *testing.T, srv *discordtest.Server, logs *secretLog, env map[string]string) *serveRun {
+// serveSecret runs `kutip serve` against srv with the secret token, at
+// LOG_LEVEL=debug, with env on top.
+func serveSecret(t *testing.T, srv *discordtest.Server, env map[string]string) *serving {
 	t.Helper()
-	settings := map[string]string{
-		"DISCORD_TOKEN": secretToken, "DISCORD_API_BASE": srv.URL, "DISCORD_GUILD_ID": srv.GuildID,
-		"LOG_LEVEL": "debug", "LOG_FORMAT": "text", "RATE_LIMIT_COUNT": "100", "RATE_LIMIT_WINDOW": "1m",
-		"CORPUS_DIR": "", "INDEX_DIR": "", "HEALTH_ADDR": "", "HEARTBEAT_FILE": "", "RELOAD_INTERVAL": "",
-	}
+	all := map[string]string{"DISCORD_TOKEN": secretToken, "LOG_LEVEL": "debug"}
 	for k, v := range env {
-		settings[k] = v
+		all[k] = v
 	}
-	for k, v := range settings {
-		t.Setenv(k, v)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	r := &serveRun{cancel: cancel, done: make(chan struct{})}
-	go func() {
-		defer close(r.done)
-		r.err = run(ctx, []string{"serve"}, strings.NewReader(""), logs, logs)
-	}()
-	t.Cleanup(func() { r.stop() })
-	return r
+	return serveOn(t, srv, all)
 }
 
 // interactionTokens returns the interaction tokens in the fake's request
@@ -103,7 +50,8 @@ func interactionTokens(srv *discordtest.Server) []string {
 // its log, in the errors serve returns, or in the standard log package's
 // output.
 func TestServeSecrets(t *testing.T) {
-	var std secretLog
+	t.Parallel()
+	var std lockedBuffer
 	prev := log.Writer()
 	log.SetOutput(&std)
 	t.Cleanup(func() { log.SetOutput(prev) })
@@ -117,10 +65,15 @@ func TestServeSecrets(t *testing.T) {
 		}
 	}
 
+	// After the subtests, which run in parallel; before the log package's
+	// output is restored (cleanups run last first).
+	t.Cleanup(func() { check(t, "the log package's output", std.String()) })
+
 	t.Run("running", func(t *testing.T) {
+		t.Parallel()
 		srv := discordtest.New(t, discordtest.Options{Token: secretToken, NoEcho: true})
-		var logs secretLog
-		sv := serveAgainst(t, srv, &logs, nil)
+		sv := serveSecret(t, srv, nil)
+		logs := sv.logs
 		ctx, cancel := context.WithTimeout(t.Context(), time.Minute)
 		defer cancel()
 		if err := srv.WaitReady(ctx); err != nil {
@@ -194,43 +147,36 @@ func TestServeSecrets(t *testing.T) {
 	})
 
 	t.Run("token refused at connect", func(t *testing.T) {
+		t.Parallel()
 		srv := discordtest.New(t, discordtest.Options{Token: "the-real-token"})
-		var logs secretLog
-		sv := serveAgainst(t, srv, &logs, nil)
-		select {
-		case <-sv.done:
-			err := sv.err
-			if err == nil {
-				t.Fatal("serve with a refused token returned nil")
-			}
-			check(t, "the error", fmt.Sprintf("%v %+v %#v", err, err, err))
-			check(t, "serve's log", logs.String())
-			t.Logf("serve: %v", err)
-		case <-time.After(e2eWait):
-			t.Fatal("serve with a refused token did not fail")
+		sv := serveSecret(t, srv, nil)
+		logs := sv.logs
+		err := sv.wait()
+		if err == nil {
+			t.Fatal("serve with a refused token returned nil")
 		}
+		check(t, "the error", fmt.Sprintf("%v %+v %#v", err, err, err))
+		check(t, "serve's log", logs.String())
+		t.Logf("serve: %v", err)
 	})
 
 	t.Run("401 at registration", func(t *testing.T) {
+		t.Parallel()
 		srv := discordtest.New(t, discordtest.Options{Token: secretToken})
 		srv.FailNext(discordtest.Fault{Route: discordtest.RouteBulkGuildCommands, Status: 401})
-		var logs secretLog
-		sv := serveAgainst(t, srv, &logs, map[string]string{"LOG_FORMAT": "json"})
-		select {
-		case <-sv.done:
-			err := sv.err
-			if err == nil || !strings.Contains(err.Error(), "401") {
-				t.Fatalf("serve returned %v, want the 401", err)
-			}
-			check(t, "the error", fmt.Sprintf("%v %+v %#v", err, err, err))
-			check(t, "serve's log", logs.String())
-			t.Logf("serve: %v", err)
-		case <-time.After(e2eWait):
-			t.Fatal("serve did not fail on a 401 at registration")
+		sv := serveSecret(t, srv, map[string]string{"LOG_FORMAT": "json"})
+		logs := sv.logs
+		err := sv.wait()
+		if err == nil || !strings.Contains(err.Error(), "401") {
+			t.Fatalf("serve returned %v, want the 401", err)
 		}
+		check(t, "the error", fmt.Sprintf("%v %+v %#v", err, err, err))
+		check(t, "serve's log", logs.String())
+		t.Logf("serve: %v", err)
 	})
 
 	t.Run("config", func(t *testing.T) {
+		t.Parallel()
 		cfg, err := config.FromEnv(func(k string) (string, bool) {
 			if k == "DISCORD_TOKEN" {
 				return secretToken, true
@@ -251,5 +197,4 @@ func TestServeSecrets(t *testing.T) {
 		}()
 	})
 
-	check(t, "the log package's output", std.String())
 }

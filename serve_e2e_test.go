@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -16,125 +15,8 @@ import (
 
 // End-to-end tests of `kutip serve`: the real bot, through run() as main
 // calls it, against discordtest's fake Discord (gateway and REST) with the
-// built-in article. They use t.Setenv, so they do not run in parallel.
-
-// e2eWait bounds each wait, so that a missing answer fails with a message
-// instead of hanging until the test binary's timeout.
-const e2eWait = 15 * time.Second
-
-// e2eLog collects serve's log output; serve writes it from many
-// goroutines.
-type e2eLog struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *e2eLog) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *e2eLog) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
-
-// serving is a running `kutip serve` and the fake it talks to.
-type serving struct {
-	srv  *discordtest.Server
-	stop context.CancelFunc
-	done chan error
-	logs *e2eLog
-}
-
-// requireServe skips the test until the serve subcommand exists.
-func requireServe(t *testing.T) {
-	t.Helper()
-	for _, c := range commands() {
-		if c.name == "serve" {
-			return
-		}
-	}
-	t.Skip(`"serve" is not in commands() yet`)
-}
-
-// startServe starts a fake Discord and `kutip serve` pointed at it, with
-// the settings in env on top of defaults for a quiet, fast test. Cleanup
-// stops serve (as SIGTERM would) before the fake closes, and prints serve's
-// log when the test failed.
-func startServe(t *testing.T, opts discordtest.Options, env map[string]string) *serving {
-	t.Helper()
-	requireServe(t)
-	srv := discordtest.New(t, opts)
-	settings := map[string]string{
-		"DISCORD_TOKEN":     srv.Token,
-		"DISCORD_API_BASE":  srv.URL,
-		"DISCORD_GUILD_ID":  srv.GuildID,
-		"RATE_LIMIT_COUNT":  "1000",
-		"RATE_LIMIT_WINDOW": "1m",
-		"LOG_LEVEL":         "info",
-		"LOG_FORMAT":        "text",
-		// Set even when empty, so that a developer's .env cannot leak in:
-		// godotenv never overrides a variable that is set.
-		"CORPUS_DIR":      "",
-		"INDEX_DIR":       "",
-		"HEALTH_ADDR":     "",
-		"HEARTBEAT_FILE":  "",
-		"RELOAD_INTERVAL": "",
-	}
-	for k, v := range env {
-		settings[k] = v
-	}
-	for k, v := range settings {
-		t.Setenv(k, v)
-	}
-
-	ctx, stop := context.WithCancel(context.Background())
-	sv := &serving{srv: srv, stop: stop, done: make(chan error, 1), logs: &e2eLog{}}
-	go func() {
-		var stdout bytes.Buffer
-		sv.done <- run(ctx, []string{"serve"}, strings.NewReader(""), &stdout, sv.logs)
-	}()
-	t.Cleanup(func() {
-		stop()
-		select {
-		case <-sv.done:
-		case <-time.After(e2eWait):
-			t.Error("serve did not return after its context ended")
-		}
-		if t.Failed() {
-			t.Logf("serve's log:\n%s", sv.logs.String())
-		}
-	})
-	return sv
-}
-
-func waitCtx(t *testing.T) context.Context {
-	ctx, cancel := context.WithTimeout(t.Context(), e2eWait)
-	t.Cleanup(cancel)
-	return ctx
-}
-
-// interact invokes a command and waits for its visible answer.
-func (sv *serving) interact(t *testing.T, in discordtest.Interaction) (string, discordtest.Reply) {
-	t.Helper()
-	ctx := waitCtx(t)
-	id, err := sv.srv.Interact(ctx, in)
-	if err != nil {
-		t.Fatal(err)
-	}
-	r, err := sv.srv.WaitReply(ctx, id)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return id, r
-}
-
-func askInteraction(q string) discordtest.Interaction {
-	return discordtest.Interaction{Name: "ask", Options: []discordtest.Option{{Name: "question", Value: q}}}
-}
+// built-in article. Each has its own fake and its own settings, so they run
+// in parallel (harness_test.go).
 
 // The passage that answers "when did Russia ratify?" in the built-in
 // article.
@@ -153,9 +35,6 @@ func embedText(m *discordtest.Sent) string {
 	return e.Text()
 }
 
-// checkOneCallback checks that the bot answered an interaction with exactly
-// one accepted callback and no refused one (a second callback, or one past
-// the deadline).
 // askRatify asks "when did Russia ratify?" and checks that the answer holds
 // the passage and came in exactly one accepted callback.
 func askRatify(t *testing.T, sv *serving, srv *discordtest.Server) {
@@ -167,6 +46,9 @@ func askRatify(t *testing.T, sv *serving, srv *discordtest.Server) {
 	checkOneCallback(t, srv, id)
 }
 
+// checkOneCallback checks that the bot answered an interaction with exactly
+// one accepted callback and no refused one (a second callback, or one past
+// the deadline).
 func checkOneCallback(t *testing.T, srv *discordtest.Server, id string) {
 	t.Helper()
 	accepted := 0
@@ -186,6 +68,7 @@ func checkOneCallback(t *testing.T, srv *discordtest.Server, id string) {
 }
 
 func TestServeE2E(t *testing.T) {
+	t.Parallel()
 	sv := startServe(t, discordtest.Options{}, nil)
 	srv := sv.srv
 	if err := srv.WaitReady(waitCtx(t)); err != nil {
@@ -398,15 +281,8 @@ func TestServeE2E(t *testing.T) {
 
 	t.Run("SIGTERM stops serve promptly", func(t *testing.T) {
 		start := time.Now()
-		sv.stop()
-		select {
-		case err := <-sv.done:
-			if err != nil {
-				t.Errorf("serve returned %v, want nil", err)
-			}
-			sv.done <- err // for the cleanup
-		case <-time.After(e2eWait):
-			t.Fatal("serve did not return after its context ended")
+		if err := sv.stop(); err != nil {
+			t.Errorf("serve returned %v, want nil", err)
 		}
 		if took := time.Since(start); took > 5*time.Second {
 			t.Errorf("serve took %v to stop, want a few seconds at most", took)
@@ -415,23 +291,19 @@ func TestServeE2E(t *testing.T) {
 }
 
 func TestServeE2EWrongToken(t *testing.T) {
+	t.Parallel()
 	sv := startServe(t, discordtest.Options{Token: "the-real-token"}, map[string]string{
 		"DISCORD_TOKEN": "a-revoked-token",
 	})
-	select {
-	case err := <-sv.done:
-		if err == nil || !strings.Contains(err.Error(), "4004") && !strings.Contains(err.Error(), "401") {
-			t.Errorf("serve with a token Discord refuses returned %v, want the refusal", err)
-		}
-		var ue usageError
-		if !errors.As(err, &ue) || !strings.Contains(err.Error(), "DISCORD_TOKEN") || strings.Contains(err.Error(), "a-revoked-token") {
-			t.Errorf("serve returned %v, want a usage error (exit 2) naming DISCORD_TOKEN without its value", err)
-		}
-		t.Logf("serve: %v", err)
-		sv.done <- err
-	case <-time.After(e2eWait):
-		t.Fatal("serve with a token Discord refuses did not fail")
+	err := sv.wait()
+	if err == nil || !strings.Contains(err.Error(), "4004") && !strings.Contains(err.Error(), "401") {
+		t.Errorf("serve with a token Discord refuses returned %v, want the refusal", err)
 	}
+	var ue usageError
+	if !errors.As(err, &ue) || !strings.Contains(err.Error(), "DISCORD_TOKEN") || strings.Contains(err.Error(), "a-revoked-token") {
+		t.Errorf("serve returned %v, want a usage error (exit 2) naming DISCORD_TOKEN without its value", err)
+	}
+	t.Logf("serve: %v", err)
 }
 
 // TestServeE2EBurst sends 200 interactions at once and checks that each
@@ -441,6 +313,7 @@ func TestServeE2EWrongToken(t *testing.T) {
 // take longer than 3 s, and a late callback (10062) would say more about
 // the machine than about the bot. TestServeE2E keeps the real 3 s.
 func TestServeE2EBurst(t *testing.T) {
+	t.Parallel()
 	const n = 200
 	sv := startServe(t, discordtest.Options{InteractionTimeout: 30 * time.Second}, nil)
 	srv := sv.srv
@@ -491,6 +364,7 @@ func TestServeE2EBurst(t *testing.T) {
 // connection closed by the last one's failed heartbeat. serve must resume
 // the same session, answer what was asked meanwhile, and stay connected.
 func TestServeE2EDisruptedHandshake(t *testing.T) {
+	t.Parallel()
 	// Heartbeats every second, so that a loop would show within seconds.
 	sv := startServe(t, discordtest.Options{HeartbeatInterval: time.Second}, nil)
 	srv := sv.srv

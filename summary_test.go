@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -12,8 +11,7 @@ import (
 )
 
 func TestSummaryCommand(t *testing.T) {
-	t.Setenv("CORPUS_DIR", "")
-	t.Setenv("INDEX_DIR", "")
+	t.Parallel()
 	dir := t.TempDir()
 	for name, text := range map[string]string{
 		"old.txt": "---\ntitle: Old news\npublished: 2024-01-02\n---\nThe harbour froze in January. Ships waited outside for a week.\n",
@@ -47,26 +45,25 @@ func TestSummaryCommand(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			var stdout, stderr bytes.Buffer
-			err := run(t.Context(), append([]string{"summary"}, tc.args...), strings.NewReader(""), &stdout, &stderr)
-			var ue usageError
+			t.Parallel()
+			stdout, stderr, err := runCLI(t, nil, "", append([]string{"summary"}, tc.args...)...)
 			if tc.usage {
-				if !errors.As(err, &ue) {
+				if !isUsage(err) {
 					t.Fatalf("run(summary %q) error = %v, want a usage error", tc.args, err)
 				}
 				return
 			}
 			if err != nil {
-				t.Fatalf("run(summary %q) error = %v; stderr %q", tc.args, err, stderr.String())
+				t.Fatalf("run(summary %q) error = %v; stderr %q", tc.args, err, stderr)
 			}
 			for _, want := range tc.stdout {
-				if !strings.Contains(stdout.String(), want) {
-					t.Errorf("run(summary %q) printed %q, want it to contain %q", tc.args, stdout.String(), want)
+				if !strings.Contains(stdout, want) {
+					t.Errorf("run(summary %q) printed %q, want it to contain %q", tc.args, stdout, want)
 				}
 			}
 			for _, not := range tc.notStdout {
-				if strings.Contains(stdout.String(), not) {
-					t.Errorf("run(summary %q) printed %q, want no %q", tc.args, stdout.String(), not)
+				if strings.Contains(stdout, not) {
+					t.Errorf("run(summary %q) printed %q, want no %q", tc.args, stdout, not)
 				}
 			}
 		})
@@ -74,8 +71,7 @@ func TestSummaryCommand(t *testing.T) {
 }
 
 func TestSummaryCommandJSON(t *testing.T) {
-	t.Setenv("CORPUS_DIR", "")
-	t.Setenv("INDEX_DIR", "")
+	t.Parallel()
 	tests := []struct {
 		name      string
 		args      []string
@@ -88,20 +84,21 @@ func TestSummaryCommandJSON(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			var stdout, stderr bytes.Buffer
-			if err := run(t.Context(), append([]string{"summary"}, tc.args...), strings.NewReader(""), &stdout, &stderr); err != nil {
+			t.Parallel()
+			stdout, _, err := runCLI(t, nil, "", append([]string{"summary"}, tc.args...)...)
+			if err != nil {
 				t.Fatalf("run(summary %q) error = %v", tc.args, err)
 			}
-			if n := strings.Count(stdout.String(), "\n"); n != 1 {
+			if n := strings.Count(stdout, "\n"); n != 1 {
 				t.Errorf("run(summary %q) printed %d lines, want 1 JSON object", tc.args, n)
 			}
 			var got map[string]any
-			if err := json.Unmarshal(stdout.Bytes(), &got); err != nil {
-				t.Fatalf("run(summary %q) printed %q: %v", tc.args, stdout.String(), err)
+			if err := json.Unmarshal([]byte(stdout), &got); err != nil {
+				t.Fatalf("run(summary %q) printed %q: %v", tc.args, stdout, err)
 			}
 			for _, key := range []string{"doc", "title", "url", "topic", "sentences"} {
 				if _, ok := got[key]; !ok {
-					t.Errorf("JSON has no %q: %s", key, stdout.String())
+					t.Errorf("JSON has no %q: %s", key, stdout)
 				}
 			}
 			if got["doc"] != "korea-utara-rusia" || got["topic"] != tc.topic {
@@ -109,7 +106,7 @@ func TestSummaryCommandJSON(t *testing.T) {
 			}
 			sents, _ := got["sentences"].([]any)
 			if len(sents) != tc.sentences {
-				t.Fatalf("got %d sentences, want %d: %s", len(sents), tc.sentences, stdout.String())
+				t.Fatalf("got %d sentences, want %d: %s", len(sents), tc.sentences, stdout)
 			}
 			for _, s := range sents {
 				m, _ := s.(map[string]any)
@@ -124,12 +121,12 @@ func TestSummaryCommandJSON(t *testing.T) {
 }
 
 func TestSummaryCommandHelp(t *testing.T) {
-	var stdout, stderr bytes.Buffer
-	err := run(t.Context(), []string{"summary", "--help"}, strings.NewReader(""), &stdout, &stderr)
+	t.Parallel()
+	stdout, _, err := runCLI(t, nil, "", "summary", "--help")
 	if !errors.Is(err, flag.ErrHelp) {
 		t.Fatalf("run(summary --help) error = %v, want flag.ErrHelp", err)
 	}
-	if !strings.Contains(stdout.String(), "--topic") {
-		t.Errorf("summary --help printed %q, want the flags", stdout.String())
+	if !strings.Contains(stdout, "--topic") {
+		t.Errorf("summary --help printed %q, want the flags", stdout)
 	}
 }

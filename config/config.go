@@ -1,17 +1,26 @@
-// Package config loads kutip's settings once, from the environment and an
+// Package config reads kutip's settings from the environment and an
 // optional .env file, and validates them with messages that name the setting
-// and the fix. It is the only package that reads the environment.
+// and the fix. It is the only package that knows the settings' names.
+//
+// A Source says where settings come from; its Lookup layers the
+// environment over .env without writing either into the process
+// environment. Each command parses only what it uses: PathsFromEnv for the
+// commands that read a corpus, HealthFromEnv for `kutip health`, and
+// FromEnv, everything, for serve; so a bot-only setting that is wrong
+// stops serve and nothing else.
 package config
 
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 	"log/slog"
 	"net/url"
 	"os"
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/joho/godotenv"
 )
@@ -41,25 +50,37 @@ func (t Token) LogValue() slog.Value { return slog.StringValue(t.String()) }
 // JSON handler uses for a Config logged whole.
 func (t Token) MarshalText() ([]byte, error) { return []byte(t.String()), nil }
 
-// Config is every setting kutip reads. The zero value of an optional field
-// means its default.
+// Config is every setting kutip reads, as serve uses them. The zero value
+// of an optional field means its default.
 type Config struct {
+	Paths
+	Health
+
 	Token      Token  // DISCORD_TOKEN: required by serve only
 	GuildID    string // DISCORD_GUILD_ID: register commands on one guild instantly; empty = globally
 	APIBase    string // DISCORD_API_BASE: REST base URL (a proxy or a test fake); empty = Discord's own
-	CorpusDir  string // CORPUS_DIR: a file or folder of .txt/.md/.jsonl; empty = the embedded article
-	IndexDir   string // INDEX_DIR: keep the index on disk here; empty = in memory
 	LogLevel   slog.Level
 	LogFormat  string        // LOG_FORMAT: "text" or "json"; default text
 	RateCount  int           // RATE_LIMIT_COUNT: questions per user per RateWindow; default 5
 	RateWindow time.Duration // RATE_LIMIT_WINDOW: default 30s
-	HealthAddr string        // HEALTH_ADDR: host:port for /healthz and /metrics; empty = off
-	// HEARTBEAT_FILE: serve rewrites this file with its health every few
-	// seconds, for `kutip health` where no listener runs; empty = off.
-	HeartbeatFile string
 	// RELOAD_INTERVAL: how often serve looks for changed files in
 	// CORPUS_DIR to rebuild the index; default 5s; 0 (or "off") = never.
 	ReloadInterval time.Duration
+}
+
+// Paths are the settings of every command that reads a corpus.
+type Paths struct {
+	CorpusDir string // CORPUS_DIR: a file or folder of .txt/.md/.jsonl; empty = the embedded article
+	IndexDir  string // INDEX_DIR: keep the index on disk here; empty = in memory
+}
+
+// Health are the settings of serve's health reporting, which `kutip
+// health` reads back.
+type Health struct {
+	HealthAddr string // HEALTH_ADDR: host:port for /healthz and /metrics; empty = off
+	// HEARTBEAT_FILE: serve rewrites this file with its health every few
+	// seconds, for `kutip health` where no listener runs; empty = off.
+	HeartbeatFile string
 }
 
 // Defaults.
@@ -69,39 +90,171 @@ const (
 	DefaultReloadInterval = 5 * time.Second
 )
 
-// Load reads the .env file at path (a missing file is fine; variables
-// already in the environment win over it) and then the environment.
-func Load(path string) (Config, error) {
-	if path != "" {
-		if err := godotenv.Load(path); err != nil && !errors.Is(err, os.ErrNotExist) {
-			return Config{}, fmt.Errorf("read %s: %w (fix the line or remove the file)", path, err)
-		}
-	}
-	return FromEnv(os.LookupEnv)
-}
+// Lookup finds a setting, as os.LookupEnv does.
+type Lookup func(key string) (string, bool)
 
-// FromEnv builds a Config from lookup and reports every invalid setting at
-// once. It does not require DISCORD_TOKEN; RequireToken does, for serve.
-func FromEnv(lookup func(string) (string, bool)) (Config, error) {
-	get := func(k string) string {
+// getter returns the trimmed value of a setting, "" when it is unset.
+func getter(lookup Lookup) func(string) string {
+	return func(k string) string {
+		if lookup == nil {
+			return ""
+		}
 		v, _ := lookup(k)
 		return strings.TrimSpace(v)
 	}
-	c := Config{
-		Token:      Token(get("DISCORD_TOKEN")),
-		GuildID:    get("DISCORD_GUILD_ID"),
-		APIBase:    get("DISCORD_API_BASE"),
-		CorpusDir:  get("CORPUS_DIR"),
-		IndexDir:   get("INDEX_DIR"),
-		LogFormat:  strings.ToLower(get("LOG_FORMAT")),
-		RateCount:  DefaultRateCount,
-		RateWindow: DefaultRateWindow,
-		HealthAddr: get("HEALTH_ADDR"),
+}
 
-		HeartbeatFile:  get("HEARTBEAT_FILE"),
+// Source is where kutip's settings come from: the process environment,
+// over an optional .env file. Reading it never changes the environment,
+// so that several runs in one process (the tests) each see their own.
+type Source struct {
+	// Env looks a variable up in the environment (os.LookupEnv); nil
+	// means an empty environment.
+	Env Lookup
+	// DotEnv is the path of a .env file. A variable set in Env, even to
+	// "", wins over the file, so Docker or the shell overrides .env. ""
+	// means no file; a missing file is fine.
+	DotEnv string
+}
+
+// Lookup reads the .env file and returns a Lookup over Env and the file,
+// Env first. Its error names the file and the line, never the line's text.
+func (s Source) Lookup() (Lookup, error) {
+	var file map[string]string
+	if s.DotEnv != "" {
+		var err error
+		if file, err = ReadDotEnv(s.DotEnv); err != nil {
+			return nil, err
+		}
+	}
+	env := s.Env
+	return func(k string) (string, bool) {
+		if env != nil {
+			if v, ok := env(k); ok {
+				return v, true
+			}
+		}
+		v, ok := file[k]
+		return v, ok
+	}, nil
+}
+
+// ReadDotEnv reads the .env file at path with godotenv's parser, without
+// touching the environment. A missing file reads as empty. A file that
+// does not parse gives an error naming the file, the line and the variable,
+// but not the line's text: a .env file holds the bot's token.
+func ReadDotEnv(path string) (map[string]string, error) {
+	src, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read settings: %w", err)
+	}
+	m, err := godotenv.UnmarshalBytes(src)
+	if err != nil {
+		// godotenv's message quotes the rest of the file; drop it.
+		return nil, dotEnvError(path, src)
+	}
+	return m, nil
+}
+
+// dotEnvError describes the first line of src that godotenv cannot parse:
+// the line after the longest run of first lines that parses on its own.
+// (A quoted value may span lines, so the first prefix that fails may end
+// inside a value that a later line closes.)
+func dotEnvError(path string, src []byte) error {
+	lines := strings.Split(strings.ReplaceAll(string(src), "\r\n", "\n"), "\n")
+	ok := 0
+	var prefix strings.Builder
+	for i, l := range lines {
+		prefix.WriteString(l)
+		prefix.WriteByte('\n')
+		if _, err := godotenv.Unmarshal(prefix.String()); err == nil {
+			ok = i + 1
+		}
+	}
+	if ok >= len(lines) { // cannot happen: the whole file failed
+		return fmt.Errorf("%s: cannot be read as KEY=VALUE lines (fix the file or remove it)", path)
+	}
+	line := strings.TrimSpace(lines[ok])
+	line = strings.TrimSpace(strings.TrimPrefix(line, "export "))
+	key, value, found := strings.Cut(line, "=")
+	key = strings.TrimSpace(key)
+	where := fmt.Sprintf("%s line %d", path, ok+1)
+	if found && validName(key) {
+		where += " (" + key + ")"
+	}
+	var problem string
+	value = strings.TrimSpace(value)
+	switch {
+	case !found:
+		problem = "is not a KEY=VALUE line"
+	case !validName(key):
+		problem = "has a variable name with characters other than letters, digits, _ and ."
+	case strings.HasPrefix(value, `"`) || strings.HasPrefix(value, "'"):
+		problem = "has a quoted value with no closing quote"
+	default:
+		problem = "cannot be parsed"
+	}
+	return fmt.Errorf("%s %s; fix that line or remove the file (the line is not shown: it may hold a secret)", where, problem)
+}
+
+// validName reports whether s is a variable name godotenv accepts.
+func validName(s string) bool {
+	if s == "" {
+		return false
+	}
+	for _, r := range s {
+		if !unicode.IsLetter(r) && !unicode.IsNumber(r) && r != '_' && r != '.' {
+			return false
+		}
+	}
+	return true
+}
+
+// PathsFromEnv reads CORPUS_DIR and INDEX_DIR. It checks neither: the
+// command checks the path it uses when it uses it, so that a CORPUS_DIR
+// that `kutip ask --corpus X` does not use cannot stop it.
+func PathsFromEnv(lookup Lookup) Paths {
+	get := getter(lookup)
+	return Paths{CorpusDir: get("CORPUS_DIR"), IndexDir: get("INDEX_DIR")}
+}
+
+// HealthFromEnv reads HEALTH_ADDR and HEARTBEAT_FILE and checks the
+// address.
+func HealthFromEnv(lookup Lookup) (Health, error) {
+	get := getter(lookup)
+	h := Health{HealthAddr: get("HEALTH_ADDR"), HeartbeatFile: get("HEARTBEAT_FILE")}
+	if h.HealthAddr != "" {
+		if _, port, err := splitHostPort(h.HealthAddr); err != nil || port == "" {
+			return h, fmt.Errorf("HEALTH_ADDR=%q: use host:port such as 127.0.0.1:8081, or leave it empty to turn the listener off", h.HealthAddr)
+		}
+	}
+	return h, nil
+}
+
+// FromEnv builds the whole Config, as serve needs it, from lookup and
+// reports every invalid setting at once. It does not require
+// DISCORD_TOKEN; RequireToken does.
+func FromEnv(lookup Lookup) (Config, error) {
+	get := getter(lookup)
+	c := Config{
+		Paths:          PathsFromEnv(lookup),
+		Token:          Token(get("DISCORD_TOKEN")),
+		GuildID:        get("DISCORD_GUILD_ID"),
+		APIBase:        get("DISCORD_API_BASE"),
+		LogFormat:      strings.ToLower(get("LOG_FORMAT")),
+		RateCount:      DefaultRateCount,
+		RateWindow:     DefaultRateWindow,
 		ReloadInterval: DefaultReloadInterval,
 	}
 	var errs []error
+	h, err := HealthFromEnv(lookup)
+	c.Health = h
+	if err != nil {
+		errs = append(errs, err)
+	}
 	if c.GuildID != "" {
 		if _, err := strconv.ParseUint(c.GuildID, 10, 64); err != nil {
 			errs = append(errs, fmt.Errorf("DISCORD_GUILD_ID=%q is not a server ID: copy it with Developer Mode on (right-click the server, Copy Server ID), or leave it empty to register commands globally", c.GuildID))
@@ -152,11 +305,6 @@ func FromEnv(lookup func(string) (string, bool)) (Config, error) {
 			errs = append(errs, fmt.Errorf("RATE_LIMIT_WINDOW=%q: use a duration from 1s to 24h such as 30s or 1m (default %s)", v, DefaultRateWindow))
 		} else {
 			c.RateWindow = d
-		}
-	}
-	if c.HealthAddr != "" {
-		if _, port, err := splitHostPort(c.HealthAddr); err != nil || port == "" {
-			errs = append(errs, fmt.Errorf("HEALTH_ADDR=%q: use host:port such as 127.0.0.1:8081, or leave it empty to turn the listener off", c.HealthAddr))
 		}
 	}
 	switch v := strings.ToLower(get("RELOAD_INTERVAL")); v {
