@@ -268,3 +268,9 @@ func isLowerASCII(w string) bool {
 	}
 	return true
 }
+
+// knownWord reports whether the corpus uses w, under either language's
+// analyzer.
+func (ix *Index) knownWord(w string) bool {
+	return ix.vocab[ix.analyzer("id").stem(w)] > 0 || ix.vocab[ix.analyzer("en").stem(w)] > 0
+}

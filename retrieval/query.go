@@ -118,7 +118,7 @@ func (ix *Index) parseQuestion(text string) *parsedQuestion {
 	if utf8.RuneCountInString(text) > maxQuestionRunes {
 		text = string([]rune(text)[:maxQuestionRunes])
 	}
-	text = strings.ToValidUTF8(text, " ")
+	text = normalizeChat(strings.ToValidUTF8(text, " "), ix.knownWord)
 	q := &parsedQuestion{text: text, focus: -1}
 	words := strings.FieldsFunc(strings.ToLower(text), func(r rune) bool { return !unicode.IsLetter(r) })
 	q.lang = corpus.DetectLangWords(words)
