@@ -238,6 +238,12 @@ func (ix *Index) expandUncached(lang string, t token) concept {
 			}
 		}
 	}
+	// Still nothing: a typing slip ("soliders", "ratfy"; see spell.go).
+	if lang == "en" && len(c.alts) == 0 && !isNumber(t.Word) {
+		for _, term := range ix.typoTerms(t.Word) {
+			add(term, weightTypo)
+		}
+	}
 	// Synonyms only stand in for a word the corpus does not use as asked
 	// (or, for an English word, whose translations it does not use): the
 	// thesaurus mixes senses, so where the word itself matches they add

@@ -150,6 +150,28 @@ func (ix *Index) typoSupport(word string) int {
 // any sentence count.
 const dictionaryWord = 1 << 30
 
+// weightTypo is the weight of a corrected word's translations: as sure as
+// a near spelling of a corpus word (weightFuzzy).
+const weightTypo = weightFuzzy
+
+// typoTerms returns the index terms of the translations of a misspelt
+// English word's correction, or nil when it has none.
+func (ix *Index) typoTerms(word string) []string {
+	fixed := ix.correctEnglish(word)
+	if fixed == "" {
+		return nil
+	}
+	id := ix.analyzer("id")
+	var out []string
+	for _, tr := range translate(fixed) {
+		out = append(out, id.terms(tr)...)
+		if strings.Contains(tr, " ") {
+			out = append(out, id.stem(strings.ReplaceAll(tr, " ", "")))
+		}
+	}
+	return out
+}
+
 // correctEnglish returns the correction of an English question word that
 // the corpus does not know, or "" (see correctWord).
 func (ix *Index) correctEnglish(word string) string {
