@@ -36,9 +36,25 @@ func settings(m map[string]string) config.Source {
 // standard input, and returns what it printed and returned.
 func runCLI(t *testing.T, env map[string]string, stdin string, args ...string) (stdout, stderr string, err error) {
 	t.Helper()
+	return runSource(t, settings(env), stdin, args...)
+}
+
+// runSource is runCLI with settings from src.
+func runSource(t *testing.T, src config.Source, stdin string, args ...string) (stdout, stderr string, err error) {
+	t.Helper()
 	var out, errOut bytes.Buffer
-	err = run(t.Context(), args, stdio{stdin: strings.NewReader(stdin), stdout: &out, stderr: &errOut}, settings(env))
+	err = run(t.Context(), args, stdio{stdin: strings.NewReader(stdin), stdout: &out, stderr: &errOut}, src)
 	return out.String(), errOut.String(), err
+}
+
+// runMain runs args as main does, with settings from src: what the
+// process prints on each stream and its exit code.
+func runMain(t *testing.T, src config.Source, args ...string) (stdout, stderr string, code int) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	err := run(t.Context(), args, stdio{stdin: strings.NewReader(""), stdout: &out, stderr: &errOut}, src)
+	code = exitCode(err, &errOut)
+	return out.String(), errOut.String(), code
 }
 
 // isUsage reports whether err is a usage error (exit 2).

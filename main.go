@@ -215,7 +215,11 @@ func parseFlags(fs *flag.FlagSet, args []string) ([]string, error) {
 }
 
 // loadCorpus reads the corpus from path, else CORPUS_DIR, else the embedded
-// article, printing a warning line for each file it skipped.
+// article, printing a warning line for each file it skipped. A CORPUS_DIR
+// folder with no articles in it yet is not an error: the embedded article
+// answers, with a warning, until articles are added (serve's hot reload
+// then picks them up). This lets a container always set CORPUS_DIR to its
+// articles volume.
 func loadCorpus(e *env, p config.Paths, path string) ([]corpus.Document, error) {
 	setting := "--corpus"
 	if path == "" {
@@ -228,6 +232,10 @@ func loadCorpus(e *env, p config.Paths, path string) ([]corpus.Document, error) 
 	for _, w := range warns {
 		fmt.Fprintf(e.stderr, "kutip: warning: %s\n", w)
 	}
+	if setting == "CORPUS_DIR" && errors.Is(err, corpus.ErrNoText) && isDir(path) {
+		fmt.Fprintf(e.stderr, "kutip: warning: CORPUS_DIR %q has no articles yet (.txt, .md or .jsonl files with text); answering from the built-in article until it has\n", path)
+		return corpus.Default(), nil
+	}
 	if err != nil {
 		if errors.Is(err, os.ErrNotExist) {
 			return nil, usagef("%s %q does not exist: give a file or folder of .txt, .md or .jsonl files", setting, path)
@@ -238,6 +246,12 @@ func loadCorpus(e *env, p config.Paths, path string) ([]corpus.Document, error) 
 		return nil, fmt.Errorf("%s %q: %w", setting, path, err)
 	}
 	return docs, nil
+}
+
+// isDir reports whether path is a folder.
+func isDir(path string) bool {
+	info, err := os.Stat(path)
+	return err == nil && info.IsDir()
 }
 
 // openIndex loads the corpus (corpusPath, else CORPUS_DIR) and indexes it,
