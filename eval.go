@@ -3,27 +3,32 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"fmt"
-	"io"
 	"os"
-	"strings"
-	"text/tabwriter"
-	"time"
 
 	"kutip/retrieval/eval"
 )
 
 func runEval(ctx context.Context, e *env, args []string) error {
 	fs := newFlags(e, "eval", `eval --questions Q.jsonl [--corpus PATH] [--misses] [--json]
+       eval --sets DIR [--json]
 
 Asks every question of Q.jsonl (one {"question", "gold"|"answers"|"answer"} per
 line; an empty "gold" list marks a question the corpus does not answer) and
 prints top-1, recall@3, MRR@10, abstention accuracy and latency p50/p99,
 overall, per language and per question type. A passage is correct when it
-contains a gold string (case- and space-insensitive).`)
+contains a gold string (case- and space-insensitive); a question counts right
+only when kutip answers (does not abstain) and its first passage is correct,
+as a user sees it ("top-1 ranked" counts the first passage whether or not kutip
+answered).
+
+With --sets, runs every question set kutip is measured on (article, facqa,
+facqa-en, xquad-en, …) from DIR, laid out as retrieval/eval/testdata, prints
+one row per set and the translation loss: top-1 of a set's questions minus
+top-1 of the same questions asked in English.`)
 	corpusPath := fs.String("corpus", "", "a `PATH` to the corpus (default: CORPUS_DIR, else the built-in article)")
 	questions := fs.String("questions", "", "the questions `FILE` (.jsonl)")
-	misses := fs.Bool("misses", false, "also list the questions whose first passage was wrong")
+	sets := fs.String("sets", "", "run every question set in `DIR` (e.g. retrieval/eval/testdata) instead of one file")
+	misses := fs.Bool("misses", false, "also list the questions kutip did not get right")
 	asJSON := fs.Bool("json", false, "print the report as JSON")
 	rest, err := parseFlags(fs, args)
 	if err != nil {
@@ -31,6 +36,12 @@ contains a gold string (case- and space-insensitive).`)
 	}
 	if len(rest) > 0 {
 		return usagef("eval: unexpected argument %q: give the questions with --questions (see kutip eval --help)", rest[0])
+	}
+	if *sets != "" {
+		if *questions != "" || *corpusPath != "" || *misses {
+			return usagef("eval: --sets runs the sets' own questions and corpora: leave out --questions, --corpus and --misses")
+		}
+		return runEvalSets(ctx, e, *sets, *asJSON)
 	}
 	if *questions == "" {
 		return usagef("eval: --questions is required: give a .jsonl file of questions (see kutip eval --help)")
@@ -66,63 +77,36 @@ contains a gold string (case- and space-insensitive).`)
 			ByType map[string]eval.Metrics `json:"by_type"`
 		}{rep.All, rep.ByLang, rep.ByType})
 	}
-	writeReport(e.stdout, rep)
-	if *misses {
-		writeMisses(e.stdout, rep.Misses)
+	if err := eval.WriteReport(e.stdout, rep); err != nil || !*misses {
+		return err
 	}
-	return nil
+	return eval.WriteMisses(e.stdout, rep.Misses)
 }
 
-func writeReport(w io.Writer, rep eval.Report) {
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "group\tquestions\ttop-1\trecall@3\tMRR@10\tspan\tanswered\tunanswerable\tabstained\tabstention acc\tp50\tp99\t")
-	row := func(name string, m eval.Metrics) {
-		span := "-"
-		if m.SpanQuestions > 0 {
-			span = fmt.Sprintf("%.3f", m.Span)
-		}
-		fmt.Fprintf(tw, "%s\t%d\t%.3f\t%.3f\t%.3f\t%s\t%.3f\t%d\t%.3f\t%.3f\t%s\t%s\t\n", name, m.Questions, m.Top1, m.Recall3,
-			m.MRR10, span, m.Answered, m.Unanswerable, m.Abstained, m.AbstentionAccuracy, micro(m.P50), micro(m.P99))
+// runEvalSets runs eval.Sets from dir.
+func runEvalSets(ctx context.Context, e *env, dir string, asJSON bool) error {
+	if _, err := os.Stat(dir); err != nil {
+		return usagef("eval: --sets: %v", err)
 	}
-	row("all", rep.All)
-	for _, k := range eval.Keys(rep.ByLang) {
-		row("lang "+k, rep.ByLang[k])
+	rs, err := eval.RunSets(ctx, dir, eval.Sets)
+	if err != nil {
+		return err
 	}
-	for _, k := range eval.Keys(rep.ByType) {
-		row("type "+k, rep.ByType[k])
+	if !asJSON {
+		return eval.WriteSets(e.stdout, rs)
 	}
-	tw.Flush()
-}
-
-func micro(d time.Duration) string {
-	return fmt.Sprintf("%dµs", d.Microseconds())
-}
-
-func writeMisses(w io.Writer, misses []eval.Miss) {
-	fmt.Fprintf(w, "\n%d misses:\n", len(misses))
-	for _, m := range misses {
-		fmt.Fprintf(w, "\n%s [%s, %s] %s\n  gold: %s\n  rank of first correct: %d, answered: %v\n", m.Question.ID,
-			m.Answer.Lang, orDash(m.Answer.Type), m.Question.Question, strings.Join(m.Question.Gold, " | "), m.Rank, m.Answer.Answered)
-		for i, p := range m.Answer.Passages {
-			if i == 3 {
-				break
-			}
-			fmt.Fprintf(w, "  %d. %.3f %s [%s] %s\n", i+1, p.Score, p.Citation().Ref(), p.Answer, clipText(p.Text, 160))
-		}
+	type jsonSet struct {
+		Name string       `json:"name"`
+		All  eval.Metrics `json:"all"`
 	}
-}
-
-func orDash(s string) string {
-	if s == "" {
-		return "-"
+	out := struct {
+		Sets   []jsonSet   `json:"sets"`
+		Losses []eval.Loss `json:"translation_losses"`
+	}{Losses: eval.Losses(rs)}
+	for _, r := range rs {
+		out.Sets = append(out.Sets, jsonSet{r.Set.Name, r.Report.All})
 	}
-	return s
-}
-
-func clipText(s string, n int) string {
-	r := []rune(s)
-	if len(r) <= n {
-		return s
-	}
-	return string(r[:n]) + "…"
+	enc := json.NewEncoder(e.stdout)
+	enc.SetIndent("", "  ")
+	return enc.Encode(out)
 }

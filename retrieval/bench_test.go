@@ -16,7 +16,7 @@ import (
 // MatchQuery of the question's analysed terms on the same index, in the
 // same loop, and reports the ratio as x-plain. The bar is x-plain ≤ 2.
 func BenchmarkAsk(b *testing.B) {
-	eval := sharedEval(b)
+	eval := evalTestdata
 	sets := []struct{ name, corpus, questions string }{
 		{"article", "", "article/questions.jsonl"},
 		{"facqa", "facqa/corpus.jsonl", "facqa/dev.jsonl"},

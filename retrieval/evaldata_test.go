@@ -17,6 +17,10 @@ import (
 // evaluation itself is package eval, which imports this one, so these
 // tests cannot use it.
 
+// evalTestdata holds the dev sets that package eval's quality gate reads,
+// laid out as ../shared/eval (see eval/testdata/README.md).
+const evalTestdata = "eval/testdata"
+
 // sharedEval returns ../shared/eval beside the repository root, or skips
 // the test when it is absent.
 func sharedEval(tb testing.TB) string {

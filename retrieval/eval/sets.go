@@ -1,0 +1,143 @@
+package eval
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"kutip/corpus"
+	"kutip/retrieval"
+)
+
+// Set is a question set with known answers and the corpus it asks about,
+// as files below a data folder laid out like testdata/ (the layout of
+// ../shared/eval).
+type Set struct {
+	Name      string
+	Corpus    string // the corpus file or folder below the data folder; "" is the embedded article
+	Questions string // the questions file below the data folder
+	// Translates names the set whose questions these are, asked in another
+	// language of the same corpus with the same answers: facqa-en
+	// translates facqa. Its top-1 below the original's is the translation
+	// loss (see Losses).
+	Translates string
+	// Bar is the least the quality gate accepts on the set.
+	Bar Bar
+}
+
+// Bar is the least the quality gate accepts on a set, counted as Metrics
+// counts. Bars sit at what was measured when they were last set, rounded
+// down to the hundredth, so that a change which makes any set worse fails
+// the gate and one that makes it better raises the bar by hand.
+type Bar struct {
+	Top1, Recall3 float64
+	// Answered is the share of answerable questions kutip must answer
+	// rather than abstain on.
+	Answered float64
+	// Span is the bar for Metrics.Span; 0 for a set whose gold strings are
+	// passages rather than answers.
+	Span float64
+	// Abstained is the share of unanswerable questions kutip must abstain
+	// on.
+	Abstained float64
+}
+
+// Sets lists the question sets kutip is measured on: `kutip eval --sets`
+// reports each, and the quality gate holds each to its Bar on the copies
+// in testdata/. To measure a new set everywhere, put its files under
+// testdata/ (with a note of where they come from in testdata/README.md)
+// and add it here.
+var Sets = []Set{
+	// Measured 2026-11-30 (top-1 / recall@3 / span / answered): article
+	// .950/.950/-/.950 with 3/3 abstentions, facqa .804/.897/.813/.971,
+	// facqa-en .537/.691/.774/.801, xquad-en .796/.899/.661/.945.
+	{Name: "article", Questions: "article/questions.jsonl",
+		Bar: Bar{Top1: 0.95, Recall3: 0.95, Answered: 0.95, Abstained: 1}},
+	{Name: "facqa", Corpus: "facqa/corpus.jsonl", Questions: "facqa/dev.jsonl",
+		Bar: Bar{Top1: 0.80, Recall3: 0.89, Answered: 0.97, Span: 0.81}},
+	{Name: "facqa-en", Corpus: "facqa/corpus.jsonl", Questions: "facqa-en/dev.jsonl", Translates: "facqa",
+		Bar: Bar{Top1: 0.53, Recall3: 0.69, Answered: 0.80, Span: 0.77}},
+	{Name: "xquad-en", Corpus: "xquad-en/corpus.jsonl", Questions: "xquad-en/dev.jsonl",
+		Bar: Bar{Top1: 0.79, Recall3: 0.89, Answered: 0.94, Span: 0.66}},
+}
+
+// Load reads a set's corpus and questions below dir and indexes the
+// corpus in memory. The caller closes the index.
+func (s Set) Load(ctx context.Context, dir string) (*retrieval.Index, []Question, error) {
+	docs := corpus.Default()
+	if s.Corpus != "" {
+		var err error
+		docs, _, err = corpus.Load(filepath.Join(dir, s.Corpus))
+		if err != nil {
+			return nil, nil, fmt.Errorf("set %s: corpus: %w", s.Name, err)
+		}
+	}
+	f, err := os.Open(filepath.Join(dir, s.Questions))
+	if err != nil {
+		return nil, nil, fmt.Errorf("set %s: %w", s.Name, err)
+	}
+	qs, err := ReadQuestions(f)
+	f.Close()
+	if err != nil {
+		return nil, nil, fmt.Errorf("set %s: %s: %w", s.Name, s.Questions, err)
+	}
+	ix, err := retrieval.Build(ctx, docs, retrieval.Options{})
+	if err != nil {
+		return nil, nil, fmt.Errorf("set %s: index: %w", s.Name, err)
+	}
+	return ix, qs, nil
+}
+
+// SetReport is the report on one set.
+type SetReport struct {
+	Set    Set
+	Report Report
+}
+
+// RunSets runs every set below dir, in order.
+func RunSets(ctx context.Context, dir string, sets []Set) ([]SetReport, error) {
+	var out []SetReport
+	for _, s := range sets {
+		ix, qs, err := s.Load(ctx, dir)
+		if err != nil {
+			return nil, err
+		}
+		rep, err := Run(ctx, ix, qs)
+		ix.Close()
+		if err != nil {
+			return nil, fmt.Errorf("set %s: %w", s.Name, err)
+		}
+		out = append(out, SetReport{Set: s, Report: rep})
+	}
+	return out, nil
+}
+
+// Loss is a translation loss: how much lower top-1 is when a set's
+// questions are asked in another language (Set.Translates).
+type Loss struct {
+	Set        string  `json:"set"`        // the translated set, "facqa-en"
+	Translates string  `json:"translates"` // the original, "facqa"
+	Original   float64 `json:"original"`   // the original's top-1
+	Translated float64 `json:"translated"` // the translation's top-1
+	Top1       float64 `json:"top1"`       // Original − Translated
+}
+
+// Losses returns the translation loss of every reported set that
+// translates another reported set.
+func Losses(rs []SetReport) []Loss {
+	byName := map[string]Metrics{}
+	for _, r := range rs {
+		byName[r.Set.Name] = r.Report.All
+	}
+	var out []Loss
+	for _, r := range rs {
+		orig, ok := byName[r.Set.Translates]
+		if r.Set.Translates == "" || !ok {
+			continue
+		}
+		tr := r.Report.All.Top1
+		out = append(out, Loss{Set: r.Set.Name, Translates: r.Set.Translates, Original: orig.Top1, Translated: tr, Top1: orig.Top1 - tr})
+	}
+	return out
+}
