@@ -230,9 +230,12 @@ func (l *Live) Watch(ctx context.Context, opts WatchOptions) error {
 
 // watcher is Watch's state between polls.
 type watcher struct {
-	live  *Live
-	opts  WatchOptions
-	built listing // the files the current index was loaded from; zero when unknown
+	live *Live
+	opts WatchOptions
+	// tried is the listing of the last load, whether it succeeded or not
+	// (zero before the first): a corpus that failed to load is tried again
+	// only when its files change, not at every tick.
+	tried listing
 	seen  listing // the files at the previous poll
 }
 
@@ -242,14 +245,11 @@ func (w *watcher) poll(ctx context.Context) (Reload, bool) {
 	now := listCorpus(w.opts.Path)
 	settled := now == w.seen
 	w.seen = now
-	if !settled || now == w.built {
+	if !settled || now == w.tried {
 		return Reload{}, false
 	}
-	rl := w.live.reload(ctx, w.opts)
-	if rl.Err == nil {
-		w.built = now
-	}
-	return rl, true
+	w.tried = now
+	return w.live.reload(ctx, w.opts), true
 }
 
 // reload loads the corpus at opts.Path and swaps in an index of it, unless

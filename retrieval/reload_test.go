@@ -138,8 +138,8 @@ func watchSetup(t *testing.T, indexDir string) (string, *Live, *watcher) {
 	l := NewLive(ix)
 	t.Cleanup(func() { l.Close() })
 	opts := WatchOptions{Path: dir, Build: Options{Dir: indexDir}}
-	w := &watcher{live: l, opts: opts, built: listCorpus(dir)}
-	w.seen = w.built
+	w := &watcher{live: l, opts: opts, tried: listCorpus(dir)}
+	w.seen = w.tried
 	return dir, l, w
 }
 
@@ -189,6 +189,12 @@ func TestWatchReloads(t *testing.T) {
 			}
 			if got := askTop(t, l, "ferry island noon"); !strings.Contains(got, "ferry") {
 				t.Errorf("after a failed reload Ask answers %q, want the old index", got)
+			}
+			// It is not tried again until the files change.
+			for range 3 {
+				if rl, ok := w.poll(t.Context()); ok {
+					t.Fatalf("the unchanged broken corpus was loaded again: %+v", rl)
+				}
 			}
 
 			// Fixed again, then touched without a change.
