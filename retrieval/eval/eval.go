@@ -257,8 +257,8 @@ func normalizeForMatch(s string) string {
 	return strings.Join(strings.Fields(s), " ")
 }
 
-// Keys returns a map's keys sorted, for printing reports in a stable order.
-func Keys(m map[string]Metrics) []string {
+// keys returns a map's keys sorted, for printing reports in a stable order.
+func keys(m map[string]Metrics) []string {
 	keys := make([]string, 0, len(m))
 	for k := range m {
 		keys = append(keys, k)

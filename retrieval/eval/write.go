@@ -14,10 +14,10 @@ func WriteReport(w io.Writer, rep Report) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "group\t"+header)
 	writeRow(tw, "all", rep.All)
-	for _, k := range Keys(rep.ByLang) {
+	for _, k := range keys(rep.ByLang) {
 		writeRow(tw, "lang "+k, rep.ByLang[k])
 	}
-	for _, k := range Keys(rep.ByType) {
+	for _, k := range keys(rep.ByType) {
 		writeRow(tw, "type "+k, rep.ByType[k])
 	}
 	return tw.Flush()
