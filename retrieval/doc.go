@@ -16,17 +16,20 @@
 //
 // # Answering a question
 //
-// A question goes through six steps, each in its own file:
+// A question goes through six steps; the file of each is named:
 //
 //  1. Analyse (analyze.go). Text is split into tokens; each gets an index
 //     term, its stem under the text's language (Indonesian or English), or
 //     none for a stop word. Sentences and questions are analysed alike, so
 //     their terms meet. The language data (stems, translations, synonyms)
 //     is package lexicon, reached through lexicon.go.
-//  2. Query (query.go). The question is read as plain text, never query
-//     syntax: its language and the answer type its question word asks for
-//     are found ("when" asks for a date), and each content word becomes a
-//     concept: the index terms that
+//  2. Query (query.go, chat.go, spell.go). The question is read as plain
+//     text, never query syntax. Chat forms are written out first ("gmn",
+//     "korsel", "11k", "ngirim"; chat.go); its language and the answer type
+//     its question word asks for are found ("when" asks for a date); an
+//     English word unknown everywhere is corrected by one typing slip to a
+//     word whose translations the corpus holds (spell.go); and each content
+//     word becomes a concept: the index terms that
 //     may express it, each weighted (the word as asked, a spelling variant,
 //     a translation into the corpus's language, a synonym) and the concept
 //     weighted by idf.
