@@ -11,6 +11,10 @@ func stemIndonesian(w string) string { return lexicon.Stem(w) }
 // translate gives Indonesian translations of an English word.
 func translate(w string) []string { return lexicon.Translate(w) }
 
+// translateWeighted gives Indonesian translations of an English word with
+// how far each can be trusted, in (0, 1].
+func translateWeighted(w string) []lexicon.Translation { return lexicon.TranslateWeighted(w) }
+
 // cognates gives Indonesian spellings of an English loanword.
 func cognates(w string) []string { return lexicon.Cognates(w) }
 

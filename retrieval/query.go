@@ -198,16 +198,22 @@ func (ix *Index) expandUncached(lang string, t token) concept {
 	}
 	id := ix.analyzer("id")
 	var translations []string
+	translated := false // a translation the corpus uses
 	if lang == "en" && ix.hasID {
-		translations = translate(t.Word)
-		for _, tr := range translations {
-			for _, term := range id.terms(tr) {
-				add(term, weightTranslation)
+		// Each translation weighs as much as the lexicon trusts it: one
+		// the parallel news corpus nearly always uses and FreeDict
+		// agrees with counts as fully as a translation can.
+		for _, tr := range translateWeighted(t.Word) {
+			translations = append(translations, tr.Text)
+			w := weightTranslation * tr.Weight
+			for _, term := range id.terms(tr.Text) {
+				translated = translated || ix.vocab[term] > 0
+				add(term, w)
 			}
 			// A two-word translation is written as one word once affixed:
 			// "tanda tangan" / "menandatangani".
-			if strings.Contains(tr, " ") {
-				add(id.stem(strings.ReplaceAll(tr, " ", "")), weightTranslation)
+			if strings.Contains(tr.Text, " ") {
+				add(id.stem(strings.ReplaceAll(tr.Text, " ", "")), w)
 			}
 		}
 		for _, cg := range cognates(t.Word) {
@@ -248,7 +254,7 @@ func (ix *Index) expandUncached(lang string, t token) concept {
 	// (or, for an English word, whose translations it does not use): the
 	// thesaurus mixes senses, so where the word itself matches they add
 	// mostly noise.
-	if ix.hasID && !c.hasStrong() {
+	if ix.hasID && !translated && !c.hasStrong() {
 		nsyn := 0
 		bases := append([]string{t.Word, id.stem(t.Word)}, translations...)
 		for _, base := range bases {

@@ -1,6 +1,7 @@
 package lexicon
 
 //go:generate go run ./gen -out data
+//go:generate go run ./gen -learn ../../../shared/parallel/panl-bppt-en-id -out data
 
 import (
 	_ "embed"
@@ -21,6 +22,8 @@ var (
 	synonymsText string
 	//go:embed data/irregular.txt
 	irregularText string
+	//go:embed data/learned.txt
+	learnedText string
 )
 
 // Affix family bits, one per code letter written by the generator
@@ -59,6 +62,7 @@ var (
 	translateTable = sync.OnceValue(func() table { return parseTable(translateText) })
 	synonymTable   = sync.OnceValue(func() table { return parseTable(synonymsText) })
 	irregularTable = sync.OnceValue(func() table { return parseTable(irregularText) })
+	learnedTable   = sync.OnceValue(func() table { return parseTable(learnedText) })
 )
 
 // parseRoots reads "root\tcode" lines into a map from root to affix mask.

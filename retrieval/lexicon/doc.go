@@ -14,7 +14,12 @@
 //     root.
 //   - Translate looks an English word up in the FreeDict English–Indonesian
 //     dictionary, with a small rule-based English lemmatizer (troops → troop,
-//     ratified → ratify) and spelling variants (defence → defense).
+//     ratified → ratify) and spelling variants (defence → defense), and in a
+//     table learned from parallel news by word alignment (warn →
+//     memperingatkan, killed → tewas); TranslateWeighted gives each
+//     translation a weight, highest where the two sources agree, and
+//     TranslatePhrase translates two-word units (air force → angkatan
+//     udara).
 //   - Synonyms looks an Indonesian word, or its meN- form, or its root, up
 //     in the mythes-id thesaurus.
 //   - Cognates spells an English loanword the Indonesian way by a table of
@@ -31,15 +36,19 @@
 //	data/synonyms.txt   mythes-id (th_id_ID_v2.dat): headword \t syn|syn|... (best first)
 //	data/irregular.txt  wordnet-base (verb.exc, noun.exc, adj.exc): English irregular
 //	                    form \t lemma|lemma, for lemmas translate.txt has (sent → send)
+//	data/learned.txt    learned from the PANL-BPPT parallel news corpus (../shared/parallel):
+//	                    English stem \t word:p|word:p, p = p(Indonesian | English)
 //
 // The files are embedded as strings, not gzip'd, so that the tables are
-// substrings of them and start-up decompresses nothing (about 1.7 MB in the
+// substrings of them and start-up decompresses nothing (about 1.9 MB in the
 // binary; git compresses them in the repository). Each table is parsed on
 // first use, once (about 3 ms in all, warm); Stem loads only the roots. See
 // data/LICENSES.md for the sources' licences (LGPL-3, LGPL-2.1, CC-BY-SA-3.0,
 // WordNet 3.0).
 //
-// To regenerate the data, install the packages and run go generate:
+// To regenerate the data, install the packages and run go generate (with
+// ../shared beside the repository for the parallel corpus; learning takes
+// about 30 s of CPU):
 //
 //	apt-get install hunspell-id dict-freedict-eng-ind mythes-id wordnet-base
 //	go generate ./retrieval/lexicon/

@@ -23,6 +23,17 @@ const (
 // words (ratify → ratifikasi), and then to the translations of the word
 // without an English derivational suffix (leader → lead → pimpin).
 func Translate(word string) []string {
+	ts := TranslateWeighted(word)
+	out := make([]string, 0, len(ts))
+	for _, t := range ts {
+		out = append(out, t.Text)
+	}
+	return out
+}
+
+// dictTranslate is Translate from FreeDict alone, in the dictionary's
+// order.
+func dictTranslate(word string) []string {
 	d := translateTable()
 	var out []string
 	add := func(w string) {

@@ -46,8 +46,10 @@ func TestTranslate(t *testing.T) {
 		t.Run(tc.word, func(t *testing.T) {
 			got := Translate(tc.word)
 			for _, w := range tc.want {
-				if !slices.Contains(got, w) {
-					t.Errorf("Translate(%q) = %q, want it to contain %q", tc.word, got, w)
+				// The sources are merged by root: "pimpin" may come as
+				// "pemimpin", which the index stems alike.
+				if !slices.ContainsFunc(got, func(g string) bool { return g == w || Stem(g) == Stem(w) }) {
+					t.Errorf("Translate(%q) = %q, want it to contain %q or a word of its root", tc.word, got, w)
 				}
 			}
 			if tc.best != "" && (len(got) == 0 || got[0] != tc.best) {

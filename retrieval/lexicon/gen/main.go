@@ -13,6 +13,13 @@
 //	               irregular forms whose lemma translate.txt has, with the
 //	               lemmas (sent → send)
 //
+// With -learn DIR it instead learns learned.txt from a line-aligned
+// English–Indonesian parallel corpus (DIR/{eco,int,sci,spo}.{en,id}, the
+// PANL-BPPT news corpus): English stems with their Indonesian translations
+// and p(Indonesian | English), by word alignment (see learn.go). It imports
+// package lexicon for the Indonesian stemmer, so go generate runs it as a
+// second step, after roots.txt is written.
+//
 // The files are plain text rather than gzip'd: the package embeds them as
 // strings and slices its tables out of them without copying, so start-up
 // pays for no decompression, and changes to the data show up in diffs.
@@ -38,8 +45,16 @@ func main() {
 	dictDir := flag.String("dictd", "/usr/share/dictd", "directory of dictd databases")
 	thesaurus := flag.String("thesaurus", "/usr/share/mythes/th_id_ID_v2.dat", "MyThes .dat file")
 	wordnet := flag.String("wordnet", "/usr/share/wordnet", "directory of WordNet's exception lists (verb.exc, noun.exc, adj.exc)")
+	learnFrom := flag.String("learn", "", "learn learned.txt from the line-aligned parallel corpus in this `DIR` (eco, int, sci, spo .en/.id) instead of converting the Debian packages")
 	out := flag.String("out", "data", "output directory")
 	flag.Parse()
+	if *learnFrom != "" {
+		if err := runLearn(*learnFrom, *out); err != nil {
+			fmt.Fprintln(os.Stderr, "gen:", err)
+			os.Exit(1)
+		}
+		return
+	}
 	if err := run(*hunspell, filepath.Join(*dictDir, "freedict-"+*pair), *thesaurus, *wordnet, *out); err != nil {
 		fmt.Fprintln(os.Stderr, "gen:", err)
 		os.Exit(1)
@@ -79,6 +94,22 @@ func run(hunspell, dict, thesaurus, wordnet, out string) error {
 		}
 		fmt.Printf("%s: %d lines\n", f.name, len(f.lines))
 	}
+	return nil
+}
+
+// parallelParts are the files of the PANL-BPPT corpus: economy,
+// international news, science, sport.
+var parallelParts = []string{"eco", "int", "sci", "spo"}
+
+func runLearn(dir, out string) error {
+	lines, err := learn(dir, parallelParts)
+	if err != nil {
+		return fmt.Errorf("learn: %w (the corpus is ../shared/parallel/panl-bppt-en-id beside the repository)", err)
+	}
+	if err := writeLines(filepath.Join(out, "learned.txt"), lines); err != nil {
+		return err
+	}
+	fmt.Printf("learned.txt: %d lines\n", len(lines))
 	return nil
 }
 
