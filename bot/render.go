@@ -77,22 +77,51 @@ func width(s string) int {
 // timestamps.
 const markdownChars = "\\*_~`|>#-[]()<"
 
-// escapeRune returns r as it must be written to show literally.
-func escapeRune(r rune) string {
+// appendEscaped writes r to b as it must be written to show literally, and
+// returns the width it added.
+func appendEscaped(b *strings.Builder, r rune) int {
 	switch {
 	case r == '@':
 		// A zero-width space after @ breaks @everyone and @here.
-		return "@\u200b"
+		b.WriteString("@\u200b")
+		return 2
 	case r == utf8.RuneError:
-		return "\uFFFD"
+		b.WriteRune('\uFFFD')
+		return 1
+	case r < utf8.RuneSelf && strings.IndexByte(markdownChars, byte(r)) >= 0:
+		b.WriteByte('\\')
+		b.WriteByte(byte(r))
+		return 2
 	case unicode.IsControl(r) || r == '\u2028' || r == '\u2029':
 		// Quoted text stays on one line, so a newline cannot end the quote
 		// or start a heading.
-		return " "
-	case strings.ContainsRune(markdownChars, r):
-		return `\` + string(r)
+		b.WriteByte(' ')
+		return 1
 	}
-	return string(r)
+	b.WriteRune(r)
+	return utf16.RuneLen(r)
+}
+
+// escapedWidth is the width r takes once escaped.
+func escapedWidth(r rune) int {
+	switch {
+	case r == '@':
+		return 2
+	case r == utf8.RuneError:
+		return 1
+	case r < utf8.RuneSelf && strings.IndexByte(markdownChars, byte(r)) >= 0:
+		return 2
+	case unicode.IsControl(r) || r == '\u2028' || r == '\u2029':
+		return 1
+	}
+	return utf16.RuneLen(r)
+}
+
+// escapeRune returns r as it must be written to show literally.
+func escapeRune(r rune) string {
+	var b strings.Builder
+	appendEscaped(&b, r)
+	return b.String()
 }
 
 // escape makes s show literally in Discord and mention nobody. Invalid UTF-8
@@ -101,9 +130,18 @@ func escape(s string) string {
 	var b strings.Builder
 	b.Grow(len(s) + len(s)/8)
 	for _, r := range s {
-		b.WriteString(escapeRune(r))
+		appendEscaped(&b, r)
 	}
 	return b.String()
+}
+
+// escapedLen is width(escape(s)), without building it.
+func escapedLen(s string) int {
+	n := 0
+	for _, r := range s {
+		n += escapedWidth(r)
+	}
+	return n
 }
 
 // escapeClip is escape cut to at most max units, ending with "…" when cut.
@@ -113,18 +151,17 @@ func escapeClip(s string, max int) string {
 	if max <= 0 {
 		return ""
 	}
-	if e := escape(s); width(e) <= max {
-		return e
+	if escapedLen(s) <= max {
+		return escape(s)
 	}
 	var b strings.Builder
 	n := 0
 	for _, r := range s {
-		p := escapeRune(r)
-		if n+width(p)+1 > max {
+		w := escapedWidth(r)
+		if n+w+1 > max {
 			break
 		}
-		b.WriteString(p)
-		n += width(p)
+		n += appendEscaped(&b, r)
 	}
 	return strings.TrimRight(b.String(), " ") + "…"
 }
@@ -135,25 +172,24 @@ func escapeClipLeft(s string, max int) string {
 	if max <= 0 {
 		return ""
 	}
-	if e := escape(s); width(e) <= max {
-		return e
+	if escapedLen(s) <= max {
+		return escape(s)
 	}
-	var parts []string
-	n := 0
-	for len(s) > 0 {
-		r, size := utf8.DecodeLastRuneInString(s)
-		p := escapeRune(r)
-		if n+width(p)+1 > max {
+	// Find where the kept end starts, then escape it in order.
+	n, from := 0, len(s)
+	for from > 0 {
+		r, size := utf8.DecodeLastRuneInString(s[:from])
+		w := escapedWidth(r)
+		if n+w+1 > max {
 			break
 		}
-		parts = append(parts, p)
-		n += width(p)
-		s = s[:len(s)-size]
+		n += w
+		from -= size
 	}
 	var b strings.Builder
 	b.WriteString("…")
-	for i := len(parts) - 1; i >= 0; i-- {
-		b.WriteString(parts[i])
+	for _, r := range s[from:] {
+		appendEscaped(&b, r)
 	}
 	return strings.Replace(b.String(), "… ", "…", 1)
 }
@@ -204,7 +240,7 @@ func quote(text, span string, limit int) string {
 	before, after := text[:i], text[i+len(span):]
 	const bold = "**"
 	// The span itself gets at most half the budget.
-	es := escapeClip(span, min(width(escape(span)), budget/2-2*len(bold)))
+	es := escapeClip(span, min(escapedLen(span), budget/2-2*len(bold)))
 	if es == "" {
 		return prefix + escapeClip(text, budget)
 	}

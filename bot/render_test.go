@@ -318,12 +318,34 @@ func live(out string) string {
 	return ""
 }
 
+// maxFuzzInput is the longest fuzzed string a render target reads; the
+// rest is cut. Long texts come from repeating short ones instead (FuzzRender's
+// grow), so inputs stay small and each execution cheap. That matters most
+// when the fuzzer finds new coverage: it then minimises the input, trying
+// it without each of its bytes, for up to -fuzzminimizetime (a minute by
+// default), and those executions are not counted in "execs": a target with
+// seeds of a few hundred bytes spent a whole 10 s window minimising and
+// reported 8 executions.
+const maxFuzzInput = 256
+
+func cutInput(s string) string { return s[:min(len(s), maxFuzzInput)] }
+
+// FuzzRender renders every kind of reply from arbitrary passage texts,
+// titles, URLs and questions; grow repeats the text (up to 128 times), the
+// question (up to 64), and the title, URL and answer span (up to 8 times)
+// to reach Discord's limits. Every reply keeps within them and carries no
+// live mention.
 func FuzzRender(f *testing.F) {
-	f.Add("when did Russia ratify?", ratified.Text, ratified.Answer, ratified.Title, "", true)
-	f.Add(hostile.Text, hostile.Text, hostile.Answer, hostile.Title, hostile.URL, true)
-	f.Add(strings.Repeat("?", 400), longText(7000), "panjang", strings.Repeat("T", 300), "https://e.org/("+strings.Repeat("x", 600), false)
-	f.Add("", "", "", "", "", false)
-	f.Fuzz(func(t *testing.T, question, text, span, title, url string, answered bool) {
+	f.Add("when did Russia ratify?", ratified.Text, ratified.Answer, ratified.Title, "", true, uint16(0))
+	f.Add("@everyone?", hostile.Text, hostile.Answer, hostile.Title, hostile.URL, true, uint16(0x0249))
+	f.Add("??", longText(40), "panjang", "TTTT", "https://e.org/(xxxxxxxxx", false, uint16(0xffff))
+	f.Add("", "", "", "", "", false, uint16(0))
+	f.Fuzz(func(t *testing.T, question, text, span, title, url string, answered bool, grow uint16) {
+		text = strings.Repeat(cutInput(text), 1<<(grow&7))
+		title = strings.Repeat(cutInput(title), 1<<(grow>>3&3))
+		url = strings.Repeat(cutInput(url), 1<<(grow>>5&3))
+		question = strings.Repeat(cutInput(question), 1<<(grow>>7&7)) // 64 × "??" covers the 300-rune cap
+		span = strings.Repeat(cutInput(span), 1<<(grow>>10&3))
 		p := retrieval.Passage{Doc: title, Title: title, URL: url, Paragraph: 1, Sentence: 1, Text: text, Answer: span}
 		replies := map[string]reply{
 			"answer":  answerReply(retrieval.Answer{Question: question, Answered: answered, Passages: []retrieval.Passage{p, p, p}}, 2),

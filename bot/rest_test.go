@@ -12,6 +12,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/bwmarrin/discordgo"
@@ -133,14 +134,30 @@ func TestSessionAPIErrors(t *testing.T) {
 		t.Errorf("error %q shows the interaction token", err)
 	}
 
-	// A transport error names the route without the token.
-	api.Client = &http.Client{Transport: roundTripFunc(func(*http.Request) (*http.Response, error) {
-		return nil, errors.New("connection refused")
-	})}
-	err = api.InteractionRespond(restInteraction, &discordgo.InteractionResponse{Type: 5})
-	if err == nil || strings.Contains(err.Error(), "secret") || !strings.Contains(err.Error(), "interactions/111/[redacted]/callback") {
-		t.Errorf("err = %v, want the route with the token hidden", err)
-	}
+	// A transport error is retried for defaultRetryWindow (on the bubble's
+	// clock), then named by its route without the token.
+	synctest.Test(t, func(t *testing.T) {
+		s, err := discordgo.New("Bot test-token")
+		if err != nil {
+			t.Fatal(err)
+		}
+		tries := 0
+		s.Client = &http.Client{Transport: roundTripFunc(func(*http.Request) (*http.Response, error) {
+			tries++
+			return nil, errors.New("connection refused")
+		})}
+		start := time.Now()
+		err = sessionAPI{s}.InteractionRespond(restInteraction, &discordgo.InteractionResponse{Type: 5})
+		if err == nil || strings.Contains(err.Error(), "secret") || !strings.Contains(err.Error(), "interactions/111/[redacted]/callback") {
+			t.Errorf("err = %v, want the route with the token hidden", err)
+		}
+		if took := time.Since(start); took > defaultRetryWindow || took < defaultRetryWindow-time.Second {
+			t.Errorf("gave up after %v, want just under the %v retry window", took, defaultRetryWindow)
+		}
+		if tries < 5 {
+			t.Errorf("%d tries in the retry window, want several", tries)
+		}
+	})
 }
 
 func TestSessionAPIRateLimitPastDeadline(t *testing.T) {
