@@ -29,7 +29,10 @@ type Set struct {
 // Bar is the least the quality gate accepts on a set, counted as Metrics
 // counts. Bars sit at what was measured when they were last set, rounded
 // down to the hundredth, so that a change which makes any set worse fails
-// the gate and one that makes it better raises the bar by hand.
+// the gate and one that makes it better raises the bar by hand. Span's bar
+// sits one hundredth lower: it is a share of the questions answered right,
+// so one more right answer whose span misses lowers it (xquad-en .661 to
+// .659 when typo correction answered one more question).
 type Bar struct {
 	Top1, Recall3 float64
 	// Answered is the share of answerable questions kutip must answer
@@ -49,17 +52,17 @@ type Bar struct {
 // testdata/ (with a note of where they come from in testdata/README.md)
 // and add it here.
 var Sets = []Set{
-	// Measured 2026-11-30 (top-1 / recall@3 / span / answered): article
+	// Measured at eb8a9ca (top-1 / recall@3 / span / answered): article
 	// .950/.950/-/.950 with 3/3 abstentions, facqa .804/.897/.813/.971,
-	// facqa-en .537/.691/.774/.801, xquad-en .796/.899/.661/.945.
+	// facqa-en .550/.701/.780/.814, xquad-en .796/.900/.659/.945.
 	{Name: "article", Questions: "article/questions.jsonl",
 		Bar: Bar{Top1: 0.95, Recall3: 0.95, Answered: 0.95, Abstained: 1}},
 	{Name: "facqa", Corpus: "facqa/corpus.jsonl", Questions: "facqa/dev.jsonl",
-		Bar: Bar{Top1: 0.80, Recall3: 0.89, Answered: 0.97, Span: 0.81}},
+		Bar: Bar{Top1: 0.80, Recall3: 0.89, Answered: 0.97, Span: 0.80}},
 	{Name: "facqa-en", Corpus: "facqa/corpus.jsonl", Questions: "facqa-en/dev.jsonl", Translates: "facqa",
-		Bar: Bar{Top1: 0.53, Recall3: 0.69, Answered: 0.80, Span: 0.77}},
+		Bar: Bar{Top1: 0.54, Recall3: 0.70, Answered: 0.81, Span: 0.77}},
 	{Name: "xquad-en", Corpus: "xquad-en/corpus.jsonl", Questions: "xquad-en/dev.jsonl",
-		Bar: Bar{Top1: 0.79, Recall3: 0.89, Answered: 0.94, Span: 0.66}},
+		Bar: Bar{Top1: 0.79, Recall3: 0.90, Answered: 0.94, Span: 0.64}},
 }
 
 // Load reads a set's corpus and questions below dir and indexes the
