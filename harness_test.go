@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"flag"
 	"fmt"
+	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -19,6 +21,20 @@ import (
 // run reads no global state (its settings come in a config.Source, never
 // from the process environment or a .env in the working directory), so
 // every root test runs in parallel.
+
+// TestMain runs up to 8 root tests at a time unless -parallel says
+// otherwise. go test's default is GOMAXPROCS, 2 on a small machine, but
+// these tests mostly wait: on the fake Discord's round trips, its gateway
+// heartbeats and rate-limit windows, on a child `go build`.
+func TestMain(m *testing.M) {
+	flag.Parse()
+	set := false
+	flag.Visit(func(f *flag.Flag) { set = set || f.Name == "test.parallel" })
+	if !set {
+		flag.Set("test.parallel", "8")
+	}
+	os.Exit(m.Run())
+}
 
 // e2eWait bounds each wait, so that a missing answer fails with a message
 // instead of hanging until the test binary's timeout.
