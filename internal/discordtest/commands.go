@@ -114,15 +114,18 @@ func (s *Server) lookupCommandLocked(guildID string, typ CommandType, name strin
 	return Command{}, false
 }
 
-// commandScope checks the path's application and guild, answering 404 when
-// they are not the fake's, and returns the scope ("" or the guild ID).
+// commandScope checks the path's application and guild, answering 403
+// Missing Access (50001), as Discord does, when the application is not the
+// fake's, or the bot is not in the guild, or it is but was invited without
+// the applications.commands scope (Guild.NoCommandsScope); it returns the
+// scope ("" or the guild ID).
 func (s *Server) commandScope(c *call) (string, bool) {
 	if c.r.PathValue("app") != s.Bot.ID {
 		c.fail(http.StatusForbidden, 50001, "Missing Access")
 		return "", false
 	}
 	g := c.r.PathValue("guild")
-	if g != "" && g != s.GuildID {
+	if g != "" && !s.commandsAllowed(g) {
 		c.fail(http.StatusForbidden, 50001, "Missing Access")
 		return "", false
 	}

@@ -21,16 +21,11 @@
 // set the session's Client to srv.Client(): it sends requests addressed
 // to https://discord.com to the fake, so nothing global changes and tests
 // can run in parallel. A program that takes a base URL (kutip's
-// DISCORD_API_BASE) must instead rewrite discordgo's package-level
-// endpoint strings, which discordgo builds once at init from
-// EndpointDiscord, before it creates a session: EndpointDiscord,
-// EndpointAPI, EndpointGuilds, EndpointChannels, EndpointUsers,
-// EndpointGateway, EndpointGatewayBot, EndpointWebhooks,
-// EndpointApplications and EndpointOAuth2 (and the rarer
-// EndpointStickers, EndpointStageInstances, EndpointSKUs, EndpointVoice,
-// EndpointGuildCreate, EndpointOAuth2Applications). The Endpoint…
-// functions read those at call time. That is main's job; this package
-// changes no globals.
+// DISCORD_API_BASE, bot.Options.APIBase) does the same in its own
+// transport: it sends requests addressed to https://discord.com to that
+// base instead. This package changes no globals, and neither need its
+// clients: discordgo's package-level Endpoint variables can stay as they
+// are.
 //
 // # The gateway
 //
@@ -40,8 +35,8 @@
 //   - IDENTIFY (op 2): checks the token, properties and intents (4004,
 //     4013, 4014 Disallowed intents for Options.DeniedIntents), starts a
 //     session and sends READY (user, session_id, resume_gateway_url,
-//     application, the guild as unavailable), then GUILD_CREATE with the
-//     guild's channels when the client has the GUILDS intent;
+//     application, the bot's guilds as unavailable), then GUILD_CREATE
+//     with each guild's channels when the client has the GUILDS intent;
 //   - HEARTBEAT (op 1), answered with HEARTBEAT_ACK (op 11), before or
 //     after IDENTIFY; RequestHeartbeat sends op 1 the other way;
 //   - RESUME (op 6): replays the dispatches after the client's seq, then
@@ -83,7 +78,9 @@
 //
 // The fake serves GET /gateway, /gateway/bot, /users/@me,
 // /applications/@me; application commands (bulk overwrite, create, list,
-// delete; global and guild, with Discord's validation and stable IDs);
+// delete; global and per guild, with Discord's validation and stable IDs;
+// 403 Missing Access, 50001, for a guild the bot is not in or joined
+// without the applications.commands scope);
 // interaction callbacks; the interaction webhook (original response get,
 // edit, delete; follow-ups create, edit, delete); channel messages (create,
 // with replies and enforce_nonce; get), typing, GET /channels/{id} and DM

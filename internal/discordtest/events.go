@@ -111,30 +111,31 @@ func (s *Server) channelLocked(id, guildID string, dm bool, user User) channel {
 	return ch
 }
 
-func (s *Server) guildObject() map[string]any {
-	s.mu.Lock()
-	defer s.mu.Unlock()
+// guildObjectLocked is GUILD_CREATE's payload for guild id. s.mu must be
+// held.
+func (s *Server) guildObjectLocked(id string) map[string]any {
+	g := s.guilds[id]
 	channels := []any{}
 	for _, ch := range s.channels {
-		if ch.guildID == s.GuildID {
+		if ch.guildID == id {
 			o := ch.object()
 			delete(o, "guild_id") // GUILD_CREATE's channels leave it out
 			channels = append(channels, o)
 		}
 	}
 	return map[string]any{
-		"id": s.GuildID, "name": "discordtest", "icon": nil, "owner_id": s.User.ID, "unavailable": false,
+		"id": id, "name": g.name, "icon": nil, "owner_id": s.User.ID, "unavailable": false,
 		"joined_at": time.Unix(1700000000, 0).UTC().Format(time.RFC3339), "large": false, "member_count": 2,
 		"channels": channels, "threads": []any{}, "presences": []any{}, "voice_states": []any{},
 		"members": []any{s.memberObject(s.Bot)},
 		"roles": []any{map[string]any{
-			"id": s.GuildID, "name": "@everyone", "permissions": defaultMemberPermission, "position": 0,
+			"id": id, "name": "@everyone", "permissions": defaultMemberPermission, "position": 0,
 			"color": 0, "hoist": false, "managed": false, "mentionable": false, "flags": 0,
 		}},
 		"emojis": []any{}, "stickers": []any{}, "features": []any{}, "stage_instances": []any{},
 		"guild_scheduled_events": []any{}, "preferred_locale": "en-US", "verification_level": 0,
 		"default_message_notifications": 0, "explicit_content_filter": 0, "mfa_level": 0,
-		"premium_tier": 0, "nsfw_level": 0, "afk_timeout": 300, "system_channel_id": s.ChannelID,
+		"premium_tier": 0, "nsfw_level": 0, "afk_timeout": 300, "system_channel_id": g.channelID,
 	}
 }
 

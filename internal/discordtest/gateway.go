@@ -306,10 +306,18 @@ func (c *gwConn) identify(d json.RawMessage) bool {
 	s.notifyLocked()
 	s.mu.Unlock()
 
+	s.mu.Lock()
+	unavailable := make([]any, 0, len(s.guildIDs))
+	creates := make([]map[string]any, 0, len(s.guildIDs))
+	for _, id := range s.guildIDs {
+		unavailable = append(unavailable, map[string]any{"id": id, "unavailable": true})
+		creates = append(creates, s.guildObjectLocked(id))
+	}
+	s.mu.Unlock()
 	ready := map[string]any{
 		"v":                  10,
 		"user":               s.Bot.object(),
-		"guilds":             []any{map[string]any{"id": s.GuildID, "unavailable": true}},
+		"guilds":             unavailable,
 		"session_id":         sess.id,
 		"session_type":       "normal",
 		"resume_gateway_url": s.GatewayURL,
@@ -326,8 +334,12 @@ func (c *gwConn) identify(d json.RawMessage) bool {
 	if !s.sendLocked(sess, "READY", ready) {
 		return false
 	}
-	if sess.intents&intentGuilds != 0 && !s.sendLocked(sess, "GUILD_CREATE", s.guildObject()) {
-		return false
+	if sess.intents&intentGuilds != 0 {
+		for _, g := range creates {
+			if !s.sendLocked(sess, "GUILD_CREATE", g) {
+				return false
+			}
+		}
 	}
 	return c.disruptLocked(sess, disrupt)
 }

@@ -165,6 +165,8 @@ type Server struct {
 	msgs      map[string]*message
 	msgOrder  []string
 	channels  map[string]channel
+	guilds    map[string]*guild // every guild the bot is in, GuildID included
+	guildIDs  []string          // in the order the bot joined them
 	users     map[string]User
 	presence  []byte       // last presence update's d
 	disrupt   []Disruption // armed by DisruptHandshake, oldest first
@@ -191,6 +193,7 @@ func New(tb testing.TB, opts Options) *Server {
 		byToken:  map[string]*interaction{},
 		msgs:     map[string]*message{},
 		channels: map[string]channel{},
+		guilds:   map[string]*guild{},
 		users:    map[string]User{},
 	}
 	s.Bot = User{ID: s.newID(), Username: opts.BotName, Bot: true}
@@ -198,6 +201,8 @@ func New(tb testing.TB, opts Options) *Server {
 	s.ChannelID = s.newID()
 	s.User = User{ID: s.newID(), Username: "asker"}
 	s.channels[s.ChannelID] = channel{id: s.ChannelID, guildID: s.GuildID, name: "general"}
+	s.guilds[s.GuildID] = &guild{id: s.GuildID, name: "discordtest", channelID: s.ChannelID}
+	s.guildIDs = []string{s.GuildID}
 
 	s.mux = http.NewServeMux()
 	s.routes()
