@@ -70,7 +70,9 @@ var chatForms = map[string]string{
 	"y": "why", "n": "and", "w": "with", "abt": "about", "bout": "about", "bc": "because", "cuz": "because",
 	"coz": "because", "cos": "because", "tho": "though", "thru": "through", "b4": "before", "ppl": "people",
 	"govt": "government", "gov": "government", "intl": "international", "dept": "department",
-	"yr": "year", "yrs": "years", "prez": "president", "approx": "approximately",
+	"yr": "year", "yrs": "years", "prez": "president", "approx": "approximately", "tech": "technology",
+	"info": "information", "convo": "conversation", "mil": "military", "stats": "statistics", "pics": "pictures",
+	"pic": "picture", "pix": "pictures",
 	"nk": "north korea", "sk": "south korea",
 	"pls": "", "plz": "", "lol": "", "btw": "", "tbh": "", "idk": "", "hey": "", "hi": "", "guys": "",
 	// Month abbreviations ("6 nov").

@@ -125,6 +125,9 @@ func (ix *Index) parseQuestion(text string) *parsedQuestion {
 	var focusWord string
 	q.qtype, focusWord = questionType(words)
 	if q.lang == "" {
+		q.lang = guessLang(words)
+	}
+	if q.lang == "" {
 		q.lang = ix.mainLang
 	}
 	qa := ix.analyzer(q.lang)

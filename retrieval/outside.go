@@ -1,0 +1,92 @@
+package retrieval
+
+import (
+	"unicode"
+	"unicode/utf8"
+
+	"kutip/retrieval/lexicon"
+)
+
+// Questions about the world outside the corpus. A question can share a
+// name with the corpus and still ask what it never says: "how old is Kim
+// Jong Un", "is Putin married", "capital of North Korea". The name's
+// sentences cover most of such a question by weight, so coverage alone
+// answers it. What gives it away is a content word the corpus has no word
+// for at all: not as asked, not in translation, not as a loanword or a
+// near spelling, at most a thesaurus synonym (married → duduk), which says
+// something else.
+
+// uncoveredConcept returns the first of q's content words that the corpus
+// has no word for although the lexicon knows what it means, or "" when
+// there is none. A word the lexicon does not know either (a British
+// spelling, a chat form no list has) tells nothing, nor does a light word
+// that asks nothing by itself ("what happened", "yoon bilang apa").
+func (q *parsedQuestion) uncoveredConcept() string {
+	for _, c := range q.concepts {
+		if !c.covered() && !lightWords[c.word] && lexiconKnows(q.lang, c.word) {
+			return c.word
+		}
+	}
+	return ""
+}
+
+// lexiconKnows reports whether the dictionaries know a word of language
+// lang: an English word they translate, an Indonesian root or a word the
+// stemmer reduces to one.
+func lexiconKnows(lang, w string) bool {
+	if lang == "en" {
+		return len(translate(w)) > 0
+	}
+	return lexicon.IsRoot(w) || stemIndonesian(w) != w
+}
+
+// lightWords are verbs and nouns of either language that frame a question
+// without naming what it asks about.
+var lightWords = map[string]bool{
+	"happen": true, "happened": true, "happens": true, "happening": true, "do": true, "done": true,
+	"doing": true, "make": true, "made": true, "get": true, "got": true, "take": true, "taken": true,
+	"took": true, "give": true, "gave": true, "go": true, "going": true, "went": true, "come": true,
+	"came": true, "think": true, "know": true, "mean": true, "means": true, "thing": true, "stuff": true,
+	"really": true, "actually": true, "want": true,
+	"bilang": true, "kata": true, "ngomong": true, "terjadi": true, "tahu": true, "soal": true, "hal": true,
+	"buat": true, "lakukan": true, "melakukan": true, "dilakukan": true, "mau": true, "ingin": true,
+}
+
+// covered reports whether the corpus has a word for c better than a
+// synonym.
+func (c concept) covered() bool {
+	for _, a := range c.alts {
+		if a.weight > weightSynonym {
+			return true
+		}
+	}
+	return false
+}
+
+// namesOnly reports whether every concept of q that sentence s expresses
+// (better than by a synonym) is expressed by a capitalised word of s: the
+// sentence shares only names with the question.
+func (q *parsedQuestion) namesOnly(s *sentence) bool {
+	for ci := range q.concepts {
+		c := &q.concepts[ci]
+		for _, t := range s.tokens {
+			if t.Term == "" || !hasStrongAlt(c, t.Term) {
+				continue
+			}
+			r, _ := utf8.DecodeRuneInString(s.text[t.Start:t.End])
+			if !unicode.IsUpper(r) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+func hasStrongAlt(c *concept, term string) bool {
+	for _, a := range c.alts {
+		if a.term == term && a.weight > weightSynonym {
+			return true
+		}
+	}
+	return false
+}
