@@ -1,8 +1,10 @@
 package eval
 
 import (
+	"context"
 	"os"
 	"path/filepath"
+	"sync"
 	"testing"
 
 	"kutip/retrieval"
@@ -11,6 +13,44 @@ import (
 // testdata is the folder of the gate's data: copies of the dev sets, so
 // that the gate never skips (see testdata/README.md).
 const testdata = "testdata"
+
+// indexes holds the indexes of the gate's corpora, each built once and
+// shared by the tests that ask it, in parallel (an Index is safe for
+// concurrent use). TestMain closes them.
+var indexes = struct {
+	sync.Mutex
+	byCorpus map[string]func() (*retrieval.Index, error)
+}{byCorpus: map[string]func() (*retrieval.Index, error){}}
+
+// sharedIndex returns the index of corpus below testdata ("" is the
+// embedded article), building it on first use.
+func sharedIndex(t *testing.T, corpus string) *retrieval.Index {
+	t.Helper()
+	indexes.Lock()
+	build, ok := indexes.byCorpus[corpus]
+	if !ok {
+		build = sync.OnceValues(func() (*retrieval.Index, error) {
+			return Set{Name: "corpus " + corpus, Corpus: corpus}.Index(context.Background(), testdata)
+		})
+		indexes.byCorpus[corpus] = build
+	}
+	indexes.Unlock()
+	ix, err := build()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ix
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	for _, build := range indexes.byCorpus {
+		if ix, err := build(); err == nil {
+			ix.Close()
+		}
+	}
+	os.Exit(code)
+}
 
 // TestQualityGate is the regression gate: on every set of Sets, answer
 // quality counted as a user sees it stays at or above the set's Bar.
@@ -21,12 +61,11 @@ func TestQualityGate(t *testing.T) {
 		for i, set := range Sets {
 			t.Run(set.Name, func(t *testing.T) {
 				t.Parallel()
-				ix, qs, err := set.Load(t.Context(), testdata)
+				qs, err := set.Read(testdata)
 				if err != nil {
 					t.Fatal(err)
 				}
-				defer ix.Close()
-				rep, err := Run(t.Context(), ix, qs)
+				rep, err := Run(t.Context(), sharedIndex(t, set.Corpus), qs)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -77,11 +116,11 @@ func TestAbstainAcrossCorpora(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			ix, qs, err := Set{Name: tc.name, Corpus: tc.corpus, Questions: tc.questions}.Load(t.Context(), testdata)
+			qs, err := Set{Name: tc.name, Questions: tc.questions}.Read(testdata)
 			if err != nil {
 				t.Fatal(err)
 			}
-			defer ix.Close()
+			ix := sharedIndex(t, tc.corpus)
 			abstained := 0
 			for _, q := range qs {
 				a, err := ix.Ask(t.Context(), q.Question)

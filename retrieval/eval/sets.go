@@ -65,31 +65,50 @@ var Sets = []Set{
 		Bar: Bar{Top1: 0.79, Recall3: 0.90, Answered: 0.94, Span: 0.64}},
 }
 
-// Load reads a set's corpus and questions below dir and indexes the
-// corpus in memory. The caller closes the index.
+// Load reads a set's questions below dir and indexes its corpus in
+// memory. The caller closes the index.
 func (s Set) Load(ctx context.Context, dir string) (*retrieval.Index, []Question, error) {
+	qs, err := s.Read(dir)
+	if err != nil {
+		return nil, nil, err
+	}
+	ix, err := s.Index(ctx, dir)
+	if err != nil {
+		return nil, nil, err
+	}
+	return ix, qs, nil
+}
+
+// Read reads a set's questions below dir.
+func (s Set) Read(dir string) ([]Question, error) {
+	f, err := os.Open(filepath.Join(dir, s.Questions))
+	if err != nil {
+		return nil, fmt.Errorf("set %s: %w", s.Name, err)
+	}
+	defer f.Close()
+	qs, err := ReadQuestions(f)
+	if err != nil {
+		return nil, fmt.Errorf("set %s: %s: %w", s.Name, s.Questions, err)
+	}
+	return qs, nil
+}
+
+// Index indexes a set's corpus below dir in memory. The caller closes
+// the index.
+func (s Set) Index(ctx context.Context, dir string) (*retrieval.Index, error) {
 	docs := corpus.Default()
 	if s.Corpus != "" {
 		var err error
 		docs, _, err = corpus.Load(filepath.Join(dir, s.Corpus))
 		if err != nil {
-			return nil, nil, fmt.Errorf("set %s: corpus: %w", s.Name, err)
+			return nil, fmt.Errorf("set %s: corpus: %w", s.Name, err)
 		}
-	}
-	f, err := os.Open(filepath.Join(dir, s.Questions))
-	if err != nil {
-		return nil, nil, fmt.Errorf("set %s: %w", s.Name, err)
-	}
-	qs, err := ReadQuestions(f)
-	f.Close()
-	if err != nil {
-		return nil, nil, fmt.Errorf("set %s: %s: %w", s.Name, s.Questions, err)
 	}
 	ix, err := retrieval.Build(ctx, docs, retrieval.Options{})
 	if err != nil {
-		return nil, nil, fmt.Errorf("set %s: index: %w", s.Name, err)
+		return nil, fmt.Errorf("set %s: index: %w", s.Name, err)
 	}
-	return ix, qs, nil
+	return ix, nil
 }
 
 // SetReport is the report on one set.
