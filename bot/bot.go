@@ -4,8 +4,9 @@
 // package that sees discordgo.
 //
 // Run connects to the gateway, registers the commands with one bulk
-// overwrite, and answers until its context ends, reconnecting whenever the
-// connection drops. Every interaction gets exactly one response within
+// overwrite (removing those an earlier run left in the other scope), and
+// answers until its context ends, reconnecting whenever the connection
+// drops. Every interaction gets exactly one response within
 // Discord's three seconds: the answer itself when it is ready within
 // Options.AckBudget of the interaction's creation, otherwise a deferral and
 // then an edit of @original. A reply whose call fails is retried until
@@ -135,8 +136,11 @@ type Bot struct {
 	limiter  *limiter
 	metrics  *metrics
 
-	connected atomic.Bool
-	connects  atomic.Int64
+	connected  atomic.Bool
+	connects   atomic.Int64
+	registered atomic.Bool // the commands are registered in their scope
+	// registerWait, when set, replaces registerWait (tests).
+	registerWait func(n int, missing bool) time.Duration
 
 	// mu guards closing; wg counts the event handlers running. Together
 	// they make shutdown race-free: a handler starts only while !closing.
@@ -186,7 +190,7 @@ func newBot(api Discord, ix Index, logger *slog.Logger, opts Options) (*Bot, err
 		opts:    opts,
 		limiter: newLimiter(opts.RateCount, opts.RateWindow),
 	}
-	m, err := newMetrics(opts.Registry, b.Connected)
+	m, err := newMetrics(opts.Registry, b.Connected, b.registered.Load)
 	if err != nil {
 		return nil, fmt.Errorf("register metrics: %w", err)
 	}
@@ -207,9 +211,13 @@ func (b *Bot) Commands() []*discordgo.ApplicationCommand { return b.commands }
 // connection drops; discordgo's own reconnection is turned off (see
 // reconnect.go). Then it stops reconnecting and taking events, waits for
 // the replies in flight (at most Options.DrainTimeout, after which their
-// contexts are cancelled), closes the gateway and returns nil. It returns
-// an error when it cannot make the first connection or register the
-// commands. A Bot runs once.
+// contexts are cancelled), closes the gateway and returns nil.
+//
+// It returns an error when it cannot make the first connection, wrapping
+// ErrTokenRefused when Discord refuses the token. A server that refuses
+// the commands (a wrong or uninvited Options.GuildID) does not end it: it
+// logs what to fix, answers mentions and DMs, and retries (register.go).
+// A Bot runs once.
 func (b *Bot) Run(ctx context.Context) error {
 	if b.s == nil {
 		return errors.New("bot has no session")
@@ -230,6 +238,10 @@ func (b *Bot) Run(ctx context.Context) error {
 	var gw gatewayConns
 	b.s.Dialer = gw.dialer(b.s.Dialer)
 	rc := newReconnector(b.s, &gw, b.logger)
+	reg := newRegistrar(b, b.s)
+	if b.registerWait != nil {
+		reg.wait = b.registerWait
+	}
 	// Every handler runs through track, so that none runs, or logs, after
 	// Run returns.
 	removers := []func(){
@@ -262,6 +274,9 @@ func (b *Bot) Run(ctx context.Context) error {
 				b.logger.Warn("gateway disconnected")
 				rc.disconnected()
 			})
+		}),
+		b.s.AddHandler(func(_ *discordgo.Session, g *discordgo.GuildCreate) {
+			b.track(func() { reg.guildCreated(g.ID) })
 		}),
 		b.s.AddHandler(func(_ *discordgo.Session, rl *discordgo.RateLimit) {
 			b.track(func() {
@@ -316,23 +331,26 @@ func (b *Bot) Run(ctx context.Context) error {
 		b.shutdown(cancelWork, !abandoned)
 	}
 
-	appID, self := b.identity()
-	if _, err := b.s.ApplicationCommandBulkOverwrite(appID, b.opts.GuildID, b.commands, discordgo.WithContext(ctx)); err != nil {
-		stop()
-		if ctx.Err() != nil {
-			return nil // stopped while registering
+	// Commands are registered while the bot already answers mentions and
+	// DMs (see register.go); only a refused token ends Run.
+	reg.appID, _ = b.identity()
+	regDone := make(chan error, 1)
+	go func() { regDone <- reg.run(ctx) }()
+	select {
+	case <-ctx.Done():
+		// The registrar's requests end with ctx, but discordgo sleeps
+		// through a 429 regardless: do not wait for it past the drain.
+		select {
+		case <-regDone:
+		case <-time.After(b.opts.DrainTimeout):
+			b.logger.Warn("command registration still under way at shutdown")
 		}
-		if tokenRefused(err) {
-			return fmt.Errorf("register commands: %w (%w)", ErrTokenRefused, err)
+	case err := <-regDone:
+		if err != nil {
+			stop()
+			return err
 		}
-		return fmt.Errorf("register commands: %w", err)
 	}
-	where := "globally"
-	if b.opts.GuildID != "" {
-		where = "guild " + b.opts.GuildID
-	}
-	b.logger.Info("ready", "user", self, "application", appID, "commands", len(b.commands), "registered", where, "documents", len(b.ix.Documents()))
-
 	<-ctx.Done()
 	b.logger.Info("shutting down")
 	stop()

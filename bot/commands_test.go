@@ -441,7 +441,7 @@ func TestMetricsRegister(t *testing.T) {
 		got[mf.GetName()] = true
 	}
 	for _, want := range []string{"kutip_questions_total", "kutip_answers_total", "kutip_answer_duration_seconds",
-		"kutip_gateway_reconnects_total", "kutip_rate_limited_total", "kutip_gateway_connected"} {
+		"kutip_gateway_reconnects_total", "kutip_rate_limited_total", "kutip_gateway_connected", "kutip_commands_registered"} {
 		if !got[want] {
 			t.Errorf("metric %s not registered", want)
 		}

@@ -156,25 +156,47 @@ func intOpt(name string, v int) *discordgo.ApplicationCommandInteractionDataOpti
 
 // liveBot is a Bot running against discordtest's fake Discord, made as
 // main makes it (NewFromToken, with Options.APIBase pointing at the fake),
-// and its logs.
+// and its logs (discordgo's own lines not included).
 type liveBot struct {
 	b    *Bot
 	srv  *discordtest.Server
 	logs *syncBuffer
 	// stop ends Run's context and returns Run's error once it returns.
 	stop func() error
+	// done receives Run's error if it returns by itself (read it only
+	// instead of stop).
+	done chan error
 }
 
-// runLive starts a bot on srv and waits until it has registered its
-// commands. Cleanup stops it, as SIGTERM would, before the fake closes.
+// runLive starts a bot on srv, registering on srv's guild, and waits until
+// it has registered its commands. Cleanup stops it, as SIGTERM would,
+// before the fake closes.
 func runLive(t *testing.T, srv *discordtest.Server, ix Index, opts Options) *liveBot {
 	t.Helper()
-	logs := &syncBuffer{}
 	opts.GuildID = srv.GuildID
+	lb := startLive(t, srv, ix, opts, nil)
+	wctx, cancel := context.WithTimeout(t.Context(), liveWait)
+	defer cancel()
+	if err := srv.WaitFor(wctx, func() bool { return len(srv.Commands(srv.GuildID)) > 0 }); err != nil {
+		t.Fatalf("the bot did not register its commands: %v", err)
+	}
+	return lb
+}
+
+// startLive starts a bot on srv with opts as given and returns at once;
+// setup, when set, adjusts the bot before it runs. Cleanup stops it.
+func startLive(t *testing.T, srv *discordtest.Server, ix Index, opts Options, setup func(*Bot)) *liveBot {
+	t.Helper()
+	logs := &syncBuffer{}
 	opts.APIBase = srv.URL
-	b, err := NewFromToken(srv.Token, ix, slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})), opts)
+	// As main makes it, but with discordgo's process-wide log hook left
+	// alone: tests run bots in parallel (TestDiscordgoLogRedacted tests it).
+	b, err := newFromToken(srv.Token, ix, slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})), opts, false)
 	if err != nil {
 		t.Fatal(err)
+	}
+	if setup != nil {
+		setup(b)
 	}
 	ctx, end := context.WithCancel(context.Background())
 	done := make(chan error, 1)
@@ -200,12 +222,7 @@ func runLive(t *testing.T, srv *discordtest.Server, ix Index, opts Options) *liv
 			t.Logf("bot's log:\n%s", logs.String())
 		}
 	})
-	wctx, cancel := context.WithTimeout(t.Context(), liveWait)
-	defer cancel()
-	if err := srv.WaitFor(wctx, func() bool { return len(srv.Commands(srv.GuildID)) > 0 }); err != nil {
-		t.Fatalf("the bot did not register its commands: %v", err)
-	}
-	return &liveBot{b: b, srv: srv, logs: logs, stop: stop}
+	return &liveBot{b: b, srv: srv, logs: logs, stop: stop, done: done}
 }
 
 // liveWait bounds every wait on the fake: generous, for a busy machine

@@ -18,9 +18,10 @@ type metrics struct {
 	errors      prometheus.Counter     // replies that failed to send
 	inflight    prometheus.Gauge       // handlers running now
 	ready       prometheus.GaugeFunc   // 1 when the gateway is connected
+	registered  prometheus.GaugeFunc   // 1 once the commands are registered
 }
 
-func newMetrics(reg *prometheus.Registry, connected func() bool) (*metrics, error) {
+func newMetrics(reg *prometheus.Registry, connected, registered func() bool) (*metrics, error) {
 	m := &metrics{
 		questions: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "kutip_questions_total",
@@ -64,13 +65,22 @@ func newMetrics(reg *prometheus.Registry, connected func() bool) (*metrics, erro
 			}
 			return 0
 		}),
+		registered: prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+			Name: "kutip_commands_registered",
+			Help: "1 once the slash commands are registered in their scope (0 while Discord refuses them: see the log).",
+		}, func() float64 {
+			if registered() {
+				return 1
+			}
+			return 0
+		}),
 	}
 	if reg == nil {
 		return m, nil
 	}
 	for _, c := range []prometheus.Collector{
 		m.questions, m.outcomes, m.latency, m.reconnects, m.rateLimited,
-		m.responses, m.errors, m.inflight, m.ready,
+		m.responses, m.errors, m.inflight, m.ready, m.registered,
 	} {
 		if err := reg.Register(c); err != nil {
 			return nil, err

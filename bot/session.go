@@ -51,6 +51,13 @@ const restTimeout = 20 * time.Second
 // empty, APIBase is not an http(s) URL, or the metrics cannot be
 // registered.
 func NewFromToken(token string, ix Index, logger *slog.Logger, opts Options) (*Bot, error) {
+	return newFromToken(token, ix, logger, opts, true)
+}
+
+// newFromToken is NewFromToken; forward false leaves discordgo's logging
+// alone, for tests that run several bots at once: its hook is
+// process-wide, and would send one bot's lines to another's logger.
+func newFromToken(token string, ix Index, logger *slog.Logger, opts Options, forward bool) (*Bot, error) {
 	token = strings.TrimSpace(strings.TrimPrefix(token, "Bot "))
 	if token == "" {
 		return nil, errors.New("bot: empty token")
@@ -69,7 +76,9 @@ func NewFromToken(token string, ix Index, logger *slog.Logger, opts Options) (*B
 		}
 	}
 	s.Client = &http.Client{Transport: rt, Timeout: restTimeout}
-	forwardLogs(s, logger, token)
+	if forward {
+		forwardLogs(s, logger, token)
+	}
 	return New(s, ix, logger, opts)
 }
 

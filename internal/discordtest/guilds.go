@@ -13,6 +13,9 @@ type guild struct {
 
 // Guild describes a server the bot joins (JoinGuild).
 type Guild struct {
+	// ID defaults to a new snowflake. Give one to have the bot join a
+	// server it was told about before (a configured guild ID).
+	ID string
 	// Name defaults to "guild-<last digits of its ID>".
 	Name string
 	// NoCommandsScope invites the bot without the applications.commands
@@ -29,7 +32,14 @@ type Guild struct {
 // guild interactions and messages go to by default.
 func (s *Server) JoinGuild(g Guild) (guildID, channelID string) {
 	s.mu.Lock()
-	id, ch := s.newID(), s.newID()
+	id, ch := g.ID, s.newID()
+	if id == "" {
+		id = s.newID()
+	}
+	if s.guilds[id] != nil {
+		s.mu.Unlock()
+		panic("discordtest: JoinGuild: the bot is in guild " + id + " already")
+	}
 	if g.Name == "" {
 		g.Name = "guild-" + id[max(0, len(id)-4):]
 	}
