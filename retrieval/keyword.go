@@ -1,6 +1,10 @@
 package retrieval
 
-import "kutip/retrieval/lexicon"
+import (
+	"slices"
+
+	"kutip/retrieval/lexicon"
+)
 
 // Keyword questions. In a chat people often type a topic, not a question:
 // "kursk", "nuclear tech", "arms transfer". Such a question has no
@@ -50,13 +54,16 @@ func (q *parsedQuestion) isTopic() bool {
 // guessLang tells the language of a question that has no stop word of
 // either language, as keyword questions often have none ("nuclear tech",
 // "korsel"), by the words the dictionaries know: English words the
-// dictionary translates, against Indonesian roots and the words the
-// stemmer reduces to one. It returns "" when neither side has more.
+// dictionary translates, against Indonesian roots, the words the stemmer
+// reduces to one and the thesaurus's words. It returns "" when neither side has more.
 func guessLang(words []string) string {
 	en, id := 0, 0
 	for _, w := range words {
-		isID := lexicon.IsRoot(w) || stemIndonesian(w) != w
-		isEN := len(translate(w)) > 0
+		isID := lexicon.IsRoot(w) || stemIndonesian(w) != w || len(synonyms(w)) > 0
+		// Translate gives Indonesian words and names back as they are
+		// (senjata → senjata, pyongyang → pyongyang): only a translation
+		// into another word shows an English word.
+		isEN := slices.ContainsFunc(translate(w), func(tr string) bool { return tr != w })
 		switch {
 		case isID && !isEN:
 			id++

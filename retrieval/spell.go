@@ -137,13 +137,29 @@ func (ix *Index) typoSupport(word string) int {
 	if best == 0 {
 		return 0
 	}
-	cg := cognates(word)
-	for _, tr := range trs {
-		if !slices.Contains(cg, tr) {
-			return best + dictionaryWord
-		}
+	if listed(trs, cognates(word)) {
+		return best + dictionaryWord
 	}
 	return best
+}
+
+// dictionaryKnows reports whether the dictionary translates word other
+// than by the loanword rules, which accept misspellings too (soliders →
+// solider).
+func dictionaryKnows(word string) bool {
+	trs := translate(word)
+	return len(trs) > 0 && listed(trs, cognates(word))
+}
+
+// listed reports whether a translation is not among the loanword
+// spellings: the dictionary lists the word.
+func listed(translations, cognates []string) bool {
+	for _, tr := range translations {
+		if !slices.Contains(cognates, tr) {
+			return true
+		}
+	}
+	return false
 }
 
 // dictionaryWord lifts the support of a word the dictionary lists above
@@ -175,7 +191,10 @@ func (ix *Index) typoTerms(word string) []string {
 // correctEnglish returns the correction of an English question word that
 // the corpus does not know, or "" (see correctWord).
 func (ix *Index) correctEnglish(word string) string {
-	if !ix.hasID {
+	// A word the dictionary knows is no typo, even when the corpus lacks
+	// its meaning: most English questions about an Indonesian corpus that
+	// does not answer them are made of such words.
+	if !ix.hasID || dictionaryKnows(word) {
 		return ""
 	}
 	return correctWord(word, ix.typoSupport)
