@@ -76,10 +76,10 @@ type Options struct {
 	// GuildID registers the commands on one server, where they appear at
 	// once. Empty registers them globally.
 	GuildID string
-	// APIBase, for a bot made with NewFromToken, is the base URL (such as
-	// http://127.0.0.1:8080, a proxy or a fake Discord) that its REST
-	// requests for https://discord.com go to instead; the gateway is
-	// whatever that API's GET /gateway returns. Empty means Discord.
+	// APIBase is the base URL (such as http://127.0.0.1:8080: a proxy or
+	// a fake Discord) that the bot's REST requests for https://discord.com
+	// go to instead; the gateway is whatever that API's GET /gateway
+	// returns. Empty means Discord.
 	APIBase string
 	// RateCount questions per RateWindow per user. Defaults 5 and 30s.
 	RateCount  int
@@ -123,8 +123,9 @@ const maxQuestion = 300
 // privileged Message Content intent) and direct messages.
 const intents = discordgo.IntentsGuilds | discordgo.IntentsGuildMessages | discordgo.IntentsDirectMessages
 
-// Bot answers questions on Discord. Create it with New, run it once with
-// Run. Connected and the metrics may be read concurrently with Run.
+// Bot answers questions on Discord. Create it with NewFromToken, run it
+// once with Run. Connected and the metrics may be read concurrently with
+// Run.
 type Bot struct {
 	s        *discordgo.Session // nil in tests of the handlers
 	api      Discord
@@ -149,11 +150,11 @@ type Bot struct {
 	wg      sync.WaitGroup
 }
 
-// New makes a bot that answers from ix over session s. It fails only when
-// the metrics cannot be registered.
-func New(s *discordgo.Session, ix Index, logger *slog.Logger, opts Options) (*Bot, error) {
+// newSessionBot makes a bot that answers from ix over session s. It fails
+// only when the metrics cannot be registered.
+func newSessionBot(s *discordgo.Session, ix Index, logger *slog.Logger, opts Options) (*Bot, error) {
 	if s == nil {
-		return nil, errors.New("bot.New: nil session")
+		return nil, errors.New("bot: nil session")
 	}
 	b, err := newBot(sessionAPI{s}, ix, logger, opts)
 	if err != nil {

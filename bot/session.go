@@ -79,7 +79,7 @@ func newFromToken(token string, ix Index, logger *slog.Logger, opts Options, for
 	if forward {
 		forwardLogs(s, logger, token)
 	}
-	return New(s, ix, logger, opts)
+	return newSessionBot(s, ix, logger, opts)
 }
 
 // apiBaseTransport sends the requests addressed to https://discord.com to
