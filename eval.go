@@ -10,7 +10,7 @@ import (
 
 func runEval(ctx context.Context, e *env, args []string) error {
 	fs := newFlags(e, "eval", `eval --questions Q.jsonl [--corpus PATH] [--misses] [--json]
-       eval --sets DIR [--json]
+       kutip eval --sets DIR [--json]
 
 Asks every question of Q.jsonl (one {"question", "gold"|"answers"|"answer"} per
 line; an empty "gold" list marks a question the corpus does not answer) and
@@ -86,7 +86,7 @@ top-1 of the same questions asked in English.`)
 // runEvalSets runs eval.Sets from dir.
 func runEvalSets(ctx context.Context, e *env, dir string, asJSON bool) error {
 	if _, err := os.Stat(dir); err != nil {
-		return usagef("eval: --sets: %v", err)
+		return usagef("eval: --sets: %v: give the folder of the question sets (retrieval/eval/testdata in the repository)", err)
 	}
 	rs, err := eval.RunSets(ctx, dir, eval.Sets)
 	if err != nil {
