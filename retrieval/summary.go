@@ -82,7 +82,8 @@ const (
 type lexRankParams struct {
 	neighbours    int     // links each sentence keeps
 	minSim        float64 // the least cosine that links two sentences
-	maxPostings   int     // sentences of one term a sentence meets
+	maxVisits     int     // postings a sentence visits
+	candidates    int     // scored exactly when postings were cut
 	damping       float64 // PageRank's chance of following a link
 	tolerance     float64 // PageRank stops when scores move less (L1)
 	maxIterations int
@@ -99,7 +100,8 @@ type lexRankParams struct {
 var lexRank = lexRankParams{
 	neighbours:      24,
 	minSim:          0.05,
-	maxPostings:     256,
+	maxVisits:       256,
+	candidates:      32,
 	damping:         0.85,
 	tolerance:       1e-7,
 	maxIterations:   200,
@@ -290,6 +292,7 @@ type summarizer struct {
 	ids   []int
 	vecs  []sparseVec // tf-idf unit vectors, filled by vectorize
 	terms int         // the number of distinct terms in vecs
+	slab  []int32     // the vectors' terms, one after another
 }
 
 // sparseVec is a sparse unit vector: term numbers in increasing order with
@@ -319,41 +322,48 @@ func (a sparseVec) dot(b sparseVec) float64 {
 }
 
 // vectorize builds the tf-idf unit vectors of the sentences, with term
-// numbers local to the summarizer.
+// numbers local to the summarizer, in order of first use.
 func (s *summarizer) vectorize() {
 	ix := s.ix
-	numbers := map[string]int32{}
-	var names []string // term number → term
+	local := map[int32]int32{} // term ID → term number
+	var df []int               // term number → sentences of the corpus holding it
+	size := 0
+	for _, id := range s.ids {
+		size += len(ix.sents[id].terms)
+	}
+	// All vectors share two slabs.
+	terms := make([]int32, 0, size)
+	weights := make([]float64, 0, size)
 	n := float64(len(ix.sents))
 	s.vecs = make([]sparseVec, len(s.ids))
-	counts := map[int32]float64{}
+	var nums []int32
 	for k, id := range s.ids {
-		clear(counts)
-		for _, t := range ix.sents[id].tokens {
-			if t.Term == "" {
-				continue
-			}
-			num, ok := numbers[t.Term]
+		sent := &ix.sents[id]
+		nums = nums[:0]
+		for _, t := range sent.terms {
+			num, ok := local[t.id]
 			if !ok {
-				num = int32(len(names))
-				numbers[t.Term] = num
-				names = append(names, t.Term)
+				num = int32(len(df))
+				local[t.id] = num
+				df = append(df, max(ix.vocab[sent.tokens[t.pos].Term], 1))
 			}
-			counts[num]++
+			nums = append(nums, num)
 		}
-		v := sparseVec{terms: make([]int32, 0, len(counts))}
-		for num := range counts {
-			v.terms = append(v.terms, num)
-		}
-		slices.Sort(v.terms)
-		v.weights = make([]float64, len(v.terms))
+		slices.Sort(nums)
+		from := len(terms)
 		var norm float64
-		for i, num := range v.terms {
-			df := max(ix.vocab[names[num]], 1)
-			w := counts[num] * math.Log(1+n/float64(df))
-			v.weights[i] = w
+		for i := 0; i < len(nums); {
+			j := i + 1
+			for j < len(nums) && nums[j] == nums[i] {
+				j++
+			}
+			w := float64(j-i) * math.Log(1+n/float64(df[nums[i]]))
+			terms = append(terms, nums[i])
+			weights = append(weights, w)
 			norm += w * w
+			i = j
 		}
+		v := sparseVec{terms: terms[from:len(terms):len(terms)], weights: weights[from:len(weights):len(weights)]}
 		if norm > 0 {
 			norm = math.Sqrt(norm)
 			for i := range v.weights {
@@ -362,12 +372,15 @@ func (s *summarizer) vectorize() {
 		}
 		s.vecs[k] = v
 	}
-	s.terms = len(names)
+	s.terms = len(df)
+	s.slab = terms
 }
 
-// simGraph is a symmetric weighted graph in adjacency lists.
+// simGraph is a symmetric weighted graph in compressed rows: node i's
+// edges are edges[start[i]:start[i+1]].
 type simGraph struct {
-	adj    [][]simEdge
+	start  []int32
+	edges  []simEdge
 	degree []float64 // sum of a node's edge weights
 }
 
@@ -385,25 +398,33 @@ type posting struct {
 // link links each sentence to its p.neighbours most similar sentences
 // (cosine at least p.minSim), both ways. Similarities are accumulated over
 // an inverted list of terms, so a pair of sentences that share no term
-// costs nothing. Of a term held by more than p.maxPostings sentences, a
-// sentence visits only the p.maxPostings nearest it in the document; its
-// similarities are then partial, so the 2·p.neighbours sentences with the
-// best partial similarity are scored exactly and the neighbours chosen
-// among them. Each sentence thus visits at most p.maxPostings postings per
-// term, and the whole graph costs time linear in the document's length.
-// A document in which no term reaches p.maxPostings sentences gets the
-// exact nearest neighbours.
+// costs nothing, and a sentence visits at most p.maxVisits postings: its
+// rarest terms' first, each term's share of what is left, and of a term
+// with more postings than its share, those of the sentences nearest it in
+// the document. When postings were left out, the similarities are partial,
+// so the p.candidates sentences with the best partial similarity are
+// scored exactly and the neighbours chosen among them. The graph thus
+// costs time linear in the document's length, and a sentence whose terms
+// have at most p.maxVisits postings in all gets its exact nearest
+// neighbours.
 func (s *summarizer) link(ctx context.Context) (*simGraph, error) {
 	n, k := len(s.vecs), s.p.neighbours
 	postings := make([][]posting, s.terms)
+	// at[i][j] is where sentence i stands in the postings of its j-th term.
+	at := make([][]int32, n)
+	slab := make([]int32, 0, len(s.slab))
 	for i, v := range s.vecs {
+		from := len(slab)
 		for j, t := range v.terms {
+			slab = append(slab, int32(len(postings[t])))
 			postings[t] = append(postings[t], posting{int32(i), v.weights[j]})
 		}
+		at[i] = slab[from:len(slab):len(slab)]
 	}
 	acc := make([]float64, n)
-	var touched, candidates []int32
-	heap := make([]simEdge, 0, 2*k)
+	dense := make([]float64, s.terms) // the sentence's vector, spread out
+	var touched, candidates, order []int32
+	heap := make([]simEdge, 0, max(k, s.p.candidates))
 	near := make([][]simEdge, n)
 	for i, v := range s.vecs {
 		if i%256 == 0 {
@@ -412,13 +433,26 @@ func (s *summarizer) link(ctx context.Context) (*simGraph, error) {
 			}
 		}
 		touched = touched[:0]
-		partial := false
+		order = order[:0]
+		total := 0
 		for j, t := range v.terms {
-			list := postings[t]
-			if len(list) > s.p.maxPostings {
-				list = postingsNear(list, int32(i), s.p.maxPostings)
-				partial = true
+			order = append(order, int32(j))
+			total += len(postings[t])
+		}
+		partial := total > s.p.maxVisits
+		if partial {
+			slices.SortFunc(order, func(a, b int32) int {
+				return cmp.Compare(len(postings[v.terms[a]]), len(postings[v.terms[b]]))
+			})
+		}
+		budget := s.p.maxVisits
+		for r, j := range order {
+			list := postings[v.terms[j]]
+			if share := budget / (len(order) - r); partial && len(list) > share {
+				lo := min(max(int(at[i][j])-share/2, 0), len(list)-share)
+				list = list[lo : lo+share]
 			}
+			budget -= len(list)
 			w := v.weights[j]
 			for _, p := range list {
 				if int(p.sent) == i {
@@ -431,10 +465,21 @@ func (s *summarizer) link(ctx context.Context) (*simGraph, error) {
 			}
 		}
 		if partial {
+			for j, t := range v.terms {
+				dense[t] = v.weights[j]
+			}
 			candidates = candidates[:0]
-			for _, e := range nearest(acc, touched, 2*k, math.SmallestNonzeroFloat64, heap) {
-				acc[e.to] = v.dot(s.vecs[e.to])
+			for _, e := range nearest(acc, touched, s.p.candidates, math.SmallestNonzeroFloat64, heap) {
+				var dot float64
+				u := s.vecs[e.to]
+				for j, t := range u.terms {
+					dot += dense[t] * u.weights[j]
+				}
+				acc[e.to] = dot
 				candidates = append(candidates, e.to)
+			}
+			for _, t := range v.terms {
+				dense[t] = 0
 			}
 			near[i] = nearest(acc, candidates, k, s.p.minSim, heap)
 		} else {
@@ -444,31 +489,49 @@ func (s *summarizer) link(ctx context.Context) (*simGraph, error) {
 			acc[j] = 0
 		}
 	}
-	// Symmetrise: j is i's neighbour if either chose the other.
-	g := &simGraph{adj: make([][]simEdge, n), degree: make([]float64, n)}
-	for i, es := range near {
-		for _, e := range es {
-			g.adj[i] = append(g.adj[i], e)
-			g.adj[e.to] = append(g.adj[e.to], simEdge{int32(i), e.weight})
-		}
-	}
-	for i, es := range g.adj {
-		slices.SortFunc(es, func(a, b simEdge) int { return int(a.to - b.to) })
-		es = slices.CompactFunc(es, func(a, b simEdge) bool { return a.to == b.to })
-		g.adj[i] = es
-		for _, e := range es {
-			g.degree[i] += e.weight
-		}
-	}
-	return g, nil
+	return symmetric(near), nil
 }
 
-// postingsNear returns the limit postings of list (sorted by sentence) nearest
-// to sentence i: those around i's own.
-func postingsNear(list []posting, i int32, limit int) []posting {
-	at, _ := slices.BinarySearchFunc(list, i, func(p posting, i int32) int { return cmp.Compare(p.sent, i) })
-	lo := min(max(at-limit/2, 0), len(list)-limit)
-	return list[lo : lo+limit]
+// symmetric makes the graph in which j is i's neighbour if either of near[i]
+// and near[j] holds the other.
+func symmetric(near [][]simEdge) *simGraph {
+	n := len(near)
+	g := &simGraph{start: make([]int32, n+1), degree: make([]float64, n)}
+	for i, es := range near {
+		g.start[i+1] += int32(len(es))
+		for _, e := range es {
+			g.start[e.to+1]++
+		}
+	}
+	for i := range n {
+		g.start[i+1] += g.start[i]
+	}
+	g.edges = make([]simEdge, g.start[n])
+	fill := slices.Clone(g.start[:n])
+	for i, es := range near {
+		for _, e := range es {
+			g.edges[fill[i]] = e
+			fill[i]++
+			g.edges[fill[e.to]] = simEdge{int32(i), e.weight}
+			fill[e.to]++
+		}
+	}
+	// Sort each row and drop the pairs that chose each other twice,
+	// packing the rows to the front.
+	out := int32(0)
+	for i := range n {
+		row := g.edges[g.start[i]:g.start[i+1]]
+		slices.SortFunc(row, func(a, b simEdge) int { return cmp.Compare(a.to, b.to) })
+		row = slices.CompactFunc(row, func(a, b simEdge) bool { return a.to == b.to })
+		g.start[i] = out
+		for _, e := range row {
+			g.degree[i] += e.weight
+		}
+		out += int32(copy(g.edges[out:], row))
+	}
+	g.start[n] = out
+	g.edges = g.edges[:out]
+	return g
 }
 
 // nearest returns the k touched sentences with the largest acc, at least
@@ -518,33 +581,35 @@ func nearest(acc []float64, touched []int32, k int, minSim float64, heap []simEd
 // rank returns the stationary distribution of a walk that follows an edge
 // with probability p.damping, choosing it by weight, and otherwise jumps to
 // a node chosen by jump (which need not be normalised). A node without
-// edges jumps. The result is scaled so that its maximum is 1.
+// edges jumps. The result is scaled so that its maximum is 1. Each
+// iteration gathers, for every node, what its neighbours pass on (the graph
+// is symmetric, so a node's edges are also the edges into it).
 func (g *simGraph) rank(ctx context.Context, jump []float64, p lexRankParams) ([]float64, error) {
-	n := len(g.adj)
+	n := len(g.degree)
 	v := normalizeSum(slices.Clone(jump))
 	r := slices.Clone(v)
 	next := make([]float64, n)
+	share := make([]float64, n) // what a node passes along each unit of edge weight
 	for iter := 0; iter < p.maxIterations; iter++ {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
 		var stuck float64
-		for i := range next {
-			next[i] = 0
-		}
-		for i, es := range g.adj {
-			if g.degree[i] == 0 {
+		for i, d := range g.degree {
+			if d == 0 {
 				stuck += r[i]
-				continue
-			}
-			share := r[i] / g.degree[i]
-			for _, e := range es {
-				next[e.to] += share * e.weight
+				share[i] = 0
+			} else {
+				share[i] = r[i] / d
 			}
 		}
 		var delta float64
 		for i := range next {
-			next[i] = (1-p.damping)*v[i] + p.damping*(next[i]+stuck*v[i])
+			var in float64
+			for _, e := range g.edges[g.start[i]:g.start[i+1]] {
+				in += share[e.to] * e.weight
+			}
+			next[i] = (1-p.damping)*v[i] + p.damping*(in+stuck*v[i])
 			delta += math.Abs(next[i] - r[i])
 		}
 		r, next = next, r

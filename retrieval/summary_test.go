@@ -4,8 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -328,8 +330,22 @@ func benchDocument(tb testing.TB, n int) corpus.Document {
 			add(p)
 		}
 	}
+	if count < n {
+		for _, p := range rotatedArticle(n - count).Paragraphs {
+			p.N = len(paras) + 1
+			paras = append(paras, p)
+		}
+	}
+	return corpus.Document{ID: "bench", Title: "bench", Lang: "id", Paragraphs: paras}
+}
+
+// rotatedArticle is a document of at least n sentences: the embedded
+// article's body sentences again and again, each copy's words rotated so
+// that copies are not identical.
+func rotatedArticle(n int) corpus.Document {
+	var paras []corpus.Paragraph
 	base := corpus.Default()[0]
-	for k := 0; count < n; k++ {
+	for k, count := 0, 0; count < n; k++ {
 		for _, p := range base.Paragraphs {
 			if p.Kind != corpus.Body {
 				continue
@@ -337,11 +353,64 @@ func benchDocument(tb testing.TB, n int) corpus.Document {
 			for _, s := range p.Sentences {
 				words := strings.Fields(s.Text)
 				r := k % len(words)
-				add(strings.Join(append(words[r:], words[:r]...), " ") + ".")
+				for _, p := range corpus.Paragraphs(strings.Join(append(words[r:], words[:r]...), " ") + ".") {
+					p.N = len(paras) + 1
+					paras = append(paras, p)
+					count += len(p.Sentences)
+				}
 			}
 		}
 	}
-	return corpus.Document{ID: "bench", Title: "bench", Lang: "id", Paragraphs: paras}
+	return corpus.Document{ID: "rotated", Title: "rotated", Lang: "id", Paragraphs: paras}
+}
+
+// TestSummaryBoundedSearch checks that bounding the postings a sentence
+// visits (lexRank.maxVisits) leaves long documents' summaries as the exact
+// neighbour search makes them, with links nearly as similar.
+func TestSummaryBoundedSearch(t *testing.T) {
+	docs := []corpus.Document{rotatedArticle(2000)}
+	if scaleEvalDir() != "" {
+		docs = append(docs, benchDocument(t, 4000))
+	}
+	for _, d := range docs {
+		t.Run(d.ID, func(t *testing.T) {
+			ix := mustBuild(t, []corpus.Document{d})
+			run := func(p lexRankParams) ([]int, *simGraph) {
+				s := &summarizer{ix: ix, p: p, ids: ix.summarised(0)}
+				s.vectorize()
+				g, err := s.link(t.Context())
+				if err != nil {
+					t.Fatal(err)
+				}
+				c, err := g.rank(t.Context(), positionPrior(len(s.ids)), p)
+				if err != nil {
+					t.Fatal(err)
+				}
+				return s.pick(s.scores(c, nil, s.introductions()), DefaultSummarySentences), g
+			}
+			exact := lexRank
+			exact.maxVisits = math.MaxInt
+			want, ge := run(exact)
+			got, g := run(lexRank)
+			if !slices.Equal(got, want) {
+				t.Errorf("bounded search picks sentences %v, the exact one %v", got, want)
+			}
+			// Similarity found: ties make which neighbours are found
+			// arbitrary, their weight is not.
+			var found, all float64
+			for i := range ge.degree {
+				found += g.degree[i]
+				all += ge.degree[i]
+			}
+			t.Logf("%d sentences: the links carry %.3f of the exact links' similarity", ix.SentenceCount(), found/all)
+			// The rotated article is the hard case: a sentence's
+			// copies share all its words but lie a copy's length away,
+			// beyond the postings it visits of its common words.
+			if found < 0.8*all {
+				t.Errorf("bounded search: the links carry %.3f of the exact links' similarity, want at least 0.8", found/all)
+			}
+		})
+	}
 }
 
 // BenchmarkSummary times a summary of one document of 500 to 4,000
