@@ -50,6 +50,9 @@ cleanup() {
 		docker builder prune -af >/dev/null 2>&1
 		kill "$dockerd_pid"
 		wait "$dockerd_pid" 2>/dev/null
+		# What the engine leaves mounted under its folders (the host
+		# network's namespace handle), so that they can be removed.
+		awk -v w="$work/" 'index($2, w) == 1 { print $2 }' /proc/mounts | sort -r | xargs -r umount -l
 	fi
 	if [ "${KUTIP_KEEP:-}" = 1 ]; then
 		echo "kept $work"
@@ -101,34 +104,6 @@ if ! docker info >/dev/null 2>&1; then
 fi
 docker info --format 'engine {{.ServerVersion}}, storage {{.Driver}}, cgroup {{.CgroupVersion}}'
 
-step "Docker Compose v2"
-export DOCKER_CONFIG="$work/docker-config"
-mkdir -p "$DOCKER_CONFIG/cli-plugins"
-compose_bin=
-for c in /usr/libexec/docker/cli-plugins/docker-compose /usr/local/lib/docker/cli-plugins/docker-compose; do
-	if [ -x "$c" ] && "$c" version 2>/dev/null | grep -q ' v2\.\(2[4-9]\|[3-9][0-9]\)'; then
-		compose_bin=$c
-	fi
-done
-if [ -z "$compose_bin" ]; then
-	compose_bin="$HOME/.cache/kutip/docker-compose-$COMPOSE_VERSION"
-	if ! [ -x "$compose_bin" ]; then
-		echo "building Compose $COMPOSE_VERSION from its Go module (Debian has v1 only; a few minutes)"
-		src=$(go mod download -json "github.com/docker/compose/v2@$COMPOSE_VERSION" |
-			sed -n 's/^\t"Dir": "\(.*\)",$/\1/p')
-		cp -r "$src" "$work/compose-src"
-		chmod -R u+w "$work/compose-src"
-		mkdir -p "$(dirname "$compose_bin")"
-		(cd "$work/compose-src" && CGO_ENABLED=0 go build -trimpath \
-			-ldflags "-s -w -X github.com/docker/compose/v2/internal.Version=$COMPOSE_VERSION" \
-			-o "$compose_bin.tmp" ./cmd)
-		mv "$compose_bin.tmp" "$compose_bin"
-		rm -rf "$work/compose-src"
-	fi
-fi
-ln -s "$compose_bin" "$DOCKER_CONFIG/cli-plugins/docker-compose"
-docker compose version
-
 golang_tag=$(sed -n 's/^FROM \(golang:[^ ]*\) AS build$/\1/p' Dockerfile)
 distroless_tag=$(sed -n 's/^FROM \(gcr\.io\/distroless\/[^ ]*\)$/\1/p' Dockerfile)
 if [ -z "$golang_tag" ] || [ -z "$distroless_tag" ]; then
@@ -157,7 +132,8 @@ else
 	# proxy protocol the real image uses, and go.sum still checks every
 	# module.
 	go mod download
-	GOFLAGS=-mod=mod GOMODCACHE="$work/modcache" GOPROXY="file://$(go env GOMODCACHE)/cache/download" \
+	host_modcache=$(go env GOMODCACHE)
+	GOFLAGS=-mod=mod GOMODCACHE="$work/modcache" GOPROXY="file://$host_modcache/cache/download" \
 		GOSUMDB=off go mod download
 	rootfs="$work/golang-rootfs"
 	busybox_tree "$rootfs"
@@ -206,6 +182,34 @@ if ! echo "$answer" | head -n 1 | grep -q '\*\*6 November\*\*'; then
 	echo "the image's first answer does not hold 6 November" >&2
 	exit 1
 fi
+
+step "Docker Compose v2"
+export DOCKER_CONFIG="$work/docker-config"
+mkdir -p "$DOCKER_CONFIG/cli-plugins"
+compose_bin=
+for c in /usr/libexec/docker/cli-plugins/docker-compose /usr/local/lib/docker/cli-plugins/docker-compose; do
+	if [ -x "$c" ] && "$c" version 2>/dev/null | grep -q ' v2\.\(2[4-9]\|[3-9][0-9]\)'; then
+		compose_bin=$c
+	fi
+done
+if [ -z "$compose_bin" ]; then
+	compose_bin="$HOME/.cache/kutip/docker-compose-$COMPOSE_VERSION"
+	if ! [ -x "$compose_bin" ]; then
+		echo "building Compose $COMPOSE_VERSION from its Go module (Debian has v1 only; a few minutes)"
+		src=$(go mod download -json "github.com/docker/compose/v2@$COMPOSE_VERSION" |
+			sed -n 's/^\t"Dir": "\(.*\)",$/\1/p')
+		cp -r "$src" "$work/compose-src"
+		chmod -R u+w "$work/compose-src"
+		mkdir -p "$(dirname "$compose_bin")"
+		(cd "$work/compose-src" && CGO_ENABLED=0 go build -trimpath \
+			-ldflags "-s -w -X github.com/docker/compose/v2/internal.Version=$COMPOSE_VERSION" \
+			-o "$compose_bin.tmp" ./cmd)
+		mv "$compose_bin.tmp" "$compose_bin"
+		rm -rf "$work/compose-src"
+	fi
+fi
+ln -s "$compose_bin" "$DOCKER_CONFIG/cli-plugins/docker-compose"
+docker compose version
 
 step "docker compose up -d and the README's docker run, against a fake Discord"
 # The Go test starts the fake Discord in its own process, runs both and
