@@ -81,9 +81,18 @@ type Options struct {
 	// go to instead; the gateway is whatever that API's GET /gateway
 	// returns. Empty means Discord.
 	APIBase string
-	// RateCount questions per RateWindow per user. Defaults 5 and 30s.
+	// RateCount questions (/ask, "Ask kutip", mentions, DMs) a user may
+	// ask at once, and RateWindow the time over which they all come back,
+	// one every RateWindow/RateCount. Defaults DefaultRateCount and
+	// DefaultRateWindow.
 	RateCount  int
 	RateWindow time.Duration
+	// SummaryCount and SummaryWindow are the same for /summary, a budget
+	// of its own: summaries cost more than questions, and a user trying
+	// both out should not run out of either. Defaults DefaultSummaryCount
+	// and DefaultSummaryWindow. /source and /help are not limited.
+	SummaryCount  int
+	SummaryWindow time.Duration
 	// AckBudget is how long after its creation (the time in its
 	// snowflake ID) an interaction may compute before the bot defers its
 	// response. Defaults to 1.5 seconds, half of Discord's three.
@@ -105,10 +114,14 @@ type Options struct {
 	CorpusGrows bool
 }
 
-// Defaults of Options.
+// Defaults of Options: the one place for them. The question budget lets a
+// first try-out (ten questions in a row) through and sustains one question
+// every 6 s; the summary budget three at once and one a minute.
 const (
-	DefaultRateCount     = 5
-	DefaultRateWindow    = 30 * time.Second
+	DefaultRateCount     = 10
+	DefaultRateWindow    = time.Minute
+	DefaultSummaryCount  = 3
+	DefaultSummaryWindow = 3 * time.Minute
 	DefaultAckBudget     = 1500 * time.Millisecond
 	DefaultAnswerTimeout = 30 * time.Second
 	DefaultDrainTimeout  = 10 * time.Second
@@ -134,8 +147,9 @@ type Bot struct {
 	opts     Options
 	commands []*discordgo.ApplicationCommand
 	handlers map[string]handler
-	limiter  *limiter
+	limits   [numKinds]*limiter // per kind of request
 	metrics  *metrics
+	now      func() time.Time // the clock of the rate limits; tests set it
 
 	connected  atomic.Bool
 	connects   atomic.Int64
@@ -172,6 +186,12 @@ func newBot(api Discord, ix Index, logger *slog.Logger, opts Options) (*Bot, err
 	if opts.RateWindow <= 0 {
 		opts.RateWindow = DefaultRateWindow
 	}
+	if opts.SummaryCount <= 0 {
+		opts.SummaryCount = DefaultSummaryCount
+	}
+	if opts.SummaryWindow <= 0 {
+		opts.SummaryWindow = DefaultSummaryWindow
+	}
 	if opts.AckBudget <= 0 {
 		opts.AckBudget = DefaultAckBudget
 	}
@@ -185,11 +205,15 @@ func newBot(api Discord, ix Index, logger *slog.Logger, opts Options) (*Bot, err
 		logger = slog.New(slog.DiscardHandler)
 	}
 	b := &Bot{
-		api:     api,
-		ix:      ix,
-		logger:  logger,
-		opts:    opts,
-		limiter: newLimiter(opts.RateCount, opts.RateWindow),
+		api:    api,
+		ix:     ix,
+		logger: logger,
+		opts:   opts,
+		limits: [numKinds]*limiter{
+			kindQuestion: newLimiter(opts.RateCount, opts.RateWindow),
+			kindSummary:  newLimiter(opts.SummaryCount, opts.SummaryWindow),
+		},
+		now: time.Now,
 	}
 	m, err := newMetrics(opts.Registry, b.Connected, b.registered.Load)
 	if err != nil {

@@ -182,13 +182,15 @@ func createdAt(id string, now time.Time) time.Time {
 	return created
 }
 
-// allow applies the user's rate limit, telling them when to come back.
-func (b *Bot) allow(in *interaction) bool {
-	ok, retry, _ := b.limiter.allow(userID(in.i), time.Now())
+// allow applies the user's rate limit for a kind of request. A refused
+// interaction is always answered with when to try again: the notice is
+// ephemeral, and an interaction must be answered anyway.
+func (b *Bot) allow(in *interaction, k kind) bool {
+	ok, retry, _ := b.limits[k].allow(userID(in.i), b.now())
 	if !ok {
 		b.metrics.rateLimited.Inc()
-		in.log.Info("rate limited")
-		in.respond(rateLimited(retry, b.opts.RateCount, b.opts.RateWindow))
+		in.log.Info("rate limited", "kind", k)
+		in.respond(rateLimited(k, retry, b.opts))
 	}
 	return ok
 }
@@ -222,7 +224,7 @@ func (b *Bot) menuAsk(ctx context.Context, in *interaction, data discordgo.Appli
 // question answers q for an interaction. An abstention is ephemeral (when
 // the response was not already deferred in public).
 func (b *Bot) question(ctx context.Context, in *interaction, source, q string, private bool) {
-	if !b.allow(in) {
+	if !b.allow(in, kindQuestion) {
 		return
 	}
 	b.metrics.questions.WithLabelValues(source).Inc()
@@ -272,7 +274,7 @@ func (b *Bot) summary(ctx context.Context, in *interaction, data discordgo.Appli
 		}
 		opts.Doc = id
 	}
-	if !b.allow(in) {
+	if !b.allow(in, kindSummary) {
 		return
 	}
 	b.metrics.questions.WithLabelValues("summary").Inc()

@@ -51,12 +51,14 @@ func (b *Bot) onMessage(work context.Context, api Discord, self string, m *disco
 
 	// Every reply counts against the limit, the hint for an empty
 	// mention included.
-	ok, retry, first := b.limiter.allow(m.Author.ID, time.Now())
+	ok, retry, tell := b.limits[kindQuestion].allow(m.Author.ID, b.now())
 	if !ok {
 		b.metrics.rateLimited.Inc()
-		log.Info("rate limited")
-		if first { // tell them once, not at every message
-			send(rateLimited(retry, b.opts.RateCount, b.opts.RateWindow))
+		log.Info("rate limited", "told", tell)
+		// Once per retry time told: a notice to every message would let
+		// one user make the bot post as often as they do.
+		if tell {
+			send(rateLimited(kindQuestion, retry, b.opts))
 		}
 		return
 	}

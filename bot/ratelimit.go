@@ -6,17 +6,45 @@ import (
 	"time"
 )
 
-// limiter is a token bucket per user: each user may ask count questions at
-// once, and gets a question back every window/count. It is safe for
-// concurrent use.
+// kind is a kind of request with a rate limit of its own.
+type kind int
+
+const (
+	kindQuestion kind = iota // /ask, "Ask kutip", mentions, DMs
+	kindSummary              // /summary
+	numKinds
+)
+
+func (k kind) String() string {
+	if k == kindSummary {
+		return "summary"
+	}
+	return "question"
+}
+
+// budget returns the count and window of a kind's limit.
+func (o Options) budget(k kind) (int, time.Duration) {
+	if k == kindSummary {
+		return o.SummaryCount, o.SummaryWindow
+	}
+	return o.RateCount, o.RateWindow
+}
+
+// limiter is a token bucket per user for one kind of request (questions,
+// summaries): each user may make count requests at once, and gets one back
+// every window/count. It is safe for concurrent use.
 //
-// Memory is bounded: a bucket left alone for a whole window is full again,
-// which is the same as having no bucket, so buckets idle that long are
-// dropped (at most once per window, in one pass); and when more than
-// maxBuckets users are active within one window, the oldest buckets are
-// dropped, which at worst forgives a user some questions.
+// The bucket is kept as the time it is full again (the generic cell rate
+// algorithm), in whole nanoseconds, so that a token is back exactly when
+// the user was told, with no rounding: a request at the told time is
+// answered.
+//
+// Memory is bounded: a bucket that is full again is the same as having no
+// bucket, so such buckets are dropped (at most once per window, in one
+// pass); and when more than maxBuckets users are limited at once, the
+// buckets that fill soonest are dropped, which at worst forgives a user
+// some requests.
 type limiter struct {
-	count  float64
 	window time.Duration
 	every  time.Duration // time to earn one token back
 
@@ -27,9 +55,13 @@ type limiter struct {
 }
 
 type bucket struct {
-	tokens   float64
-	last     time.Time // when tokens was last brought up to date
-	notified bool      // the user was told they are limited since their last allowed question
+	// full is when the bucket is full again: each request moves it every
+	// later, from now at the least; a request is refused when that would
+	// put it more than window ahead of now.
+	full time.Time
+	// toldUntil is the retry time the user was last told; until it
+	// passes, telling them again says nothing new.
+	toldUntil time.Time
 }
 
 // maxBuckets bounds the limiter's memory, about 100 bytes a bucket.
@@ -37,7 +69,6 @@ const maxBuckets = 100_000
 
 func newLimiter(count int, window time.Duration) *limiter {
 	return &limiter{
-		count:   float64(count),
 		window:  window,
 		every:   window / time.Duration(count),
 		buckets: map[string]*bucket{},
@@ -46,10 +77,13 @@ func newLimiter(count int, window time.Duration) *limiter {
 }
 
 // allow takes a token from user's bucket at time now. When the bucket is
-// empty it returns false, the time the next token arrives, and whether this
-// is the first refusal since the user's last allowed question (to tell them
-// once, not at every message).
-func (l *limiter) allow(user string, now time.Time) (ok bool, retry time.Time, first bool) {
+// empty it returns false, the time the next token arrives, and whether the
+// user should be told: true unless they were told a retry time that has
+// not passed yet. So a user who keeps asking while limited gets at most one
+// notice per token period, and is never left without a valid "try again"
+// time: once the time they were told passes, their next request is
+// answered or told again.
+func (l *limiter) allow(user string, now time.Time) (ok bool, retry time.Time, tell bool) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	l.sweep(now)
@@ -58,48 +92,50 @@ func (l *limiter) allow(user string, now time.Time) (ok bool, retry time.Time, f
 		if len(l.buckets) >= l.max {
 			l.evictOldest()
 		}
-		b = &bucket{tokens: l.count, last: now}
+		b = &bucket{full: now}
 		l.buckets[user] = b
 	}
-	if elapsed := now.Sub(b.last); elapsed > 0 {
-		b.tokens = min(l.count, b.tokens+float64(elapsed)/float64(l.every))
-		b.last = now
+	next := b.full
+	if next.Before(now) {
+		next = now
 	}
-	if b.tokens >= 1 {
-		b.tokens--
-		b.notified = false
+	next = next.Add(l.every)
+	if !next.After(now.Add(l.window)) {
+		b.full = next
 		return true, time.Time{}, false
 	}
-	wait := time.Duration((1 - b.tokens) * float64(l.every))
-	first = !b.notified
-	b.notified = true
-	return false, now.Add(wait), first
+	retry = next.Add(-l.window)
+	if now.Before(b.toldUntil) {
+		return false, retry, false
+	}
+	b.toldUntil = retry
+	return false, retry, true
 }
 
-// sweep drops the buckets idle for a window or more, at most once a window.
+// sweep drops the buckets that are full again, at most once a window.
 func (l *limiter) sweep(now time.Time) {
 	if now.Sub(l.lastSweep) < l.window {
 		return
 	}
 	l.lastSweep = now
 	for user, b := range l.buckets {
-		if now.Sub(b.last) >= l.window {
+		if !b.full.After(now) {
 			delete(l.buckets, user)
 		}
 	}
 }
 
-// evictOldest drops the tenth of the buckets least recently used. It sorts
-// every bucket's time, which is fine for something this rare.
+// evictOldest drops the tenth of the buckets that are full soonest. It
+// sorts every bucket's time, which is fine for something this rare.
 func (l *limiter) evictOldest() {
 	ages := make([]time.Time, 0, len(l.buckets))
 	for _, b := range l.buckets {
-		ages = append(ages, b.last)
+		ages = append(ages, b.full)
 	}
 	slices.SortFunc(ages, time.Time.Compare)
 	cut := ages[len(ages)/10]
 	for user, b := range l.buckets {
-		if !b.last.After(cut) {
+		if !b.full.After(cut) {
 			delete(l.buckets, user)
 		}
 	}

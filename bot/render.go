@@ -482,15 +482,22 @@ func helpReply(docs int) reply {
 }
 
 // rateLimited tells a user when to ask again.
-func rateLimited(retry time.Time, count int, window time.Duration) reply {
+func rateLimited(k kind, retry time.Time, opts Options) reply {
+	count, window := opts.budget(k)
+	what, verb := plural(count, "question"), "asking faster than I answer"
+	if k == kindSummary {
+		what, verb = strconv.Itoa(count)+" summaries", "asking for summaries faster than I make them"
+		if count == 1 {
+			what = "1 summary"
+		}
+	}
 	return reply{
-		Content: fmt.Sprintf("You're asking faster than I answer: up to %s every %s. Try again <t:%d:R>.",
-			plural(count, "question"), inWords(window), retry.Unix()+1),
+		Content: fmt.Sprintf("You're %s: up to %s every %s. Try again <t:%d:R>.",
+			verb, what, inWords(window), retry.Unix()+1),
 		Ephemeral: true,
 	}
 }
 
-// inWords says d in words: "30 seconds", "2 minutes", "1h30m0s".
 func inWords(d time.Duration) string {
 	switch {
 	case d%time.Hour == 0:

@@ -97,7 +97,8 @@ func TestRenderGolden(t *testing.T) {
 		{"source", sourceReply(corpus.Default())},
 		{"source_many", sourceReply(docs(40))},
 		{"help", helpReply(1)},
-		{"rate_limited", rateLimited(retry, 5, 30*time.Second)},
+		{"rate_limited", rateLimited(kindQuestion, retry, Options{RateCount: 5, RateWindow: 30 * time.Second})},
+		{"rate_limited_summary", rateLimited(kindSummary, retry, Options{SummaryCount: DefaultSummaryCount, SummaryWindow: DefaultSummaryWindow})},
 		{"unknown_doc", unknownDoc("no such @everyone")},
 	}
 	for _, tc := range tests {
