@@ -56,6 +56,7 @@ func readBuildEnv(tb testing.TB) []string {
 }
 
 func TestBuildEnv(t *testing.T) {
+	t.Parallel()
 	env := strings.Join(readBuildEnv(t), "\n")
 	for _, want := range []string{"CGO_ENABLED=0", "-trimpath", "-ldflags=-s -w"} {
 		if !strings.Contains(env, want) {
@@ -92,6 +93,7 @@ func dockerfile(tb testing.TB) []string {
 }
 
 func TestDockerfile(t *testing.T) {
+	t.Parallel()
 	ins := dockerfile(t)
 	has := func(pattern string) bool {
 		re := regexp.MustCompile(pattern)
@@ -246,6 +248,7 @@ func ignored(rules []ignoreRule, path string) bool {
 }
 
 func TestDockerignoreRules(t *testing.T) {
+	t.Parallel()
 	rules := readDockerignore(t)
 	for _, tc := range []struct {
 		path string
@@ -331,6 +334,7 @@ func buildContext(t *testing.T) (string, map[string]bool) {
 // built there must answer. (The Go package corpus/ was once left out by a
 // /corpus/ meant for the user's articles, and no image built.)
 func TestBuildContext(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("builds the binary from a copy of the build context; skipped with -short")
 	}
@@ -412,6 +416,7 @@ func goEnv() []string {
 // INDEX_DIR once left the /data volume unused), so optional settings are
 // commented-out examples.
 func TestEnvFileExample(t *testing.T) {
+	t.Parallel()
 	active := regexp.MustCompile(`^([A-Z][A-Z0-9_]*)=(.*)$`)
 	example := regexp.MustCompile(`^# ?([A-Z][A-Z0-9_]*)=(.*)$`)
 	env := map[string]string{}
@@ -457,6 +462,7 @@ func TestEnvFileExample(t *testing.T) {
 }
 
 func TestCompose(t *testing.T) {
+	t.Parallel()
 	compose := readFile(t, "docker-compose.yml")
 	for _, tc := range []struct{ what, pattern string }{
 		// A fresh clone has no .env yet: `docker compose up` must not fail
@@ -521,6 +527,7 @@ func buildRelease(t *testing.T) string {
 // as nobody, in an empty read-only folder with an empty environment, it
 // answers from the embedded article.
 func TestReleaseBinary(t *testing.T) {
+	t.Parallel()
 	bin := buildRelease(t)
 
 	t.Run("static", func(t *testing.T) {

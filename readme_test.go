@@ -94,6 +94,7 @@ func shellWords(t *testing.T, s string) []string {
 }
 
 func TestReadmeExamples(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("builds kutip; skipped with -short")
 	}
@@ -140,6 +141,7 @@ func TestReadmeExamples(t *testing.T) {
 // table, its links to files in the repository lead somewhere, and it sends
 // no one to files a clone lacks.
 func TestReadme(t *testing.T) {
+	t.Parallel()
 	readme := readFile(t, "README.md")
 	const start = "# kutip\n\n```sh\ngo run . ask \"when did Russia ratify?\"\ngo test ./...\n```\n"
 	if !strings.HasPrefix(readme, start) {

@@ -46,8 +46,8 @@ cleanup() {
 		step "clean up: containers, images, volumes, the engine"
 		docker ps -aq | xargs -r /usr/bin/docker rm -f >/dev/null
 		docker volume ls -q | xargs -r /usr/bin/docker volume rm >/dev/null
-		docker images -q | sort -u | xargs -r /usr/bin/docker rmi -f >/dev/null
-		docker builder prune -af >/dev/null 2>&1
+		# Images and the build cache live in the engine's own data root,
+		# which goes as a whole below.
 		kill "$dockerd_pid"
 		wait "$dockerd_pid" 2>/dev/null
 		# What the engine leaves mounted under its folders (the host
