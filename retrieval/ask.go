@@ -16,8 +16,11 @@ type Answer struct {
 	// is close; otherwise it is empty.
 	Answered bool
 	Passages []Passage
-
-	confidence float64 // the best passage's coverage of the question
+	// Confidence is the best passage's coverage of the question, in [0, 1]:
+	// the idf-weighted share of its content words the passage (or its
+	// neighbours) expresses. Answered is Confidence at or above the
+	// threshold of the question's and the passage's languages.
+	Confidence float64
 }
 
 // Passage is one cited sentence.
@@ -64,7 +67,7 @@ func (ix *Index) AskTop(ctx context.Context, question string, top int) (Answer, 
 	}
 	// Not answered: offer the nearest passage as maybe related only when
 	// it is close.
-	if len(ans.Passages) > 0 && ans.confidence >= relatedThreshold {
+	if len(ans.Passages) > 0 && ans.Confidence >= relatedThreshold {
 		ans.Passages = ans.Passages[:1]
 	} else {
 		ans.Passages = nil
@@ -91,8 +94,8 @@ func (ix *Index) Search(ctx context.Context, question string, n int) (Answer, er
 	if len(ranked) == 0 {
 		return ans, nil
 	}
-	ans.confidence = ranked[0].confidence
-	ans.Answered = ans.confidence >= answerThreshold
+	ans.Confidence = ranked[0].confidence
+	ans.Answered = ans.Confidence >= answerThreshold(q.lang, ix.sents[ranked[0].id].lang)
 	for _, r := range ranked[:min(n, len(ranked))] {
 		ans.Passages = append(ans.Passages, ix.passage(r))
 	}

@@ -50,11 +50,12 @@
 //     span.go finds a sentence's spans with word lists for Indonesian and
 //     English news and chooses the one nearest the question's words; replies
 //     show it in bold (Passage.Answer).
-//  6. Abstain (rank.go, ask.go). Coverage alone decides whether the corpus
-//     answers: below answerThreshold Ask abstains (Answer.Answered is
-//     false) and offers the best sentence as "maybe related" only at or
-//     above relatedThreshold. The thresholds are calibrated on the eval
-//     sets.
+//  6. Abstain (rank.go, ask.go). Coverage alone (Answer.Confidence)
+//     decides whether the corpus answers: below answerThreshold of the
+//     question's and the passage's languages Ask abstains (Answer.Answered
+//     is false) and offers the best sentence as "maybe related" only at or
+//     above relatedThreshold. The thresholds are calibrated against
+//     realistic negatives (TestAbstentionCalibration in retrieval/eval).
 //
 // ask.go holds the entry points and what they return (Answer, Passage); a
 // Passage's Citation is a corpus.Citation, the one citation formatter.

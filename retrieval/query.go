@@ -59,7 +59,51 @@ type concept struct {
 	word string
 	alts []alt
 	idf  float64 // of its best-known alternative; high when the corpus lacks it
+	// untranslatable: an English word asked of Indonesian text that
+	// nothing in the corpus expresses, neither as it is nor through a
+	// translation.
+	untranslatable bool
+	// gap: an untranslatable word written in lower case; it weighs
+	// gapShare of its idf in coverage.
+	gap bool
+	// fullAt is the weight at which an alternative counts as a full match
+	// in coverage (0: weightTranslation).
+	fullAt float64
 }
+
+// credit is how much of a match at weight w counts in coverage, in [0, 1];
+// scale is 1 for a match in the sentence itself, neighbourWeight for one in
+// a neighbouring sentence.
+func (c *concept) credit(w, scale float64) float64 {
+	if c.fullAt <= 0 {
+		return min(1, scale*w/weightTranslation)
+	}
+	return scale * min(1, w/c.fullAt)
+}
+
+// coverageIDF is how much the concept weighs in coverage.
+func (c *concept) coverageIDF() float64 {
+	if c.gap {
+		return c.idf * gapShare
+	}
+	return c.idf
+}
+
+// fullTranslation is the lexicon weight at which a translation counts as a
+// full match in coverage: one as trusted as a FreeDict entry alone. Below
+// it (a sense the parallel corpus seldom uses) it counts in proportion.
+// An English question asked of Indonesian text can only match through
+// translations, and it is no less answered for that.
+const fullTranslation = 0.6
+
+// gapShare is the share of coverage an untranslatable lower-case English
+// word weighs when asked of Indonesian text ("leatherback", or "mass" as
+// a verb, whose dictionary sense "massa" the text does not use): its
+// absence says more about the dictionary (a missing word or sense, a
+// paraphrase) than about the corpus, so it counts half. A capitalised one
+// is a name (Broncos, Brazil), and a name the corpus does not hold is the
+// best sign it does not answer; it counts fully.
+const gapShare = 0.5
 
 type parsedQuestion struct {
 	text     string
@@ -156,7 +200,9 @@ func (ix *Index) parseQuestion(text string) *parsedQuestion {
 		// A concept the corpus has no term for stays: it adds nothing to
 		// the query but counts against coverage, which is how a question
 		// about something the corpus never mentions is told apart.
-		q.concepts = append(q.concepts, ix.expand(q.lang, t))
+		c := ix.expand(q.lang, t)
+		c.gap = c.untranslatable && !capitalized(text[t.Start:t.End])
+		q.concepts = append(q.concepts, c)
 		if len(q.concepts) == maxConcepts {
 			break
 		}
@@ -274,8 +320,19 @@ func (ix *Index) expandUncached(lang string, t token) concept {
 			}
 		}
 	}
+	c.untranslatable = lang == "en" && ix.hasID && len(c.alts) == 0
+	if translated {
+		c.fullAt = weightTranslation * fullTranslation
+	}
 	c.idf = ix.idf(c)
 	return c
+}
+
+// capitalized reports whether a word as written starts with an upper-case
+// letter.
+func capitalized(w string) bool {
+	r, _ := utf8.DecodeRuneInString(w)
+	return unicode.IsUpper(r)
 }
 
 // expansionCache remembers how question words expand, per index: the
@@ -329,11 +386,25 @@ func (c concept) hasStrong() bool {
 // alternative (the most common one among equals), so that a rare synonym
 // does not make a common word look rare; a concept the corpus lacks gets
 // the highest idf, so that missing it weighs as much as missing a rare word.
+//
+// For a translated English word every alternative that counts as a full
+// match is as good as any other, so the commonest of them sets the idf:
+// "world" is rare in Indonesian text as written (World Health
+// Organization) but common as "dunia".
 func (ix *Index) idf(c concept) float64 {
 	n := float64(len(ix.sents))
 	bestW, df := 0.0, 0
 	for _, a := range c.alts {
 		d := ix.vocab[a.term]
+		if c.fullAt > 0 && a.weight >= c.fullAt {
+			if bestW < c.fullAt || d > df {
+				bestW, df = a.weight, d
+			}
+			continue
+		}
+		if bestW >= c.fullAt && c.fullAt > 0 {
+			continue
+		}
 		if a.weight > bestW || a.weight == bestW && d > df {
 			bestW, df = a.weight, d
 		}
