@@ -42,6 +42,7 @@ const (
 	closeAuthFailed         = 4004
 	closeAlreadyAuth        = 4005
 	closeInvalidSeq         = 4007
+	closeSessionTimedOut    = 4009
 	closeInvalidShard       = 4010
 	closeInvalidAPIVersion  = 4012
 	closeInvalidIntents     = 4013
@@ -286,6 +287,20 @@ func (c *gwConn) identify(d json.RawMessage) bool {
 	if p.Shard != nil && (p.Shard[1] < 1 || p.Shard[0] < 0 || p.Shard[0] >= p.Shard[1]) {
 		c.closeWith(closeInvalidShard, "Invalid shard.")
 		return false
+	}
+
+	s.mu.Lock()
+	refuse := s.refuseIdentify > 0
+	if refuse {
+		s.refuseIdentify--
+		s.stats.IdentifiesRefused++
+		s.stats.InvalidSessions++
+		s.notifyLocked()
+	}
+	s.mu.Unlock()
+	if refuse {
+		c.write(websocket.TextMessage, []byte(`{"op":9,"d":false,"s":null,"t":null}`))
+		return true // the connection stays open, as on Discord
 	}
 
 	b := make([]byte, 16)
@@ -555,6 +570,43 @@ func (s *Server) Reconnect() int {
 		s.mu.Unlock()
 		time.AfterFunc(reconnectGrace, c.cut)
 	})
+}
+
+// RefuseIdentify answers the next n IDENTIFYs (with a valid token) with op
+// 9 INVALID_SESSION (d false) instead of READY, as Discord does when it
+// cannot start a session yet; the connection stays open. A client must wait
+// 1 to 5 seconds before it identifies again; Stats.IdentifiesRefused counts
+// the refusals, and Stats.Identifies only the IDENTIFYs accepted.
+func (s *Server) RefuseIdentify(n int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.refuseIdentify += n
+}
+
+// CloseConnections closes every gateway connection with a close code, as
+// Discord does to end a connection for a reason (4004 authentication
+// failed, 4009 session timed out, …). For 4007 Invalid seq and 4009 Session
+// timed out the session ends too: a RESUME of it is refused with
+// INVALID_SESSION, as the client should start a new one. It returns how
+// many connections were closed.
+func (s *Server) CloseConnections(code int) int {
+	s.mu.Lock()
+	conns := make([]*gwConn, 0, len(s.conns))
+	for c := range s.conns {
+		conns = append(conns, c)
+		if sess := c.sess; sess != nil {
+			c.sess, sess.conn = nil, nil
+			if code == closeInvalidSeq || code == closeSessionTimedOut {
+				s.invalidateLocked(sess)
+			}
+		}
+	}
+	s.notifyLocked()
+	s.mu.Unlock()
+	for _, c := range conns {
+		c.closeWith(code, fmt.Sprintf("closed by the test (%d)", code))
+	}
+	return len(conns)
 }
 
 // InvalidSession sends op 9 INVALID_SESSION to every connected client. With

@@ -347,3 +347,67 @@ func TestGatewayDisruptHandshake(t *testing.T) {
 		t.Errorf("Stats = %+v, want one op 7, one cut, two resumes", st)
 	}
 }
+
+// TestGatewayRefuseIdentify: armed refusals answer IDENTIFY with op 9 on an
+// open connection, then IDENTIFY works again.
+func TestGatewayRefuseIdentify(t *testing.T) {
+	t.Parallel()
+	srv := discordtest.New(t, discordtest.Options{})
+	srv.RefuseIdentify(2)
+	c := dial(t, srv, "?v=10&encoding=json")
+	if f := mustRead(t, c); f.Op != 10 {
+		t.Fatalf("first frame op %d, want 10 HELLO", f.Op)
+	}
+	for i := range 2 {
+		send(t, c, 2, identifyData(srv.Token, 0, false))
+		if f := mustRead(t, c); f.Op != 9 || string(f.D) != "false" {
+			t.Fatalf("identify %d got %+v, want op 9 false", i+1, f)
+		}
+	}
+	send(t, c, 2, identifyData(srv.Token, 0, false))
+	if f := mustRead(t, c); f.T == nil || *f.T != "READY" {
+		t.Fatalf("third identify got %+v, want READY", f)
+	}
+	if st := srv.Stats(); st.IdentifiesRefused != 2 || st.Identifies != 1 || st.InvalidSessions != 2 {
+		t.Errorf("stats %+v, want 2 refused, 1 accepted", st)
+	}
+}
+
+// TestGatewayCloseConnections: a close code reaches the client; after 4009
+// the session cannot be resumed, after another code it can.
+func TestGatewayCloseConnections(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		code      int
+		resumable bool
+	}{{4009, false}, {4007, false}, {4000, true}} {
+		t.Run(fmt.Sprint(tc.code), func(t *testing.T) {
+			t.Parallel()
+			srv := discordtest.New(t, discordtest.Options{})
+			c, ready := identify(t, srv, false)
+			var r struct {
+				SessionID string `json:"session_id"`
+			}
+			json.Unmarshal(ready.D, &r)
+			if n := srv.CloseConnections(tc.code); n != 1 {
+				t.Fatalf("closed %d connections, want 1", n)
+			}
+			for {
+				if _, err := read(t, c); err != nil {
+					var ce *websocket.CloseError
+					if !errors.As(err, &ce) || ce.Code != tc.code {
+						t.Fatalf("read after CloseConnections: %v, want close %d", err, tc.code)
+					}
+					break
+				}
+			}
+			c2 := dial(t, srv, "?v=10&encoding=json")
+			mustRead(t, c2) // HELLO
+			send(t, c2, 6, map[string]any{"token": srv.Token, "session_id": r.SessionID, "seq": 1})
+			f := mustRead(t, c2)
+			if resumed := f.T != nil && *f.T == "RESUMED"; resumed != tc.resumable {
+				t.Errorf("resume after close %d got %+v, want resumed %v", tc.code, f, tc.resumable)
+			}
+		})
+	}
+}

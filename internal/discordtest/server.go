@@ -170,7 +170,9 @@ type Server struct {
 	users     map[string]User
 	presence  []byte       // last presence update's d
 	disrupt   []Disruption // armed by DisruptHandshake, oldest first
-	nonces    []sentNonce  // of messages created with one, oldest first
+	// refuseIdentify is how many more IDENTIFYs to answer with op 9.
+	refuseIdentify int
+	nonces         []sentNonce // of messages created with one, oldest first
 }
 
 // New starts a fake Discord for the length of the test: tb.Cleanup closes
@@ -265,26 +267,29 @@ func (r redirect) RoundTrip(req *http.Request) (*http.Response, error) {
 
 // Stats counts what has happened since New. Counters only grow.
 type Stats struct {
-	Connections     int // WebSocket connections accepted
-	Disconnects     int // connections ended, by either side
-	Identifies      int // IDENTIFY accepted, each answered with READY
-	Resumes         int // RESUME accepted, each answered with replay and RESUMED
-	ResumesRefused  int // RESUME answered with INVALID_SESSION
-	Heartbeats      int // heartbeats received (each gets a HEARTBEAT_ACK)
-	PresenceUpdates int // op 3 received
-	Dispatches      int // op 0 events created, each counted once
-	Replayed        int // events sent again on RESUME
-	Reconnects      int // op 7 sent
-	InvalidSessions int // op 9 sent
-	Cuts            int // connections closed without a close frame
-	Requests        int // REST requests received
-	Faults          int // requests answered by an injected Fault
-	RateLimited     int // requests refused with 429 by an exhausted bucket
-	Callbacks       int // interaction callbacks accepted
-	DoubleAcks      int // callbacks refused with 40060 (already acknowledged)
-	LateAcks        int // callbacks refused with 10062 (past the window)
-	BadRequests     int // requests refused with 400, 401, 404 or 405
-	DuplicateNonces int // messages not created again: enforce_nonce found their nonce
+	Connections int // WebSocket connections accepted
+	Disconnects int // connections ended, by either side
+	Identifies  int // IDENTIFY accepted, each answered with READY
+	// IdentifiesRefused counts IDENTIFYs answered with INVALID_SESSION
+	// (RefuseIdentify); they count in InvalidSessions too.
+	IdentifiesRefused int
+	Resumes           int // RESUME accepted, each answered with replay and RESUMED
+	ResumesRefused    int // RESUME answered with INVALID_SESSION
+	Heartbeats        int // heartbeats received (each gets a HEARTBEAT_ACK)
+	PresenceUpdates   int // op 3 received
+	Dispatches        int // op 0 events created, each counted once
+	Replayed          int // events sent again on RESUME
+	Reconnects        int // op 7 sent
+	InvalidSessions   int // op 9 sent
+	Cuts              int // connections closed without a close frame
+	Requests          int // REST requests received
+	Faults            int // requests answered by an injected Fault
+	RateLimited       int // requests refused with 429 by an exhausted bucket
+	Callbacks         int // interaction callbacks accepted
+	DoubleAcks        int // callbacks refused with 40060 (already acknowledged)
+	LateAcks          int // callbacks refused with 10062 (past the window)
+	BadRequests       int // requests refused with 400, 401, 404 or 405
+	DuplicateNonces   int // messages not created again: enforce_nonce found their nonce
 }
 
 // Stats returns the counters.
