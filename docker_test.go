@@ -470,6 +470,9 @@ func TestCompose(t *testing.T) {
 		{"an optional env_file .env", `(?m)^\s+env_file:\n\s+- path: \.env\n\s+required: false$`},
 		// The user's articles, not the Go package corpus/.
 		{"./articles mounted read-only at /corpus", `(?m)^\s+- \./articles:/corpus:ro$`},
+		// An empty folder answers from the built-in article, so the
+		// articles volume can always be the corpus.
+		{"CORPUS_DIR set to the articles volume", `(?m)^\s+CORPUS_DIR: /corpus$`},
 		{"rotated logs", `(?m)^\s+logging:\n\s+driver: json-file\n\s+options:\n\s+max-size: "\d+m"\n\s+max-file: "\d+"$`},
 		{"a data volume", `(?m)^\s+- \S+:/data$`},
 		{"restart unless-stopped", `(?m)^\s+restart: unless-stopped$`},

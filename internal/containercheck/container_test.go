@@ -138,19 +138,15 @@ func waitHealthy(t *testing.T, dir, filter string, start func()) string {
 	return ""
 }
 
-// askRatified plays a user asking /ask and checks the answer.
-func askRatified(t *testing.T, srv *discordtest.Server) {
+// ask plays a user asking /ask and checks that a line of the answer holds
+// want.
+func ask(t *testing.T, srv *discordtest.Server, question, want string) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(t.Context(), time.Minute)
 	defer cancel()
-	var names []string
-	for _, c := range srv.Commands("") {
-		names = append(names, c.Name)
-	}
-	t.Logf("global commands registered: %s", strings.Join(names, ", "))
 	id, err := srv.Interact(ctx, discordtest.Interaction{
 		Name:    "ask",
-		Options: []discordtest.Option{{Name: "question", Value: "when did Russia ratify?"}},
+		Options: []discordtest.Option{{Name: "question", Value: question}},
 	})
 	if err != nil {
 		t.Fatalf("/ask: %v", err)
@@ -161,12 +157,62 @@ func askRatified(t *testing.T, srv *discordtest.Server) {
 	}
 	text := reply.Text()
 	for _, line := range strings.Split(text, "\n") {
-		if strings.Contains(line, "6 November") {
-			t.Logf("/ask when did Russia ratify? → %s", line)
+		if strings.Contains(line, want) {
+			t.Logf("/ask %s → %s", question, line)
 			return
 		}
 	}
-	t.Errorf("/ask answered %q, want 6 November", text)
+	t.Errorf("/ask %s answered %q, want %s", question, text, want)
+}
+
+// askRatified checks that the bot registered its commands and answers
+// from the built-in article.
+func askRatified(t *testing.T, srv *discordtest.Server) {
+	t.Helper()
+	var names []string
+	for _, c := range srv.Commands("") {
+		names = append(names, c.Name)
+	}
+	t.Logf("global commands registered: %s", strings.Join(names, ", "))
+	ask(t, srv, "when did Russia ratify?", "6 November")
+}
+
+// addArticle drops an article into the fresh clone's ./articles, the
+// container's /corpus, and waits for the container's log to say that it
+// reloaded the corpus.
+func addArticle(t *testing.T, dir, id string) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute)
+	defer cancel()
+	bin := os.Getenv("DOCKER")
+	if bin == "" {
+		bin = "docker"
+	}
+	logs := exec.CommandContext(ctx, bin, "logs", "--follow", "--tail", "0", id)
+	pipe, err := logs.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	logs.Stderr = logs.Stdout // kutip logs to stderr
+	if err := logs.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer logs.Wait()
+	defer cancel()
+	article := "---\ntitle: Lake Toba\nlang: en\n---\n" +
+		"Lake Toba in North Sumatra is the largest volcanic lake in the world.\n\n" +
+		"Lake Toba was formed by a supervolcano eruption about 74,000 years ago.\n"
+	if err := os.WriteFile(filepath.Join(dir, "articles", "toba.md"), []byte(article), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	sc := bufio.NewScanner(pipe)
+	for sc.Scan() {
+		if strings.Contains(sc.Text(), "corpus reloaded") {
+			t.Logf("log: %s", sc.Text())
+			return
+		}
+	}
+	t.Fatalf("the container did not log \"corpus reloaded\" within 2 minutes of a new file in ./articles (%v)", ctx.Err())
 }
 
 func testCompose(t *testing.T) {
@@ -199,6 +245,10 @@ func testCompose(t *testing.T) {
 		}
 	}
 	askRatified(t, srv)
+	// ./articles is empty in a fresh clone, so that answer came from the
+	// built-in article; an article added now is answered without a restart.
+	addArticle(t, dir, id)
+	ask(t, srv, "How long ago was Lake Toba formed?", "74,000 years")
 }
 
 // readmeCommands returns the README's docker build and docker run lines,
