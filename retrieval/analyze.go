@@ -15,7 +15,7 @@ import (
 
 // analyzerVersion changes whenever analysis changes what terms a text gets,
 // so that an index on disk built by an older version is rebuilt.
-const analyzerVersion = "2"
+const analyzerVersion = "3"
 
 // token is one word of a text: its lower-cased surface form, its index term
 // (the stem under the text's language) and its position among the text's

@@ -18,11 +18,14 @@
 //
 // A question goes through six steps; the file of each is named:
 //
-//  1. Analyse (analyze.go). Text is split into tokens; each gets an index
-//     term, its stem under the text's language (Indonesian or English), or
-//     none for a stop word. Sentences and questions are analysed alike, so
-//     their terms meet. The language data (stems, translations, synonyms)
-//     is package lexicon, reached through lexicon.go.
+//  1. Analyse (analyze.go, lang.go). Text is split into tokens; each gets
+//     an index term, its stem under the text's language, or none for a stop
+//     word. Indonesian and English are kutip's own; a document in another
+//     language bleve has an analyzer for (German, French, Spanish, …) is
+//     detected as such and analysed with that language's stop words and
+//     Snowball stemmer (lang.go). Sentences and questions are analysed
+//     alike, so their terms meet. The language data (stems, translations,
+//     synonyms) is package lexicon, reached through lexicon.go.
 //  2. Query (query.go, chat.go, spell.go). The question is read as plain
 //     text, never query syntax. Chat forms are written out first ("gmn",
 //     "korsel", "11k", "ngirim"; chat.go); its language and the answer type

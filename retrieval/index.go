@@ -35,6 +35,7 @@ type Index struct {
 	store          StoreInfo // see store.go
 	mainLang       string    // the language most sentences are in
 	hasID, hasEN   bool      // whether any sentence is in Indonesian, in English
+	otherLangs     []string  // the corpus's languages besides those two, sorted (see lang.go)
 	expansions     expansionCache
 	// lowerWords holds the words the corpus writes in lower case
 	// somewhere: common words, as opposed to names.
@@ -86,20 +87,32 @@ func (ix *Index) Documents() []corpus.Document { return ix.docs }
 // SentenceCount returns how many sentences are indexed.
 func (ix *Index) SentenceCount() int { return len(ix.sents) }
 
-// analyzer returns the analyzer for lang: English for "en", Indonesian
-// for anything else. The analyzers are made in Build and only read after,
-// so this is safe for concurrent use.
+// analyzer returns the analyzer for lang: English for "en", a language of
+// the corpus's otherLangs for its own, Indonesian for anything else. The
+// analyzers are made in Build and only read after, so this is safe for
+// concurrent use.
 func (ix *Index) analyzer(lang string) *analyzer {
-	if lang != "en" {
-		lang = "id"
+	if a, ok := ix.analyzers[lang]; ok {
+		return a
 	}
-	return ix.analyzers[lang]
+	return ix.analyzers["id"]
 }
 
 // analyzeCorpus fills the sentence table and the vocabulary.
 func (ix *Index) analyzeCorpus() {
 	for di, d := range ix.docs {
-		a := ix.analyzer(d.Lang)
+		texts := make([]string, 0, len(d.Paragraphs))
+		for _, p := range d.Paragraphs {
+			texts = append(texts, p.Text)
+		}
+		lang := documentLanguage(d.Lang, texts)
+		if _, ok := ix.analyzers[lang]; !ok {
+			if a := otherAnalyzer(lang); a != nil {
+				ix.analyzers[lang] = a
+				ix.otherLangs = append(ix.otherLangs, lang)
+			}
+		}
+		a := ix.analyzer(lang)
 		for pi, p := range d.Paragraphs {
 			for si, s := range p.Sentences {
 				toks := a.analyze(s.Text)
@@ -154,9 +167,12 @@ func (ix *Index) analyzeCorpus() {
 	for _, s := range ix.sents {
 		perLang[s.lang]++
 	}
+	sort.Strings(ix.otherLangs)
 	ix.mainLang = "id"
-	if perLang["en"] > perLang["id"] {
-		ix.mainLang = "en"
+	for _, lang := range append([]string{"en"}, ix.otherLangs...) {
+		if perLang[lang] > perLang[ix.mainLang] {
+			ix.mainLang = lang
+		}
 	}
 	ix.hasID, ix.hasEN = perLang["id"] > 0, perLang["en"] > 0
 	ix.termsByInitial = map[rune][]string{}

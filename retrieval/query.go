@@ -166,6 +166,14 @@ func (ix *Index) parseQuestion(text string) *parsedQuestion {
 	q := &parsedQuestion{text: text, focus: -1}
 	words := strings.FieldsFunc(strings.ToLower(text), func(r rune) bool { return !unicode.IsLetter(r) })
 	q.lang = corpus.DetectLangWords(words)
+	if len(ix.otherLangs) > 0 {
+		// A question in one of the corpus's other languages reads as that
+		// language; corpus.DetectLangWords knows Indonesian and English
+		// only.
+		if l := detectLanguage(words, append([]string{"id", "en"}, ix.otherLangs...), 1); l != "" && l != "id" && l != "en" {
+			q.lang = l
+		}
+	}
 	var focusWord string
 	q.qtype, focusWord = questionType(words)
 	if q.lang == "" {
@@ -244,6 +252,9 @@ func (ix *Index) expandUncached(lang string, t token) concept {
 	}
 	if ix.hasEN {
 		add(ix.analyzer("en").stem(t.Word), weightExact)
+	}
+	for _, l := range ix.otherLangs {
+		add(ix.analyzer(l).stem(t.Word), weightExact)
 	}
 	id := ix.analyzer("id")
 	var translations []string
