@@ -25,6 +25,12 @@ const maxCandidates = 20
 // indexing; ctx is checked between batches.
 const indexBatch = 1000
 
+// memoryBuildMax is the largest corpus, in sentences, that is indexed in
+// memory when there is no INDEX_DIR. Scorch in memory keeps one segment per
+// batch, which every question searches; a larger corpus is built on disk
+// in a temporary folder, where segments are merged (see Index.buildTemp).
+const memoryBuildMax = 4 * indexBatch
+
 // openTimeout bounds the wait for an index on disk that another process
 // holds locked.
 const openTimeout = "10s"

@@ -1,68 +1,41 @@
 package retrieval
 
-// Scale: how building and querying grow with the corpus. BenchmarkScale
-// indexes growing prefixes of a corpus of 200,000+ sentences, on disk as in
-// the container, and reports for each:
+// Scale: how building, querying and memory grow with the corpus, against
+// plain bleve on the same text in the same run. BenchmarkScale builds
+// corpora of 1,000 and 10,000 sentences (with KUTIP_SCALE=1 also 50,000
+// and 200,000; KUTIP_SCALE_SIZES=10000,50000 picks sizes) from the shared
+// eval sets' passages (FacQA and XQuAD, repeated with fresh document IDs
+// as needed), and for each size runs four configurations, each in a child
+// process of its own so that its peak memory is its own:
 //
-//	sentences/s   build rate (analysis and bleve indexing, disk sync included)
-//	disk-MB       the index folder's size
-//	p50-µs p99-µs Ask latency over real questions (the shared eval sets)
-//	heap-MB       live Go heap with the index open, after a GC
-//	rss-MB        resident memory of the process (bleve's segments are mmapped)
-//	open-s        time to reopen the index from disk (a restart with INDEX_DIR)
+//	plain-disk  plain bleve: one document per sentence (default mapping,
+//	            standard analyzer), batches of 1,000, closed and reopened;
+//	            one MatchQuery per question
+//	plain-mem   the same in memory (scorch without a path)
+//	kutip-disk  Build with Options.Dir (INDEX_DIR); Ask per question
+//	kutip-mem   Build in memory (no INDEX_DIR); Ask per question
 //
-// The corpus is made of text other projects already ship: the shared eval
-// corpora (../../shared/eval/*/corpus.jsonl, about 4,000 sentences) and,
-// for volume, Debian packages' Indonesian and English documentation:
-// Debian Reference, the Debian Administrator's Handbook, LibreOffice and
-// KiCad help, and manual pages (perl-doc's are mostly prose), read from
-// HTML and roff, installed with
+// and prints, per configuration: build rate, per-question p50 and p99
+// (a warm-up pass over the questions, then a timed one), peak RSS (the
+// child's VmHWM), RSS and Go heap after a GC with the index open
+// (serving), the index's size on disk, heap and disk bytes per sentence,
+// and bleve's segment count; then each kutip figure as a ratio to
+// plain-disk. Run it with
 //
-//	apt-get install --no-install-recommends debian-reference-en debian-reference-id \
-//		debian-handbook libreoffice-help-en-us libreoffice-help-id \
-//		kicad-doc-en kicad-doc-id perl-doc
+//	KUTIP_SCALE=1 go test ./retrieval -run '^$' -bench Scale -benchtime 1x -timeout 60m
 //
-// That is 210,000 sentences, 37% of them Indonesian. The benchmark skips
-// when less than 200,000 sentences are found. TestScaleHarness runs the
-// same measurements on the built-in article, so that the code keeps working
-// in normal test runs, which never run benchmarks.
-//
-// Run it with
-//
-//	go test ./retrieval -run '^$' -bench Scale -benchtime 1x -timeout 60m
-//
-// On the 2-core development machine, 2026-11, load about 1 (a run at load
-// 3 to 9 halved the build rate and multiplied p99 by up to 7):
-//
-//	sentences  sentences/s  disk-MB  heap-MB  open-s  p50-µs  p99-µs
-//	   26,039        3,833       19       35    0.22     252   4,463
-//	   50,012        6,854       35       65    0.53     392   5,361
-//	  100,149        6,397       64      139    1.34     500   7,661
-//	  209,705        5,877      118      242    2.93   1,094   8,556
-//
-// The build rate is roughly flat past the smallest size (whose fixed costs
-// weigh more), so build time grows linearly: about 36 s for 210,000
-// sentences, most of it bleve's indexing, a tenth the analysis. Disk
-// (about 0.56 kB a sentence) and heap (about 1.2 kB a sentence: the
-// sentence table, tokens and vocabulary kept for ranking) grow linearly.
-// Reopening an index on disk costs the analysis only: linear too, but a
-// tenth of a build. The median question grows sublinearly (4x for 8x the
-// corpus): bleve's postings lists grow with the corpus, but reranking looks
-// at 40 candidates whatever its size; p99, questions of very common terms,
-// grows about 2x and is the noisiest number on a shared machine. rss-MB is
-// the whole test process, the full corpus included, so it is not per size.
+// Results and the machine are in docs/scale.md. TestScaleHarness runs the
+// same measurement on the built-in article in normal test runs.
 
 import (
 	"bufio"
-	"compress/gzip"
+	"context"
 	"encoding/json"
 	"fmt"
-	"html"
-	"io"
 	"io/fs"
 	"os"
+	"os/exec"
 	"path/filepath"
-	"regexp"
 	"runtime"
 	"slices"
 	"strconv"
@@ -70,117 +43,324 @@ import (
 	"testing"
 	"time"
 
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/index/scorch"
+
 	"kutip/corpus"
 )
 
-// scaleTarget is the corpus size the issue asks for.
-const scaleTarget = 200_000
+// scaleModes are the configurations BenchmarkScale compares.
+var scaleModes = []string{"plain-disk", "plain-mem", "kutip-disk", "kutip-mem"}
+
+// scaleResult is one configuration's measurement, as a child reports it.
+type scaleResult struct {
+	Mode      string
+	Sentences int
+	Questions int
+	BuildSec  float64
+	P50, P99  time.Duration
+	PeakRSS   uint64 // VmHWM
+	RSS       uint64 // VmRSS after a GC, the index open
+	Heap      uint64 // live heap after a GC, minus the corpus's
+	Disk      int64
+	Segments  int
+}
+
+const scaleChildEnv = "KUTIP_SCALE_CHILD" // mode,sentences
 
 func BenchmarkScale(b *testing.B) {
-	docs := scaleCorpus(b)
-	total := sentencesIn(docs)
-	if total < scaleTarget {
-		b.Skipf("only %d sentences of scale text found (want %d): install the Debian packages named in scale_test.go", total, scaleTarget)
+	sizes := []int{1_000, 10_000}
+	if os.Getenv("KUTIP_SCALE") == "1" {
+		sizes = append(sizes, 50_000, 200_000)
 	}
-	questions := scaleQuestions(b)
-	b.Logf("corpus: %d documents, %d sentences; %d questions", len(docs), total, len(questions))
-	for _, n := range []int{25_000, 50_000, 100_000, total} {
-		part := docsUpTo(docs, n)
-		b.Run(fmt.Sprintf("sentences=%d", sentencesIn(part)), func(b *testing.B) {
-			var m scaleResult
-			for b.Loop() {
-				m = measureScale(b, part, questions)
+	if s := os.Getenv("KUTIP_SCALE_SIZES"); s != "" {
+		sizes = nil
+		for _, f := range strings.Split(s, ",") {
+			n, err := strconv.Atoi(strings.TrimSpace(f))
+			if err != nil {
+				b.Fatalf("KUTIP_SCALE_SIZES=%q: want sentence counts separated by commas", s)
 			}
-			m.report(b)
+			sizes = append(sizes, n)
+		}
+	}
+	if scaleEvalDir() == "" {
+		b.Skip("the shared eval sets (../shared/eval) are absent")
+	}
+	exe, err := os.Executable()
+	if err != nil {
+		b.Fatal(err)
+	}
+	var all []scaleResult
+	for _, n := range sizes {
+		for _, mode := range scaleModes {
+			b.Run(fmt.Sprintf("sentences=%d/%s", n, mode), func(b *testing.B) {
+				var r scaleResult
+				for b.Loop() {
+					r = runScaleChild(b, exe, mode, n)
+				}
+				b.ReportMetric(float64(r.Sentences)/r.BuildSec, "sentences/s")
+				b.ReportMetric(float64(r.P50.Microseconds()), "p50-µs")
+				b.ReportMetric(float64(r.P99.Microseconds()), "p99-µs")
+				b.ReportMetric(float64(r.PeakRSS)/(1<<20), "peak-MiB")
+				b.ReportMetric(float64(r.RSS)/(1<<20), "serve-MiB")
+				b.ReportMetric(float64(r.Heap)/float64(r.Sentences), "heap-B/sent")
+				b.ReportMetric(float64(r.Disk)/float64(r.Sentences), "disk-B/sent")
+				b.ReportMetric(float64(r.Segments), "segments")
+				all = append(all, r)
+			})
+		}
+	}
+	fmt.Print(scaleTable(all))
+}
+
+// runScaleChild measures one configuration in a child process: this test
+// binary running TestScaleChild.
+func runScaleChild(tb testing.TB, exe, mode string, n int) scaleResult {
+	tb.Helper()
+	cmd := exec.CommandContext(tb.Context(), exe, "-test.run=^TestScaleChild$", "-test.count=1")
+	cmd.Env = append(os.Environ(), fmt.Sprintf("%s=%s,%d", scaleChildEnv, mode, n))
+	cmd.Stderr = os.Stderr
+	out, err := cmd.Output()
+	if err != nil {
+		tb.Fatalf("scale child %s at %d sentences: %v\n%s", mode, n, err, out)
+	}
+	for _, line := range strings.Split(string(out), "\n") {
+		if rest, ok := strings.CutPrefix(line, "SCALE-RESULT "); ok {
+			var r scaleResult
+			if err := json.Unmarshal([]byte(rest), &r); err != nil {
+				tb.Fatal(err)
+			}
+			return r
+		}
+	}
+	tb.Fatalf("scale child %s at %d sentences printed no result:\n%s", mode, n, out)
+	return scaleResult{}
+}
+
+// scaleTable formats results, each size's kutip rows with ratios to
+// plain-disk.
+func scaleTable(rs []scaleResult) string {
+	var sb strings.Builder
+	fmt.Fprintf(&sb, "%9s %-10s %9s %8s %8s %8s %9s %8s %8s %7s %5s  %s\n",
+		"sentences", "config", "build/s", "p50-µs", "p99-µs", "peakMiB", "serveMiB", "heapB/s", "diskB/s", "diskMB", "segs", "vs plain-disk: p50 p99 peak build-rate")
+	var plain scaleResult
+	for _, r := range rs {
+		if r.Mode == "plain-disk" {
+			plain = r
+		}
+		rate := float64(r.Sentences) / r.BuildSec
+		fmt.Fprintf(&sb, "%9d %-10s %9.0f %8d %8d %8.0f %9.0f %8.0f %8.0f %7.1f %5d",
+			r.Sentences, r.Mode, rate, r.P50.Microseconds(), r.P99.Microseconds(),
+			float64(r.PeakRSS)/(1<<20), float64(r.RSS)/(1<<20), float64(r.Heap)/float64(r.Sentences),
+			float64(r.Disk)/float64(r.Sentences), float64(r.Disk)/1e6, r.Segments)
+		if r.Mode != "plain-disk" && plain.Sentences == r.Sentences {
+			fmt.Fprintf(&sb, "  %.2f× %.2f× %.2f× %.2f×",
+				float64(r.P50)/float64(plain.P50), float64(r.P99)/float64(plain.P99),
+				float64(r.PeakRSS)/float64(plain.PeakRSS), rate/(float64(plain.Sentences)/plain.BuildSec))
+		}
+		sb.WriteByte('\n')
+	}
+	return sb.String()
+}
+
+// TestScaleChild is BenchmarkScale's child process; it does nothing
+// unless KUTIP_SCALE_CHILD names a configuration.
+func TestScaleChild(t *testing.T) {
+	spec := os.Getenv(scaleChildEnv)
+	if spec == "" {
+		t.Skip("runs only as BenchmarkScale's child process")
+	}
+	mode, size, _ := strings.Cut(spec, ",")
+	n, err := strconv.Atoi(size)
+	if err != nil || !slices.Contains(scaleModes, mode) {
+		t.Fatalf("%s=%q: want one of %v, a comma and a sentence count", scaleChildEnv, spec, scaleModes)
+	}
+	docs := scaleDocs(t, n)
+	questions := scaleQuestions(t)
+	r := measureScale(t, mode, docs, questions)
+	data, err := json.Marshal(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fmt.Printf("SCALE-RESULT %s\n", data)
+}
+
+// TestScaleHarness runs the scale measurement on the built-in article, in
+// every configuration.
+func TestScaleHarness(t *testing.T) {
+	questions := []string{"when did Russia ratify?", "berapa tentara Korea Utara dikerahkan?"}
+	for _, mode := range scaleModes {
+		t.Run(mode, func(t *testing.T) {
+			r := measureScale(t, mode, corpus.Default(), questions)
+			if r.Sentences == 0 || r.Questions != len(questions) || r.P99 < r.P50 || r.BuildSec <= 0 || r.Segments == 0 {
+				t.Errorf("scale measurement = %+v", r)
+			}
+			if strings.HasSuffix(mode, "-disk") != (r.Disk > 0) {
+				t.Errorf("%s: %d bytes on disk", mode, r.Disk)
+			}
 		})
 	}
 }
 
-// TestScaleHarness runs the scale measurements on the built-in article.
-func TestScaleHarness(t *testing.T) {
-	m := measureScale(t, corpus.Default(), []string{"when did Russia ratify?", "berapa tentara Korea Utara dikerahkan?"})
-	if m.sentences == 0 || m.diskBytes == 0 || m.p99 < m.p50 || m.build <= 0 {
-		t.Errorf("scale measurement = %+v", m)
-	}
-}
+// scaleSearcher answers one question.
+type scaleSearcher func(ctx context.Context, q string) error
 
-// scaleResult is one measurement.
-type scaleResult struct {
-	sentences     int
-	build, reopen time.Duration
-	diskBytes     int64
-	p50, p99      time.Duration
-	heap, rss     uint64
-}
-
-func (m scaleResult) report(b *testing.B) {
-	b.ReportMetric(float64(m.sentences)/m.build.Seconds(), "sentences/s")
-	b.ReportMetric(float64(m.diskBytes)/1e6, "disk-MB")
-	b.ReportMetric(float64(m.p50.Microseconds()), "p50-µs")
-	b.ReportMetric(float64(m.p99.Microseconds()), "p99-µs")
-	b.ReportMetric(float64(m.heap)/1e6, "heap-MB")
-	b.ReportMetric(float64(m.rss)/1e6, "rss-MB")
-	b.ReportMetric(m.reopen.Seconds(), "open-s")
-}
-
-// measureScale builds docs on disk, reopens the index as a restart would,
-// and asks every question once.
-func measureScale(tb testing.TB, docs []corpus.Document, questions []string) scaleResult {
+// measureScale builds docs in one configuration and asks every question
+// twice, timing the second pass.
+func measureScale(tb testing.TB, mode string, docs []corpus.Document, questions []string) scaleResult {
 	tb.Helper()
 	ctx := tb.Context()
-	dir := tb.TempDir()
+	r := scaleResult{Mode: mode, Sentences: sentencesIn(docs), Questions: len(questions)}
+	dir := ""
+	if strings.HasSuffix(mode, "-disk") {
+		dir = tb.TempDir()
+	}
 	runtime.GC()
-	var before runtime.MemStats
-	runtime.ReadMemStats(&before)
-
+	before := liveHeap()
 	start := time.Now()
-	ix, err := Build(ctx, docs, Options{Dir: dir})
-	if err != nil {
-		tb.Fatal(err)
+	var (
+		search scaleSearcher
+		bi     bleve.Index
+	)
+	if strings.HasPrefix(mode, "plain") {
+		bi = buildPlain(tb, docs, dir)
+		search = func(ctx context.Context, q string) error {
+			mq := bleve.NewMatchQuery(q)
+			mq.SetField("text")
+			_, err := bi.SearchInContext(ctx, bleve.NewSearchRequest(mq))
+			return err
+		}
+	} else {
+		ix, err := Build(ctx, docs, Options{Dir: dir})
+		if err != nil {
+			tb.Fatal(err)
+		}
+		bi = ix.bleve
+		search = func(ctx context.Context, q string) error {
+			_, err := ix.Ask(ctx, q)
+			return err
+		}
 	}
-	m := scaleResult{sentences: ix.SentenceCount(), build: time.Since(start)}
-	ix.Close()
-	m.diskBytes = dirSize(tb, dir)
+	defer bi.Close()
+	r.BuildSec = time.Since(start).Seconds()
+	r.Segments = segmentsOf(bi)
 
-	start = time.Now()
-	ix, err = Build(ctx, docs, Options{Dir: dir})
-	if err != nil {
-		tb.Fatal(err)
-	}
-	defer ix.Close()
-	m.reopen = time.Since(start)
-	if !ix.Store().Reused {
-		tb.Fatalf("the index was not reused: %+v", ix.Store())
-	}
-
-	// Warm up (page in the segments, fill caches) with one pass, then
-	// time a second.
 	for _, q := range questions {
-		if _, err := ix.Ask(ctx, q); err != nil {
+		if err := search(ctx, q); err != nil {
 			tb.Fatal(err)
 		}
 	}
 	lat := make([]time.Duration, 0, len(questions))
 	for _, q := range questions {
 		t0 := time.Now()
-		if _, err := ix.Ask(ctx, q); err != nil {
+		if err := search(ctx, q); err != nil {
 			tb.Fatal(err)
 		}
 		lat = append(lat, time.Since(t0))
 	}
 	slices.Sort(lat)
-	m.p50 = lat[len(lat)*50/100]
-	m.p99 = lat[min(len(lat)-1, len(lat)*99/100)]
+	r.P50 = lat[len(lat)*50/100]
+	r.P99 = lat[min(len(lat)-1, len(lat)*99/100)]
 
 	runtime.GC()
-	var after runtime.MemStats
-	runtime.ReadMemStats(&after)
-	if after.HeapAlloc > before.HeapAlloc {
-		m.heap = after.HeapAlloc - before.HeapAlloc
+	if after := liveHeap(); after > before {
+		r.Heap = after - before
 	}
-	m.rss = residentBytes()
-	runtime.KeepAlive(ix)
-	return m
+	r.RSS = procStatus("VmRSS")
+	r.PeakRSS = procStatus("VmHWM")
+	if dir != "" {
+		r.Disk = dirSize(tb, dir)
+	}
+	runtime.KeepAlive(docs)
+	return r
+}
+
+// buildPlain indexes one bleve document per sentence with bleve's default
+// mapping, in batches of 1,000; on disk it closes and reopens the index,
+// as kutip does.
+func buildPlain(tb testing.TB, docs []corpus.Document, dir string) bleve.Index {
+	tb.Helper()
+	path := ""
+	if dir != "" {
+		path = filepath.Join(dir, "plain")
+	}
+	b, err := bleve.NewUsing(path, bleve.NewIndexMapping(), scorch.Name, scorch.Name, nil)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	batch := b.NewBatch()
+	n := 0
+	for _, d := range docs {
+		for _, p := range d.Paragraphs {
+			for _, s := range p.Sentences {
+				if err := batch.Index(strconv.Itoa(n), struct {
+					Text string `json:"text"`
+				}{s.Text}); err != nil {
+					tb.Fatal(err)
+				}
+				n++
+				if batch.Size() >= 1000 {
+					if err := b.Batch(batch); err != nil {
+						tb.Fatal(err)
+					}
+					batch = b.NewBatch()
+				}
+			}
+		}
+	}
+	if err := b.Batch(batch); err != nil {
+		tb.Fatal(err)
+	}
+	if path == "" {
+		return b
+	}
+	if err := b.Close(); err != nil {
+		tb.Fatal(err)
+	}
+	b, err = bleve.OpenUsing(path, map[string]any{"read_only": true})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return b
+}
+
+// segmentsOf is how many segments a scorch index's current snapshot holds.
+func segmentsOf(b bleve.Index) int {
+	adv, err := b.Advanced()
+	if err != nil {
+		return 0
+	}
+	r, err := adv.Reader()
+	if err != nil {
+		return 0
+	}
+	defer r.Close()
+	if snap, ok := r.(*scorch.IndexSnapshot); ok {
+		return len(snap.Segments())
+	}
+	return 0
+}
+
+func liveHeap() uint64 {
+	var m runtime.MemStats
+	runtime.ReadMemStats(&m)
+	return m.HeapAlloc
+}
+
+// procStatus reads a size field (VmRSS, VmHWM) of /proc/self/status in
+// bytes, 0 where /proc is not.
+func procStatus(field string) uint64 {
+	data, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return 0
+	}
+	for _, line := range strings.Split(string(data), "\n") {
+		if rest, ok := strings.CutPrefix(line, field+":"); ok {
+			kb, _ := strconv.ParseUint(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(rest), "kB")), 10, 64)
+			return kb << 10
+		}
+	}
+	return 0
 }
 
 func dirSize(tb testing.TB, dir string) int64 {
@@ -201,39 +381,12 @@ func dirSize(tb testing.TB, dir string) int64 {
 	return n
 }
 
-// residentBytes is the process's resident set size, 0 where /proc is not.
-func residentBytes() uint64 {
-	data, err := os.ReadFile("/proc/self/status")
-	if err != nil {
-		return 0
-	}
-	for _, line := range strings.Split(string(data), "\n") {
-		if rest, ok := strings.CutPrefix(line, "VmRSS:"); ok {
-			kb, _ := strconv.ParseUint(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(rest), "kB")), 10, 64)
-			return kb << 10
-		}
-	}
-	return 0
-}
-
 func sentencesIn(docs []corpus.Document) int {
 	n := 0
 	for i := range docs {
 		n += docs[i].SentenceCount()
 	}
 	return n
-}
-
-// docsUpTo returns the first documents of docs, holding about n sentences.
-func docsUpTo(docs []corpus.Document, n int) []corpus.Document {
-	total := 0
-	for i := range docs {
-		total += docs[i].SentenceCount()
-		if total >= n {
-			return docs[:i+1]
-		}
-	}
-	return docs
 }
 
 // scaleEvalDir finds the shared eval folder from the package folder: beside
@@ -247,258 +400,66 @@ func scaleEvalDir() string {
 	return ""
 }
 
-// scaleCorpus loads every scale text found, interleaving sources so that
-// each prefix mixes languages and kinds of text.
-func scaleCorpus(tb testing.TB) []corpus.Document {
+// scaleDocs makes a corpus of n sentences from the FacQA and XQuAD
+// passages, one document per passage, the passages again and again with
+// fresh IDs ("facqa-000001~2") as needed; the last is cut to size.
+func scaleDocs(tb testing.TB, n int) []corpus.Document {
 	tb.Helper()
-	var sources [][]corpus.Document
-	if eval := scaleEvalDir(); eval != "" {
-		files, _ := filepath.Glob(filepath.Join(eval, "*", "corpus.jsonl"))
-		for _, f := range files {
-			docs, _, err := corpus.Load(f)
-			if err == nil {
-				sources = append(sources, docs)
-			}
-		}
-	}
-	for _, lang := range []string{"en", "id"} {
-		files, _ := filepath.Glob("/usr/share/debian-reference/*." + lang + ".html")
-		sources = append(sources, htmlDocs(files, lang, "debian-reference", nil))
-	}
-	for _, lang := range []string{"en", "id"} {
-		files, _ := filepath.Glob("/usr/share/doc/kicad/help/" + lang + "/*.html")
-		sources = append(sources, htmlDocs(files, lang, "kicad-doc", nil))
-		files, _ = filepath.Glob("/usr/share/doc/debian-handbook/html/" + map[string]string{"en": "en-US", "id": "id-ID"}[lang] + "/*.html")
-		sources = append(sources, htmlDocs(files, lang, "debian-handbook", nil))
-	}
-	for lang, dir := range map[string]string{"en": "/usr/share/libreoffice/help/en-US", "id": "/usr/share/libreoffice/help/id"} {
-		var files []string
-		filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-			if err == nil && !d.IsDir() && strings.HasSuffix(p, ".html") {
-				files = append(files, p)
-			}
-			return nil
-		})
-		// LibreOffice help repeats its header and footer in every page;
-		// its own paragraphs have par_id or hd_id.
-		sources = append(sources, htmlDocs(files, lang, "libreoffice-help", regexp.MustCompile(`id="(par|hd)_id`)))
-	}
-	// Manual pages top the corpus up to the target (the English ones of
-	// perl-doc, manpages and manpages-dev are mostly prose), read roughly
-	// from roff (see manDocs).
-	have := 0
-	for _, src := range sources {
-		have += sentencesIn(src)
-	}
-	for _, lang := range []string{"id", "en"} {
-		glob := "/usr/share/man/man[1-8]/*.gz"
-		if lang == "id" {
-			glob = "/usr/share/man/id/man[1-8]/*.gz"
-		}
-		files, _ := filepath.Glob(glob)
-		// Prose first (perl-doc's perl*.1), and no machine-generated
-		// pages of third-party tools that only some machines have.
-		files = slices.DeleteFunc(files, func(f string) bool { return strings.HasPrefix(filepath.Base(f), "gcloud") })
-		slices.SortStableFunc(files, func(a, b string) int {
-			pa, pb := strings.HasPrefix(filepath.Base(a), "perl"), strings.HasPrefix(filepath.Base(b), "perl")
-			switch {
-			case pa && !pb:
-				return -1
-			case pb && !pa:
-				return 1
-			}
-			return 0
-		})
-		docs := manDocs(files, lang, scaleTarget*11/10-have)
-		have += sentencesIn(docs)
-		sources = append(sources, docs)
-	}
-	// Interleave, one document from each source in turn.
-	var out []corpus.Document
-	ids := map[string]bool{}
-	for i := 0; ; i++ {
-		added := false
-		for _, src := range sources {
-			if i < len(src) {
-				if d := src[i]; !ids[d.ID] && len(d.Paragraphs) > 0 {
-					ids[d.ID] = true
-					out = append(out, d)
-				}
-				added = true
-			}
-		}
-		if !added {
-			return out
-		}
-	}
-}
-
-var (
-	htmlBlock = regexp.MustCompile(`(?s)<(p|h[1-6]|li|td|div class="para")(\s[^>]*)?>(.*?)</(?:p|h[1-6]|li|td|div)>`)
-	htmlTag   = regexp.MustCompile(`(?s)<[^>]*>`)
-	htmlTitle = regexp.MustCompile(`(?s)<title>(.*?)</title>`)
-)
-
-// htmlDocs turns HTML pages into documents: one paragraph per p, heading,
-// list item, table cell or DocBook para div whose attributes match keep
-// (nil keeps all).
-func htmlDocs(files []string, lang, prefix string, keep *regexp.Regexp) []corpus.Document {
-	var docs []corpus.Document
-	for _, f := range files {
-		data, err := os.ReadFile(f)
+	var base []corpus.Document
+	for _, set := range []string{"facqa", "xquad-en"} {
+		docs, _, err := corpus.Load(filepath.Join(scaleEvalDir(), set, "corpus.jsonl"))
 		if err != nil {
-			continue
+			tb.Fatal(err)
 		}
-		var paras []string
-		for _, m := range htmlBlock.FindAllStringSubmatch(string(data), -1) {
-			if keep != nil && !keep.MatchString(m[2]) {
-				continue
-			}
-			text := strings.Join(strings.Fields(html.UnescapeString(htmlTag.ReplaceAllString(m[3], " "))), " ")
-			if len(text) > 1 {
-				paras = append(paras, text)
-			}
-		}
-		if len(paras) == 0 {
-			continue
-		}
-		title := filepath.Base(f)
-		if m := htmlTitle.FindStringSubmatch(string(data)); m != nil {
-			title = strings.TrimSpace(html.UnescapeString(m[1]))
-		}
-		docs = append(docs, corpus.Document{
-			ID:         prefix + "/" + lang + "/" + filepath.Base(filepath.Dir(f)) + "/" + filepath.Base(f),
-			Title:      title,
-			Lang:       lang,
-			Paragraphs: corpus.Paragraphs(strings.Join(paras, "\n\n")),
-		})
+		base = append(base, docs...)
 	}
-	return docs
+	var out []corpus.Document
+	total := 0
+	for copy := 1; total < n; copy++ {
+		for _, d := range base {
+			if total >= n {
+				break
+			}
+			if copy > 1 {
+				d.ID = fmt.Sprintf("%s~%d", d.ID, copy)
+			}
+			if c := d.SentenceCount(); total+c > n {
+				d = cutDocument(d, n-total)
+			}
+			total += d.SentenceCount()
+			out = append(out, d)
+		}
+	}
+	return out
 }
 
-var (
-	roffFont    = regexp.MustCompile(`\\f(\[[^]]*\]|\(..|.)`)
-	roffSpecial = regexp.MustCompile(`\\(\(..|\[[^]]*\]|\*\(..|\*\[[^]]*\]|\*.|[^\\])`)
-)
-
-// manDocs turns manual pages (gzipped roff) into documents until they hold
-// about limit sentences. The reading is rough: text lines become
-// paragraphs, split at paragraph macros; font macros keep their words;
-// other requests, comments, macro definitions and no-fill blocks (code)
-// are dropped; escapes are removed.
-func manDocs(files []string, lang string, limit int) []corpus.Document {
-	var docs []corpus.Document
-	total := 0
-	for _, f := range files {
-		if total >= limit {
+// cutDocument keeps the first n sentences of d.
+func cutDocument(d corpus.Document, n int) corpus.Document {
+	var paras []corpus.Paragraph
+	for _, p := range d.Paragraphs {
+		if n == 0 {
 			break
 		}
-		fh, err := os.Open(f)
-		if err != nil {
-			continue
+		if len(p.Sentences) > n {
+			p.Sentences = p.Sentences[:n]
 		}
-		zr, err := gzip.NewReader(fh)
-		if err != nil {
-			fh.Close()
-			continue
-		}
-		data, err := io.ReadAll(io.LimitReader(zr, 4<<20))
-		fh.Close()
-		if err != nil {
-			continue
-		}
-		var paras []string
-		var cur []string
-		flush := func() {
-			if len(cur) > 0 {
-				paras = append(paras, strings.Join(cur, " "))
-				cur = nil
-			}
-		}
-		skipping := "" // the request that ends a skipped block
-		for _, line := range strings.Split(string(data), "\n") {
-			if skipping != "" {
-				if strings.HasPrefix(line, skipping) {
-					skipping = ""
-				}
-				continue
-			}
-			if !strings.HasPrefix(line, ".") && !strings.HasPrefix(line, "'") {
-				if t := roffText(line); t != "" {
-					cur = append(cur, t)
-				}
-				continue
-			}
-			fields := strings.Fields(strings.TrimLeft(line, ".'"))
-			if len(fields) == 0 {
-				continue
-			}
-			switch req := fields[0]; req {
-			case "SH", "SS", "PP", "LP", "P", "TP", "IP", "HP", "sp", "br":
-				flush()
-			case "B", "I", "BR", "BI", "IB", "IR", "RB", "RI", "SM", "SB":
-				if t := roffText(strings.ReplaceAll(strings.Join(fields[1:], " "), `"`, "")); t != "" {
-					cur = append(cur, t)
-				}
-			case "de", "de1", "am":
-				skipping = ".."
-			case "nf", "EX":
-				flush()
-				skipping = map[string]string{"nf": ".fi", "EX": ".EE"}[req]
-			}
-		}
-		flush()
-		if len(paras) == 0 {
-			continue
-		}
-		name := strings.TrimSuffix(filepath.Base(f), ".gz")
-		d := corpus.Document{ID: "man/" + lang + "/" + name, Title: name, Lang: lang, Paragraphs: corpus.Paragraphs(strings.Join(paras, "\n\n"))}
-		if len(d.Paragraphs) > 0 {
-			docs = append(docs, d)
-			total += d.SentenceCount()
-		}
+		n -= len(p.Sentences)
+		paras = append(paras, p)
 	}
-	return docs
+	d.Paragraphs = paras
+	return d
 }
 
-// roffText removes roff escapes from a text line.
-func roffText(line string) string {
-	if strings.HasPrefix(line, `\"`) {
-		return ""
-	}
-	if i := strings.Index(line, `\"`); i >= 0 {
-		line = line[:i]
-	}
-	line = roffFont.ReplaceAllString(line, "")
-	line = roffSpecial.ReplaceAllStringFunc(line, func(m string) string {
-		switch m {
-		case `\-`:
-			return "-"
-		case `\(em`, `\[em]`:
-			return "—"
-		case `\(aq`, `\[aq]`, `\(cq`:
-			return "'"
-		case `\e`:
-			return `\`
-		case `\ `, `\~`:
-			return " "
-		}
-		return ""
-	})
-	return strings.Join(strings.Fields(line), " ")
-}
-
-// scaleQuestions reads the shared eval sets' questions, both languages,
-// at most 1000.
+// scaleQuestions reads the shared eval sets' dev questions, at most 500 of
+// each set.
 func scaleQuestions(tb testing.TB) []string {
 	tb.Helper()
 	var qs []string
-	eval := scaleEvalDir()
-	files, _ := filepath.Glob(filepath.Join(eval, "*", "dev.jsonl"))
+	files, _ := filepath.Glob(filepath.Join(scaleEvalDir(), "*", "dev.jsonl"))
 	for _, f := range files {
 		fh, err := os.Open(f)
 		if err != nil {
-			continue
+			tb.Fatal(err)
 		}
 		sc := bufio.NewScanner(fh)
 		for n := 0; sc.Scan() && n < 500; n++ {
@@ -510,7 +471,42 @@ func scaleQuestions(tb testing.TB) []string {
 		fh.Close()
 	}
 	if len(qs) == 0 {
-		tb.Skip("no questions: the shared eval sets are absent")
+		tb.Fatal("no questions in the shared eval sets")
 	}
 	return qs
+}
+
+// TestBuildWithoutDir checks that a corpus too large to index in memory
+// is built in a temporary folder, merged as on disk, that nothing is left
+// in that folder once the index is open, and that without a usable
+// temporary folder the index is built in memory.
+func TestBuildWithoutDir(t *testing.T) {
+	docs := []corpus.Document{rotatedArticle(memoryBuildMax + indexBatch)}
+	tests := []struct {
+		name   string
+		tmp    string
+		merged bool
+	}{
+		{"temporary folder", t.TempDir(), true},
+		{"no temporary folder", filepath.Join(t.TempDir(), "missing"), false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Setenv("TMPDIR", tc.tmp)
+			ix := mustBuild(t, docs)
+			segments := segmentsOf(ix.bleve)
+			batches := (ix.SentenceCount() + indexBatch - 1) / indexBatch
+			if tc.merged && segments >= batches || !tc.merged && segments != batches {
+				t.Errorf("%d sentences in %d segments, want %s %d (one per batch)", ix.SentenceCount(), segments,
+					map[bool]string{true: "fewer than", false: "exactly"}[tc.merged], batches)
+			}
+			if left, _ := os.ReadDir(tc.tmp); len(left) > 0 {
+				t.Errorf("left in the temporary folder: %v", left)
+			}
+			a, err := ix.Ask(t.Context(), "when did Russia ratify the treaty?")
+			if err != nil || !a.Answered || len(a.Passages) == 0 || !strings.Contains(a.Passages[0].Text, "Rusia meratifikasi") {
+				t.Errorf("Ask = %+v, %v; want a sentence on Russia's ratification", a, err)
+			}
+		})
+	}
 }

@@ -104,7 +104,18 @@ func fingerprint(docs []corpus.Document) string {
 func (ix *Index) openStore(ctx context.Context, dir string) error {
 	ix.store = StoreInfo{Fingerprint: fingerprint(ix.docs)}
 	if dir == "" {
-		b, err := ix.newBleve(ctx, "")
+		var (
+			b   bleve.Index
+			err error
+		)
+		if len(ix.sents) > memoryBuildMax {
+			b, err = ix.buildTemp(ctx)
+		}
+		if b == nil && ctx.Err() == nil {
+			// A small corpus, or no usable temporary folder: scorch in
+			// memory, whose segments stay unmerged.
+			b, err = ix.newBleve(ctx, "")
+		}
 		if err != nil {
 			return err
 		}
@@ -135,6 +146,30 @@ func (ix *Index) openStore(ctx context.Context, dir string) error {
 	ix.bleve = b
 	pruneStore(dir, name)
 	return nil
+}
+
+// buildTemp builds an index without INDEX_DIR, for a corpus of more than
+// memoryBuildMax sentences, the way one in INDEX_DIR is built, in a temporary folder where scorch persists and merges its
+// segments as it goes, and removes the folder as soon as the finished index
+// is open: the files live on in the index's memory maps until Close, and
+// nothing is left on disk. Built in memory instead, scorch keeps one
+// segment per batch (about 200 at 200,000 sentences), each of which every
+// question searches, and the heap holds them all.
+func (ix *Index) buildTemp(ctx context.Context) (bleve.Index, error) {
+	tmp, err := os.MkdirTemp("", "kutip-index-")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(tmp)
+	path := filepath.Join(tmp, "bleve")
+	b, err := ix.newBleve(ctx, path)
+	if err != nil {
+		return nil, err
+	}
+	if err := b.Close(); err != nil {
+		return nil, fmt.Errorf("write index: %w", err)
+	}
+	return ix.openBleve(path)
 }
 
 // openChecked opens the finished index in path and checks that it is the
