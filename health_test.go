@@ -380,3 +380,38 @@ func TestServeOpsE2E(t *testing.T) {
 		}
 	})
 }
+
+// TestServeEmptyCorpusDir runs serve as the container does on a fresh
+// clone: CORPUS_DIR is the articles folder, still empty. It answers from
+// the built-in article, and from an article once one is dropped in.
+func TestServeEmptyCorpusDir(t *testing.T) {
+	t.Parallel()
+	articles := t.TempDir()
+	sv := startServe(t, discordtest.Options{}, map[string]string{
+		"CORPUS_DIR":      articles,
+		"RELOAD_INTERVAL": "1s",
+	})
+	if err := sv.logs.waitFor(waitCtx(t), "msg=ready"); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(sv.logs.String(), "has no articles yet") {
+		t.Errorf("no warning about the empty CORPUS_DIR in the log")
+	}
+	_, r := sv.interact(t, askInteraction("when did Russia ratify?"))
+	if !strings.Contains(r.Original.Text(), ratifyPassage) {
+		t.Errorf("with no articles yet, the ratification question got %q, want the built-in article", r.Original.Text())
+	}
+	if err := os.WriteFile(filepath.Join(articles, "ferry.txt"), []byte("The ferry to the island sails at noon every Sunday.\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := sv.logs.waitFor(waitCtx(t), "index swapped"); err != nil {
+		t.Fatal(err)
+	}
+	_, r = sv.interact(t, askInteraction("when does the ferry to the island sail?"))
+	if !strings.Contains(r.Text(), "The ferry to the island sails") {
+		t.Errorf("after the article was added, the ferry question got %q", r.Text())
+	}
+	if strings.Contains(sv.logs.String(), "level=ERROR") {
+		t.Errorf("serve logged an error:\n%s", sv.logs.String())
+	}
+}

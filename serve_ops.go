@@ -12,6 +12,7 @@ import (
 
 	"kutip/bot"
 	"kutip/config"
+	"kutip/corpus"
 	"kutip/internal/health"
 	"kutip/retrieval"
 )
@@ -130,6 +131,11 @@ func logReload(logger *slog.Logger, m *health.IndexMetrics, rl retrieval.Reload)
 		logger.Warn("corpus file skipped", "detail", w.String())
 	}
 	switch {
+	case errors.Is(rl.Err, corpus.ErrNoText):
+		// A folder with no articles yet (or none left): not a fault to
+		// page anyone for.
+		m.Reloaded(health.ReloadFailed, rl.Took)
+		logger.Warn("corpus has no articles; still answering from the previous index", "err", rl.Err)
 	case rl.Err != nil:
 		m.Reloaded(health.ReloadFailed, rl.Took)
 		logger.Error("corpus reload failed; still answering from the previous index", "err", rl.Err, "took", rl.Took)
