@@ -279,7 +279,10 @@ citation (title, paragraph, sentence), the answer in **bold**, then up to two
 runners-up. When the corpus does not say, it says so.
 
 With no QUESTION, reads one question per line from standard input and answers
-each in order, one output line each with --json (the corpus is indexed once).`)
+each in order, one output line each with --json (the corpus is indexed once).
+
+Flags may come before or after the question; put -- before a question that
+starts with -.`)
 	corpusPath := fs.String("corpus", "", "a `PATH` to a .txt, .md or .jsonl file or a folder of them (default: CORPUS_DIR, else the built-in article)")
 	top := fs.Int("top", retrieval.DefaultTop, "show at most `N` passages (1–10)")
 	asJSON := fs.Bool("json", false, "print one JSON object per question, one line each")
