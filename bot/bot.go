@@ -156,6 +156,14 @@ type Bot struct {
 	registered atomic.Bool // the commands are registered in their scope
 	// registerWait, when set, replaces registerWait (tests).
 	registerWait func(n int, missing bool) time.Duration
+	// openTimeout and connectWait, when set, replace openTimeout and
+	// reconnectWait (tests).
+	openTimeout time.Duration
+	connectWait func(n int) time.Duration
+	// invalidWait, when set, replaces invalidSessionWait (tests).
+	invalidWait func() time.Duration
+	// readyEvents is signalled at every READY.
+	readyEvents chan struct{}
 
 	// mu guards closing; wg counts the event handlers running. Together
 	// they make shutdown race-free: a handler starts only while !closing.
@@ -260,9 +268,16 @@ func (b *Bot) Run(ctx context.Context) error {
 	b.s.Identify.Compress = false
 	// The bot reconnects by itself: see reconnect.go for why.
 	b.s.ShouldReconnectOnError = false
-	var gw gatewayConns
+	gw := gatewayConns{log: b.logger, invalidWait: b.invalidWait}
+	b.readyEvents = make(chan struct{}, 1)
 	b.s.Dialer = gw.dialer(b.s.Dialer)
 	rc := newReconnector(b.s, &gw, b.logger)
+	if b.openTimeout > 0 {
+		rc.timeout = b.openTimeout
+	}
+	if b.connectWait != nil {
+		rc.wait = b.connectWait
+	}
 	reg := newRegistrar(b, b.s)
 	if b.registerWait != nil {
 		reg.wait = b.registerWait
@@ -300,6 +315,12 @@ func (b *Bot) Run(ctx context.Context) error {
 				rc.disconnected()
 			})
 		}),
+		b.s.AddHandler(func(_ *discordgo.Session, _ *discordgo.Ready) {
+			select {
+			case b.readyEvents <- struct{}{}:
+			default:
+			}
+		}),
 		b.s.AddHandler(func(_ *discordgo.Session, g *discordgo.GuildCreate) {
 			b.track(func() { reg.guildCreated(g.ID) })
 		}),
@@ -318,32 +339,13 @@ func (b *Bot) Run(ctx context.Context) error {
 	}
 	defer removeHandlers()
 
-	// Open waits for the gateway's HELLO and READY without a deadline; a
-	// stop during it closes the connection under it, so it fails at once.
-	opened := make(chan error, 1)
-	go func() { opened <- b.s.Open() }()
-	select {
-	case err := <-opened:
-		if err != nil {
-			return connectError(err)
-		}
-	case <-ctx.Done():
+	// The first connection is retried, with backoff, until it is up or
+	// fails in a way retrying cannot mend (connect.go).
+	if err := b.connect(ctx, &gw, rc); err != nil || ctx.Err() != nil {
 		b.drain(cancelWork)
-		gw.closeAll()
-		select {
-		case err := <-opened:
-			if err == nil {
-				b.s.Close()
-			}
-		case <-time.After(b.opts.DrainTimeout):
-			// Still fetching GET /gateway (discordgo's client timeout
-			// bounds it); give up waiting.
-			b.logger.Warn("gateway connection still opening at shutdown")
-		}
-		return nil
+		return err
 	}
 	b.connected.Store(true)
-	rc.opened()
 	rcCtx, stopReconnecting := context.WithCancel(ctx)
 	defer stopReconnecting()
 	reconnecting := make(chan bool, 1)
@@ -357,38 +359,42 @@ func (b *Bot) Run(ctx context.Context) error {
 	}
 
 	// Commands are registered while the bot already answers mentions and
-	// DMs (see register.go); only a refused token ends Run.
+	// DMs (see register.go). A refused token, or a close code after which
+	// Discord says not to reconnect, ends Run with an error.
 	reg.appID, _ = b.identity()
+	regCtx, stopRegistering := context.WithCancel(ctx)
+	defer stopRegistering()
 	regDone := make(chan error, 1)
-	go func() { regDone <- reg.run(ctx) }()
-	select {
-	case <-ctx.Done():
-		// The registrar's requests end with ctx, but discordgo sleeps
-		// through a 429 regardless: do not wait for it past the drain.
+	go func() { regDone <- reg.run(regCtx) }()
+	// finishRegistering stops the registrar and waits for it: its requests
+	// end with regCtx, but discordgo sleeps through a 429 regardless, so
+	// not past the drain timeout.
+	finishRegistering := func() {
+		stopRegistering()
 		select {
 		case <-regDone:
 		case <-time.After(b.opts.DrainTimeout):
 			b.logger.Warn("command registration still under way at shutdown")
 		}
+	}
+	select {
+	case <-ctx.Done():
+		finishRegistering()
 	case err := <-regDone:
 		if err != nil {
 			stop()
 			return err
 		}
+		// The registrar runs until ctx ends.
+	case err := <-rc.fatal:
+		b.logger.Error("the gateway refused the connection for good; stopping", "err", err)
+		finishRegistering()
+		stop()
+		return err
 	}
-	<-ctx.Done()
 	b.logger.Info("shutting down")
 	stop()
 	return nil
-}
-
-// connectError describes a failed first connection; a refused token
-// wraps ErrTokenRefused.
-func connectError(err error) error {
-	if tokenRefused(err) {
-		return fmt.Errorf("connect to the discord gateway: %w (%w)", ErrTokenRefused, err)
-	}
-	return fmt.Errorf("connect to the discord gateway: %w", err)
 }
 
 // shutdown stops taking events, drains the handlers in flight (bounded)

@@ -163,9 +163,10 @@ type liveBot struct {
 	logs *syncBuffer
 	// stop ends Run's context and returns Run's error once it returns.
 	stop func() error
-	// done receives Run's error if it returns by itself (read it only
-	// instead of stop).
+	// done receives Run's error when it returns (see returned).
 	done chan error
+	// wantErr: the test expects Run to fail.
+	wantErr bool
 }
 
 // runLive starts a bot on srv, registering on srv's guild, and waits until
@@ -201,9 +202,10 @@ func startLive(t *testing.T, srv *discordtest.Server, ix Index, opts Options, se
 	ctx, end := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- b.Run(ctx) }()
+	lb := &liveBot{b: b, srv: srv, logs: logs, done: done}
 	var once sync.Once
 	var runErr error
-	stop := func() error {
+	lb.stop = func() error {
 		once.Do(func() {
 			end()
 			select {
@@ -215,14 +217,29 @@ func startLive(t *testing.T, srv *discordtest.Server, ix Index, opts Options, se
 		return runErr
 	}
 	t.Cleanup(func() {
-		if err := stop(); err != nil {
+		if err := lb.stop(); err != nil && !lb.wantErr {
 			t.Errorf("Run: %v", err)
 		}
 		if t.Failed() {
 			t.Logf("bot's log:\n%s", logs.String())
 		}
 	})
-	return &liveBot{b: b, srv: srv, logs: logs, stop: stop, done: done}
+	return lb
+}
+
+// returned waits for Run to return by itself, and returns its error,
+// which the test then expects: cleanup does not report it.
+func (lb *liveBot) returned(t *testing.T) error {
+	t.Helper()
+	select {
+	case err := <-lb.done:
+		lb.done <- err // for stop
+		lb.wantErr = true
+		return err
+	case <-time.After(liveWait):
+		t.Fatal("Run did not return")
+		return nil
+	}
 }
 
 // liveWait bounds every wait on the fake: generous, for a busy machine

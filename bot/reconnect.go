@@ -5,9 +5,13 @@ import (
 	"errors"
 	"log/slog"
 	"math/rand/v2"
+	"reflect"
+	"sync/atomic"
 	"time"
+	"unsafe"
 
 	"github.com/bwmarrin/discordgo"
+	"github.com/gorilla/websocket"
 )
 
 // The bot reconnects to the gateway itself, with discordgo's own
@@ -68,10 +72,17 @@ type reconnector struct {
 	// Open sets it on HELLO, and it moves at the connection's first
 	// heartbeat acknowledgement. Only run touches it.
 	base time.Time
+	// timeout bounds an Open (openTimeout); wait is how long to wait
+	// after n failures in a row (reconnectWait). Tests shorten them.
+	timeout time.Duration
+	wait    func(n int) time.Duration
+	// fatal gets the error that ends Run when the gateway ends the
+	// connection in a way no reconnection can mend.
+	fatal chan error
 }
 
 func newReconnector(s *discordgo.Session, gw *gatewayConns, log *slog.Logger) *reconnector {
-	return &reconnector{s: s, gw: gw, log: log, lost: make(chan struct{}, 1)}
+	return &reconnector{s: s, gw: gw, log: log, lost: make(chan struct{}, 1), timeout: openTimeout, wait: reconnectWait, fatal: make(chan error, 1)}
 }
 
 // disconnected tells run that a connection ended.
@@ -95,10 +106,15 @@ func (r *reconnector) lastAck() time.Time {
 	return r.s.LastHeartbeatAck
 }
 
-// run reconnects after every disconnect until ctx ends. It reports whether
-// it left an Open under way, which can no longer succeed (its connections
-// are closed and new ones refused) but may still hold the session's lock
-// for as long as its HTTP client allows.
+// run reconnects after every disconnect until ctx ends, or until the
+// gateway closes a connection with a code after which Discord says not to
+// reconnect (4004, 4010–4014): then it sends the error to r.fatal and
+// returns. After 4007 (invalid seq) and 4009 (session timed out) it starts
+// a new session (IDENTIFY) instead of resuming; after any other close, or a
+// dropped connection, it resumes. It reports whether it left an Open under
+// way, which can no longer succeed (its connections are closed and new
+// ones refused) but may still hold the session's lock for as long as its
+// HTTP client allows.
 func (r *reconnector) run(ctx context.Context) (abandoned bool) {
 	failures := 0
 	for {
@@ -107,6 +123,9 @@ func (r *reconnector) run(ctx context.Context) (abandoned bool) {
 			return false
 		case <-r.lost:
 		}
+		if r.closedFor(r.gw.closeCode()) {
+			return false
+		}
 		if r.acknowledged() {
 			failures = 0
 		} else {
@@ -114,7 +133,7 @@ func (r *reconnector) run(ctx context.Context) (abandoned bool) {
 		}
 		for {
 			if failures > 0 {
-				d := reconnectWait(failures)
+				d := r.wait(failures)
 				r.log.Info("gateway reconnect waits", "wait", d, "failures", failures)
 				if sleep(ctx, d) != nil {
 					return false
@@ -135,10 +154,65 @@ func (r *reconnector) run(ctx context.Context) (abandoned bool) {
 			if err == nil {
 				break
 			}
+			if fatal := gatewayFatal(err); fatal != nil {
+				r.fatal <- fatal
+				return false
+			}
+			if r.closedFor(r.gw.closeCode()) {
+				return false
+			}
 			failures++
 			r.log.Warn("gateway reconnect failed", "err", err, "failures", failures)
 		}
 	}
+}
+
+// closedFor acts on the close code the gateway ended a connection with (0
+// for none): a final one goes to r.fatal, and closedFor reports true; 4007
+// and 4009 make the next Open start a new session.
+func (r *reconnector) closedFor(code int) bool {
+	if code == 0 {
+		return false
+	}
+	if err := gatewayFatal(&websocket.CloseError{Code: code}); err != nil {
+		r.fatal <- err
+		return true
+	}
+	if code == closeInvalidSeq || code == closeSessionTimedOut {
+		if forgetSession(r.s) {
+			r.log.Info("gateway ended the session; starting a new one", "close", code)
+		} else {
+			r.log.Warn("gateway ended the session, and discordgo's session could not be reset: resuming, which Discord will refuse", "close", code)
+		}
+	}
+	return false
+}
+
+// Close codes after which Discord asks for a new session.
+const (
+	closeInvalidSeq      = 4007
+	closeSessionTimedOut = 4009
+)
+
+// forgetSession makes discordgo's next Open identify (a new session)
+// rather than resume. discordgo v0.29.0 resumes whenever it holds a session
+// ID or a sequence number, and exports no way to drop them, so this clears
+// its unexported fields; it reports false, changing nothing, when they are
+// not there as expected (another discordgo version), which TestForgetSession
+// catches.
+func forgetSession(s *discordgo.Session) bool {
+	v := reflect.ValueOf(s).Elem()
+	id, seq := v.FieldByName("sessionID"), v.FieldByName("sequence")
+	if !id.IsValid() || id.Kind() != reflect.String || !seq.IsValid() || seq.Kind() != reflect.Pointer || seq.Type().Elem().Kind() != reflect.Int64 {
+		return false
+	}
+	s.Lock()
+	defer s.Unlock()
+	reflect.NewAt(id.Type(), unsafe.Pointer(id.UnsafeAddr())).Elem().SetString("")
+	if p := (*int64)(seq.UnsafePointer()); p != nil {
+		atomic.StoreInt64(p, 0)
+	}
+	return true
 }
 
 // open opens a connection, or reports that one is open already. It gives
@@ -147,7 +221,7 @@ func (r *reconnector) run(ctx context.Context) (abandoned bool) {
 func (r *reconnector) open(ctx context.Context) (abandoned bool, err error) {
 	done := make(chan error, 1)
 	go func() { done <- r.s.Open() }()
-	timer := time.NewTimer(openTimeout)
+	timer := time.NewTimer(r.timeout)
 	defer timer.Stop()
 	for {
 		select {
