@@ -21,6 +21,13 @@ type Answer struct {
 	// neighbours) expresses. Answered is Confidence at or above the
 	// threshold of the question's and the passage's languages.
 	Confidence float64
+	// Topic is true when the question names a topic instead of asking
+	// something ("kursk", "nuclear tech": no question word, see
+	// keyword.go). Passages are then the best sentences about it, and a
+	// reader should say so: "Here is what the article says about kursk".
+	Topic bool
+
+	outside bool // a content word is outside the corpus, which shares only names with it (see outside.go)
 }
 
 // Passage is one cited sentence.
@@ -67,7 +74,7 @@ func (ix *Index) AskTop(ctx context.Context, question string, top int) (Answer, 
 	}
 	// Not answered: offer the nearest passage as maybe related only when
 	// it is close.
-	if len(ans.Passages) > 0 && ans.Confidence >= relatedThreshold {
+	if len(ans.Passages) > 0 && ans.Confidence >= relatedThreshold && !ans.outside {
 		ans.Passages = ans.Passages[:1]
 	} else {
 		ans.Passages = nil
@@ -96,6 +103,12 @@ func (ix *Index) Search(ctx context.Context, question string, n int) (Answer, er
 	}
 	ans.Confidence = ranked[0].confidence
 	ans.Answered = ans.Confidence >= answerThreshold(q.lang, ix.sents[ranked[0].id].lang)
+	ans.outside = q.uncoveredConcept() != "" && ix.namesOnly(q, &ix.sents[ranked[0].id])
+	if ans.outside {
+		ans.Answered = false
+	} else if q.isTopic() && ans.Confidence >= topicThreshold {
+		ans.Answered, ans.Topic = true, true
+	}
 	for _, r := range ranked[:min(n, len(ranked))] {
 		ans.Passages = append(ans.Passages, ix.passage(r))
 	}

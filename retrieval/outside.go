@@ -64,22 +64,35 @@ func (c concept) covered() bool {
 }
 
 // namesOnly reports whether every concept of q that sentence s expresses
-// (better than by a synonym) is expressed by a capitalised word of s: the
-// sentence shares only names with the question.
-func (q *parsedQuestion) namesOnly(s *sentence) bool {
+// (better than by a synonym) is expressed by part of a name (see
+// nameAt).
+func (ix *Index) namesOnly(q *parsedQuestion, s *sentence) bool {
 	for ci := range q.concepts {
 		c := &q.concepts[ci]
-		for _, t := range s.tokens {
-			if t.Term == "" || !hasStrongAlt(c, t.Term) {
-				continue
-			}
-			r, _ := utf8.DecodeRuneInString(s.text[t.Start:t.End])
-			if !unicode.IsUpper(r) {
+		for i, t := range s.tokens {
+			if t.Term != "" && hasStrongAlt(c, t.Term) && !ix.nameAt(s, i) {
 				return false
 			}
 		}
 	}
 	return true
+}
+
+// nameAt reports whether the i-th word of s is part of a name: capitalised,
+// and either a word the corpus never writes in lower case or next to one
+// ("Utara" in "Korea Utara", though the corpus also writes "di utara").
+// Capitals alone would take titles and institutions ("Kepala Laboratorium
+// …") for names.
+func (ix *Index) nameAt(s *sentence, i int) bool {
+	capital := func(i int) bool {
+		t := s.tokens[i]
+		r, _ := utf8.DecodeRuneInString(s.text[t.Start:t.End])
+		return unicode.IsUpper(r)
+	}
+	properName := func(i int) bool {
+		return i >= 0 && i < len(s.tokens) && capital(i) && !ix.lowerWords[s.tokens[i].Word]
+	}
+	return capital(i) && (properName(i) || properName(i-1) || properName(i+1))
 }
 
 func hasStrongAlt(c *concept, term string) bool {

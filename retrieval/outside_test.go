@@ -57,7 +57,7 @@ func TestNamesOnly(t *testing.T) {
 		{"when did russia's parliament ratify", "Parlemen Rusia meratifikasi", false},
 	}
 	for _, tt := range tests {
-		if got := ix.parseQuestion(tt.q).namesOnly(sentence(tt.sentence)); got != tt.want {
+		if got := ix.namesOnly(ix.parseQuestion(tt.q), sentence(tt.sentence)); got != tt.want {
 			t.Errorf("namesOnly(%q, %q…) = %v, want %v", tt.q, tt.sentence, got, tt.want)
 		}
 	}
