@@ -20,7 +20,7 @@ import (
 // in-process, and `kutip serve` run against discordtest's fake Discord.
 // run reads no global state (its settings come in a config.Source, never
 // from the process environment or a .env in the working directory), so
-// every root test runs in parallel.
+// every root test but the load test runs in parallel.
 
 // TestMain runs up to 8 root tests at a time unless -parallel says
 // otherwise. go test's default is GOMAXPROCS, 2 on a small machine, but

@@ -103,6 +103,19 @@ type loadWatch struct {
 	start int          // the last request before the phase
 	seen  map[int]bool // sequence numbers of the requests still in the log
 	read  int          // requests read
+	// polled is closed, and replaced, by each poll: wait on it for the
+	// watch's next look.
+	polled chan struct{}
+}
+
+// nextPoll returns a channel closed by the next poll.
+func (w *loadWatch) nextPoll() <-chan struct{} {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.polled == nil {
+		w.polled = make(chan struct{})
+	}
+	return w.polled
 }
 
 func (w *loadWatch) get(id string) *outcome {
@@ -119,6 +132,10 @@ func (w *loadWatch) poll() {
 	reqs := w.srv.Requests()
 	w.mu.Lock()
 	defer w.mu.Unlock()
+	if w.polled != nil {
+		close(w.polled)
+		w.polled = nil
+	}
 	if len(reqs) > 0 {
 		// Keep a margin: a request that took long enters the log behind
 		// later ones.
@@ -264,10 +281,12 @@ func loadPhase(t *testing.T, sv *serving, name string, n, rate int, chaos func(c
 	var errMu sync.Mutex
 	var senders sync.WaitGroup
 	start := time.Now()
-	interval := time.Second / time.Duration(rate)
+	// One interaction a tick: the rate is what this test is about.
+	tick := time.NewTicker(time.Second / time.Duration(rate))
+	defer tick.Stop()
 	for i := range n {
-		if d := time.Until(start.Add(time.Duration(i) * interval)); d > 0 {
-			time.Sleep(d)
+		if i > 0 {
+			<-tick.C
 		}
 		senders.Go(func() {
 			at := time.Now()
@@ -317,7 +336,10 @@ func loadPhase(t *testing.T, sv *serving, name string, n, rate int, chaos func(c
 		if time.Since(lastChange) > 20*time.Second || ctx.Err() != nil {
 			break
 		}
-		time.Sleep(50 * time.Millisecond)
+		select { // the watch's next look
+		case <-w.nextPoll():
+		case <-ctx.Done():
+		}
 	}
 	took := time.Since(start)
 	stopWatch()
