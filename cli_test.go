@@ -71,6 +71,8 @@ func TestFlagsAnywhere(t *testing.T) {
 			contains: []string{"¶8, sentence 1"}, lacks: []string{"Also:"}},
 		{name: "after -- a flag is a word", args: []string{"ask", "--json", "--", "--top", "when did Russia ratify?"},
 			question: "--top when did Russia ratify?"},
+		{name: "a topic says so in JSON", args: []string{"ask", "kursk", "--json"},
+			question: "kursk", contains: []string{`"topic":true`}},
 		{name: "summary flags after one another", args: []string{"summary", "--json", "--sentences", "1"},
 			contains: []string{`"doc":"korea-utara-rusia"`}},
 	}

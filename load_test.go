@@ -63,6 +63,10 @@ func loadInteraction(i int) discordtest.Interaction {
 		return discordtest.Interaction{Name: "Ask kutip", Type: discordtest.MessageCommand, User: user,
 			Target: &discordtest.Message{Content: q, Author: user}}
 	case 10:
+		// Summaries have a budget of their own: spread them over all the
+		// users, as i%loadUsers would give them to 50.
+		u := (i / 20) % loadUsers
+		user := discordtest.User{ID: fmt.Sprint(800000000000000000 + u), Username: fmt.Sprintf("user%d", u)}
 		return discordtest.Interaction{Name: "summary", User: user,
 			Options: []discordtest.Option{{Name: "sentences", Value: 1 + i%5}}}
 	case 15:

@@ -338,8 +338,11 @@ starts with -.`)
 
 // jsonAnswer is the --json form of an answer, one line per question.
 type jsonAnswer struct {
-	Question string        `json:"question"`
-	Answered bool          `json:"answered"`
+	Question string `json:"question"`
+	Answered bool   `json:"answered"`
+	// Topic is set when the question names a topic ("kursk") instead of
+	// asking something: the passages are what the corpus says about it.
+	Topic    bool          `json:"topic,omitempty"`
 	Passages []jsonPassage `json:"passages"`
 }
 
@@ -355,7 +358,7 @@ type jsonPassage struct {
 }
 
 func writeJSON(w io.Writer, a retrieval.Answer) error {
-	ja := jsonAnswer{Question: a.Question, Answered: a.Answered, Passages: []jsonPassage{}}
+	ja := jsonAnswer{Question: a.Question, Answered: a.Answered, Topic: a.Topic, Passages: []jsonPassage{}}
 	for _, p := range a.Passages {
 		ja.Passages = append(ja.Passages, jsonPassage{
 			Doc: p.Doc, Title: p.Title, URL: p.URL, Paragraph: p.Paragraph, Sentence: p.Sentence,
@@ -372,8 +375,17 @@ func roundScore(f float64) float64 {
 }
 
 // writeText prints an answer for a terminal: the best passage as a quote
-// with its citation and the answer span in bold, then the runners-up.
+// with its citation and the answer span in bold, then the runners-up; for a
+// topic, the passages about it under a line that names it.
 func writeText(w io.Writer, a retrieval.Answer) {
+	if a.Answered && a.Topic {
+		fmt.Fprintf(w, "Here is what the article says about %s:\n\n", a.Question)
+		for _, p := range a.Passages {
+			writePassage(w, p)
+		}
+		fmt.Fprintln(w)
+		return
+	}
 	if !a.Answered {
 		fmt.Fprintln(w, "The article does not say.")
 		if len(a.Passages) > 0 {

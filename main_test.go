@@ -26,6 +26,8 @@ func TestAsk(t *testing.T) {
 			[]string{"The article does not say."}},
 		{"top 1 has no runners-up", []string{"ask", "--top", "1", "when did Russia ratify?"},
 			[]string{"¶8, sentence 1"}},
+		{"a topic is named, not answered", []string{"ask", "kursk"},
+			[]string{"Here is what the article says about kursk:\n\n> ", "wilayah Kursk"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
