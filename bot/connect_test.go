@@ -296,3 +296,19 @@ func TestForgetSession(t *testing.T) {
 		t.Errorf("session %q, sequence %d after forgetSession; want both cleared", got, *seq)
 	}
 }
+
+// TestFirstConnectRetriesServerErrors: GET /gateway answering 5xx (or
+// anything but its JSON) at start-up is retried, not the end of serve.
+func TestFirstConnectRetriesServerErrors(t *testing.T) {
+	t.Parallel()
+	srv := discordtest.New(t, discordtest.Options{NoEcho: true})
+	srv.FailNext(discordtest.Fault{Route: discordtest.RouteGateway, Status: http.StatusServiceUnavailable, Times: 3})
+	srv.FailNext(discordtest.Fault{Route: discordtest.RouteGatewayBot, Status: http.StatusServiceUnavailable, Times: 3})
+	lb := startLive(t, srv, &fakeIndex{}, Options{GuildID: srv.GuildID}, func(b *Bot) {
+		b.connectWait = func(int) time.Duration { return 10 * time.Millisecond }
+	})
+	waitFor(t, srv, "ready", func() bool { return strings.Contains(lb.logs.String(), "msg=ready") })
+	if n := strings.Count(lb.logs.String(), "cannot connect to the discord gateway; retrying"); n < 1 {
+		t.Errorf("%d retries logged, want at least one:\n%s", n, lb.logs.String())
+	}
+}

@@ -57,10 +57,15 @@
 // encoding=json is accepted: no ETF, no zlib-stream transport compression.
 //
 // The test drives the connection with Reconnect (op 7: the fake stops
-// sending, the client should resume), InvalidSession (op 9), and
-// CutConnections (a dropped TCP connection without a close frame), or arms
-// DisruptHandshake to send op 7 or cut the connection right after the next
-// READY or RESUMED. Events dispatched meanwhile are kept for the resume.
+// sending, the client should resume), InvalidSession (op 9),
+// CutConnections (a dropped TCP connection without a close frame) and
+// CloseConnections (a close code, such as 4004 or 4009, which for 4007 and
+// 4009 ends the session), or arms DisruptHandshake to send op 7 or cut the
+// connection right after the next READY or RESUMED, and RefuseIdentify to
+// answer the next IDENTIFYs with op 9. Events dispatched meanwhile are kept
+// for the resume. The bot's guilds are GuildID and those JoinGuild adds
+// (GUILD_CREATE for each); a guild joined with NoCommandsScope refuses
+// the application's commands until AllowCommands.
 //
 // # Events
 //
