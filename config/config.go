@@ -56,13 +56,17 @@ type Config struct {
 	Paths
 	Health
 
-	Token      Token  // DISCORD_TOKEN: required by serve only
-	GuildID    string // DISCORD_GUILD_ID: register commands on one guild instantly; empty = globally
-	APIBase    string // DISCORD_API_BASE: REST base URL (a proxy or a test fake); empty = Discord's own
-	LogLevel   slog.Level
-	LogFormat  string        // LOG_FORMAT: "text" or "json"; default text
-	RateCount  int           // RATE_LIMIT_COUNT: questions per user per RateWindow; default 5
-	RateWindow time.Duration // RATE_LIMIT_WINDOW: default 30s
+	Token     Token  // DISCORD_TOKEN: required by serve only
+	GuildID   string // DISCORD_GUILD_ID: register commands on one guild instantly; empty = globally
+	APIBase   string // DISCORD_API_BASE: REST base URL (a proxy or a test fake); empty = Discord's own
+	LogLevel  slog.Level
+	LogFormat string // LOG_FORMAT: "text" or "json"; default text
+	// RATE_LIMIT_COUNT: questions a user may ask at once, and
+	// RATE_LIMIT_WINDOW: the time over which they come back; 0 means the
+	// bot's defaults (bot.DefaultRateCount, bot.DefaultRateWindow), which
+	// live in bot beside the summaries' budget.
+	RateCount  int
+	RateWindow time.Duration
 	// RELOAD_INTERVAL: how often serve looks for changed files in
 	// CORPUS_DIR to rebuild the index; default 5s; 0 (or "off") = never.
 	ReloadInterval time.Duration
@@ -85,8 +89,6 @@ type Health struct {
 
 // Defaults.
 const (
-	DefaultRateCount      = 5
-	DefaultRateWindow     = 30 * time.Second
 	DefaultReloadInterval = 5 * time.Second
 )
 
@@ -245,8 +247,6 @@ func FromEnv(lookup Lookup) (Config, error) {
 		GuildID:        get("DISCORD_GUILD_ID"),
 		APIBase:        get("DISCORD_API_BASE"),
 		LogFormat:      strings.ToLower(get("LOG_FORMAT")),
-		RateCount:      DefaultRateCount,
-		RateWindow:     DefaultRateWindow,
 		ReloadInterval: DefaultReloadInterval,
 	}
 	var errs []error
@@ -294,7 +294,7 @@ func FromEnv(lookup Lookup) (Config, error) {
 	if v := get("RATE_LIMIT_COUNT"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 1 || n > 1000 {
-			errs = append(errs, fmt.Errorf("RATE_LIMIT_COUNT=%q: use a whole number of questions from 1 to 1000 (default %d)", v, DefaultRateCount))
+			errs = append(errs, fmt.Errorf("RATE_LIMIT_COUNT=%q: use a whole number of questions from 1 to 1000, or leave it unset for the default", v))
 		} else {
 			c.RateCount = n
 		}
@@ -302,7 +302,7 @@ func FromEnv(lookup Lookup) (Config, error) {
 	if v := get("RATE_LIMIT_WINDOW"); v != "" {
 		d, err := time.ParseDuration(v)
 		if err != nil || d < time.Second || d > 24*time.Hour {
-			errs = append(errs, fmt.Errorf("RATE_LIMIT_WINDOW=%q: use a duration from 1s to 24h such as 30s or 1m (default %s)", v, DefaultRateWindow))
+			errs = append(errs, fmt.Errorf("RATE_LIMIT_WINDOW=%q: use a duration from 1s to 24h such as 30s or 1m, or leave it unset for the default", v))
 		} else {
 			c.RateWindow = d
 		}
