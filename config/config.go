@@ -87,10 +87,9 @@ type Health struct {
 	HeartbeatFile string
 }
 
-// Defaults.
-const (
-	DefaultReloadInterval = 5 * time.Second
-)
+// DefaultReloadInterval is how often serve looks for changed files in
+// CORPUS_DIR when RELOAD_INTERVAL is unset.
+const DefaultReloadInterval = 5 * time.Second
 
 // Lookup finds a setting, as os.LookupEnv does.
 type Lookup func(key string) (string, bool)
