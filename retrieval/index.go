@@ -98,8 +98,29 @@ func (ix *Index) analyzer(lang string) *analyzer {
 	return ix.analyzers["id"]
 }
 
+// tokenChunk is how many tokens one block of the sentence table's token
+// storage holds.
+const tokenChunk = 1 << 16
+
 // analyzeCorpus fills the sentence table and the vocabulary.
 func (ix *Index) analyzeCorpus() {
+	// Sentences' tokens are packed into shared blocks: the slices analyze
+	// returns grow by appending, and kept as they are they would hold up
+	// to twice the tokens' memory, a slice header and an allocation each.
+	var block []token
+	keep := func(toks []token) []token {
+		if cap(block)-len(block) < len(toks) {
+			block = make([]token, 0, max(tokenChunk, len(toks)))
+		}
+		from := len(block)
+		block = append(block, toks...)
+		return block[from:len(block):len(block)]
+	}
+	total := 0
+	for i := range ix.docs {
+		total += ix.docs[i].SentenceCount()
+	}
+	ix.sents = make([]sentence, 0, total)
 	for di, d := range ix.docs {
 		texts := make([]string, 0, len(d.Paragraphs))
 		for _, p := range d.Paragraphs {
@@ -129,7 +150,7 @@ func (ix *Index) analyzeCorpus() {
 					}
 				}
 				ix.sents = append(ix.sents, sentence{
-					doc: di, para: pi, sent: si, kind: p.Kind, lang: a.lang, text: s.Text, tokens: toks,
+					doc: di, para: pi, sent: si, kind: p.Kind, lang: a.lang, text: s.Text, tokens: keep(toks),
 				})
 			}
 		}

@@ -9,7 +9,9 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 
 	"kutip/corpus"
 )
@@ -339,6 +341,15 @@ func benchDocument(tb testing.TB, n int) corpus.Document {
 	return corpus.Document{ID: "bench", Title: "bench", Lang: "id", Paragraphs: paras}
 }
 
+// processCPU is the CPU time the process has used, user and system.
+func processCPU() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
 // rotatedArticle is a document of at least n sentences: the embedded
 // article's body sentences again and again, each copy's words rotated so
 // that copies are not identical.
@@ -424,12 +435,15 @@ func BenchmarkSummary(b *testing.B) {
 		b.Run(fmt.Sprintf("sentences=%d", n), func(b *testing.B) {
 			ix := mustBuild(b, []corpus.Document{benchDocument(b, n)})
 			b.ReportAllocs()
+			cpu := processCPU()
 			for b.Loop() {
 				if _, err := ix.Summary(b.Context(), SummaryOptions{}); err != nil {
 					b.Fatal(err)
 				}
 			}
 			b.ReportMetric(float64(ix.SentenceCount()), "sentences")
+			// CPU time, unlike ns/op, does not grow with the machine's load.
+			b.ReportMetric(float64((processCPU()-cpu).Milliseconds())/float64(b.N), "cpu-ms/op")
 		})
 	}
 }
