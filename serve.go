@@ -84,8 +84,9 @@ RELOAD_INTERVAL (how often CORPUS_DIR is checked for changes; default 5s).`)
 	logger.Info("starting", "documents", len(ix.Documents()), "sentences", ix.SentenceCount(), "api", api)
 	if err := b.Run(ctx); err != nil {
 		if errors.Is(err, bot.ErrTokenRefused) {
-			// The error says how: a 401, or the gateway's close 4004.
-			return usagef("%v: Discord refused DISCORD_TOKEN; copy a fresh one from https://discord.com/developers/applications (Bot → Reset Token)", err)
+			// err says how (a 401, or the gateway's close 4004) and never
+			// holds the token.
+			return usagef("Discord refused DISCORD_TOKEN: copy a fresh one from https://discord.com/developers/applications (Bot → Reset Token); %v", err)
 		}
 		return err
 	}
