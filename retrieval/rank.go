@@ -90,6 +90,7 @@ func (ix *Index) rank(q *parsedQuestion, hits []hit, sc *rankScratch) []scored {
 	}
 	m := sc.matcher(ix, q)
 	n := len(q.concepts)
+	agent, action := ix.agentAction(q)
 	out := sc.out[:0]
 	// Every candidate's concept weights, positions and matched positions
 	// are cut from two slabs.
@@ -128,6 +129,7 @@ func (ix *Index) rank(q *parsedQuestion, hits []hit, sc *rankScratch) []scored {
 		if s.kind != "body" {
 			r.score -= captionPenalty
 		}
+		r.score += subjectAgreement(s, agent, action, weights, positions)
 		best = max(best, r.score)
 		out = append(out, r)
 	}
