@@ -41,6 +41,9 @@ func (b *Bot) connect(ctx context.Context, gw *gatewayConns, rc *reconnector) er
 			return fatal
 		}
 		gw.closeCode() // this failure's, acted on here
+		// Whatever session a failed try began, the next one starts anew:
+		// a RESUME of it would only be refused.
+		forgetSession(b.s)
 		wait := rc.wait(n)
 		b.logger.Warn("cannot connect to the discord gateway; retrying", "err", err, "attempt", n, "retry_in", wait.Round(time.Millisecond))
 		if sleep(ctx, wait) != nil {

@@ -312,3 +312,28 @@ func TestFirstConnectRetriesServerErrors(t *testing.T) {
 		t.Errorf("%d retries logged, want at least one:\n%s", n, lb.logs.String())
 	}
 }
+
+// TestReadyWithoutUserIsNotReady: a READY that names no bot user is not a
+// session: the bot connects again rather than register commands for no
+// application.
+func TestReadyWithoutUserIsNotReady(t *testing.T) {
+	t.Parallel()
+	srv := discordtest.New(t, discordtest.Options{NoEcho: true})
+	srv.OmitReadyUser(1)
+	lb := startLive(t, srv, &fakeIndex{}, Options{GuildID: srv.GuildID}, func(b *Bot) {
+		b.connectWait = func(int) time.Duration { return 10 * time.Millisecond }
+	})
+	waitFor(t, srv, "ready as the bot user", func() bool { return strings.Contains(lb.logs.String(), "msg=ready user="+srv.Bot.ID) })
+	if st := srv.Stats(); st.Identifies != 2 || st.Resumes+st.ResumesRefused != 0 {
+		t.Errorf("%d identifies, %d resumes (%d refused); want 2 identifies, the READY without a user then a good one, and no resume",
+			st.Identifies, st.Resumes, st.ResumesRefused)
+	}
+	for _, r := range srv.Requests() {
+		if strings.Contains(r.Path, "/applications//") {
+			t.Errorf("%s %s: registered for no application", r.Method, r.Path)
+		}
+	}
+	if !strings.Contains(lb.logs.String(), "without a READY naming the bot user") {
+		t.Errorf("the retry does not say why:\n%s", lb.logs.String())
+	}
+}

@@ -346,6 +346,13 @@ func (c *gwConn) identify(d json.RawMessage) bool {
 	if p.Shard != nil {
 		ready["shard"] = p.Shard
 	}
+	s.mu.Lock()
+	if s.omitReadyUser > 0 {
+		s.omitReadyUser--
+		delete(ready, "user")
+		delete(ready, "application")
+	}
+	s.mu.Unlock()
 	if !s.sendLocked(sess, "READY", ready) {
 		return false
 	}
@@ -581,6 +588,15 @@ func (s *Server) RefuseIdentify(n int) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.refuseIdentify += n
+}
+
+// OmitReadyUser sends the next n READYs without their user and
+// application objects, as a broken or hostile gateway might; a client must
+// not take such a READY for a session.
+func (s *Server) OmitReadyUser(n int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.omitReadyUser += n
 }
 
 // CloseConnections closes every gateway connection with a close code, as

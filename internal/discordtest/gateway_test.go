@@ -411,3 +411,22 @@ func TestGatewayCloseConnections(t *testing.T) {
 		})
 	}
 }
+
+func TestGatewayOmitReadyUser(t *testing.T) {
+	t.Parallel()
+	srv := discordtest.New(t, discordtest.Options{})
+	srv.OmitReadyUser(1)
+	for i, want := range []bool{false, true} {
+		_, ready := identify(t, srv, false)
+		var d struct {
+			User        *struct{ ID string } `json:"user"`
+			Application *struct{ ID string } `json:"application"`
+		}
+		if err := json.Unmarshal(ready.D, &d); err != nil {
+			t.Fatal(err)
+		}
+		if got := d.User != nil && d.Application != nil; got != want {
+			t.Errorf("READY %d has user and application: %v, want %v", i+1, got, want)
+		}
+	}
+}

@@ -172,7 +172,10 @@ type Server struct {
 	disrupt   []Disruption // armed by DisruptHandshake, oldest first
 	// refuseIdentify is how many more IDENTIFYs to answer with op 9.
 	refuseIdentify int
-	nonces         []sentNonce // of messages created with one, oldest first
+	// omitReadyUser is how many more READYs to send without user and
+	// application.
+	omitReadyUser int
+	nonces        []sentNonce // of messages created with one, oldest first
 }
 
 // New starts a fake Discord for the length of the test: tb.Cleanup closes
