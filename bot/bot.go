@@ -19,6 +19,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"runtime"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -93,6 +94,12 @@ type Options struct {
 	// and DefaultSummaryWindow. /source and /help are not limited.
 	SummaryCount  int
 	SummaryWindow time.Duration
+	// MaxSummaries bounds the summaries made at once, for all users
+	// together, so that long documents cannot take every CPU from the
+	// questions; each user has at most one in the making. A summary that
+	// finds no free slot within summaryQueueWait is declined with a
+	// message. Default DefaultMaxSummaries.
+	MaxSummaries int
 	// AckBudget is how long after its creation (the time in its
 	// snowflake ID) an interaction may compute before the bot defers its
 	// response. Defaults to 1.5 seconds, half of Discord's three.
@@ -127,6 +134,12 @@ const (
 	DefaultDrainTimeout  = 10 * time.Second
 )
 
+// DefaultMaxSummaries is half the CPUs Go may use, at least one.
+var DefaultMaxSummaries = max(1, runtime.GOMAXPROCS(0)/2)
+
+// summaryQueueWait bounds how long a summary waits for a free slot.
+const summaryQueueWait = 10 * time.Second
+
 // maxQuestion is the longest question read, in runes: /ask's max_length,
 // and the cap for mentions and "Ask kutip".
 const maxQuestion = 300
@@ -148,8 +161,13 @@ type Bot struct {
 	commands []*discordgo.ApplicationCommand
 	handlers map[string]handler
 	limits   [numKinds]*limiter // per kind of request
-	metrics  *metrics
-	now      func() time.Time // the clock of the rate limits; tests set it
+	// summarySlots holds a token per summary being made (MaxSummaries);
+	// summarizing the users with one in the making.
+	summarySlots chan struct{}
+	summaryMu    sync.Mutex
+	summarizing  map[string]bool
+	metrics      *metrics
+	now          func() time.Time // the clock of the rate limits; tests set it
 
 	connected  atomic.Bool
 	connects   atomic.Int64
@@ -200,6 +218,9 @@ func newBot(api Discord, ix Index, logger *slog.Logger, opts Options) (*Bot, err
 	if opts.SummaryWindow <= 0 {
 		opts.SummaryWindow = DefaultSummaryWindow
 	}
+	if opts.MaxSummaries <= 0 {
+		opts.MaxSummaries = DefaultMaxSummaries
+	}
 	if opts.AckBudget <= 0 {
 		opts.AckBudget = DefaultAckBudget
 	}
@@ -221,7 +242,9 @@ func newBot(api Discord, ix Index, logger *slog.Logger, opts Options) (*Bot, err
 			kindQuestion: newLimiter(opts.RateCount, opts.RateWindow),
 			kindSummary:  newLimiter(opts.SummaryCount, opts.SummaryWindow),
 		},
-		now: time.Now,
+		now:          time.Now,
+		summarySlots: make(chan struct{}, opts.MaxSummaries),
+		summarizing:  map[string]bool{},
 	}
 	m, err := newMetrics(opts.Registry, b.Connected, b.registered.Load)
 	if err != nil {

@@ -274,11 +274,29 @@ func (b *Bot) summary(ctx context.Context, in *interaction, data discordgo.Appli
 		}
 		opts.Doc = id
 	}
+	user := userID(in.i)
+	if !b.startSummary(user) {
+		in.respond(summaryInFlight)
+		return
+	}
 	if !b.allow(in, kindSummary) {
+		b.endSummary(user)
 		return
 	}
 	b.metrics.questions.WithLabelValues("summary").Inc()
 	in.answer(ctx, false, func(ctx context.Context) (reply, error) {
+		defer b.endSummary(user)
+		wait := time.NewTimer(summaryQueueWait)
+		defer wait.Stop()
+		select {
+		case b.summarySlots <- struct{}{}:
+			defer func() { <-b.summarySlots }()
+		case <-wait.C:
+			in.log.Warn("every summary slot taken; declined", "slots", cap(b.summarySlots), "waited", summaryQueueWait)
+			return summariesBusy, nil
+		case <-ctx.Done():
+			return reply{}, ctx.Err()
+		}
 		start := time.Now()
 		s, err := b.ix.Summary(ctx, opts)
 		b.metrics.observe(start)
@@ -295,6 +313,24 @@ func (b *Bot) summary(ctx context.Context, in *interaction, data discordgo.Appli
 		in.log.InfoContext(ctx, "summarised", "doc", s.Doc, "sentences", len(s.Sentences), "took", time.Since(start))
 		return summaryReply(s, opts.Topic), nil
 	})
+}
+
+// startSummary marks user as having a summary in the making, unless they
+// have one already.
+func (b *Bot) startSummary(user string) bool {
+	b.summaryMu.Lock()
+	defer b.summaryMu.Unlock()
+	if b.summarizing[user] {
+		return false
+	}
+	b.summarizing[user] = true
+	return true
+}
+
+func (b *Bot) endSummary(user string) {
+	b.summaryMu.Lock()
+	defer b.summaryMu.Unlock()
+	delete(b.summarizing, user)
 }
 
 func (b *Bot) source(_ context.Context, in *interaction, _ discordgo.ApplicationCommandInteractionData) {

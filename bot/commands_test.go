@@ -472,3 +472,70 @@ func TestAckBudget(t *testing.T) {
 		}
 	}
 }
+
+// TestSummaryConcurrency: each user has one summary in the making at a
+// time, and all users together at most MaxSummaries; a summary that finds
+// no free slot within summaryQueueWait is declined with a message, while
+// questions are answered throughout.
+func TestSummaryConcurrency(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		release := make(chan struct{})
+		ix := &fakeIndex{summaryFn: func(ctx context.Context, _ retrieval.SummaryOptions) (retrieval.Summary, error) {
+			select {
+			case <-release: // a long document
+			case <-ctx.Done():
+				return retrieval.Summary{}, ctx.Err()
+			}
+			return retrieval.Summary{Doc: "d", Title: "T", Sentences: []retrieval.Passage{signed}}, nil
+		}}
+		b, rec, _ := newTestBot(t, ix, Options{MaxSummaries: 1})
+		byUser := func(id, user string) *discordgo.Interaction {
+			i := slash(id, "summary")
+			i.Member.User.ID = user
+			return i
+		}
+		go b.onInteraction(t.Context(), rec, byUser("s1", "u1"))
+		synctest.Wait() // u1's summary holds the one slot
+
+		// u1 again: told theirs is still being made, at once.
+		b.onInteraction(t.Context(), rec, byUser("s2", "u1"))
+		if c := callsFor(rec, "s2"); len(c) != 1 || c[0].resp.Data.Content != summaryInFlight.Content {
+			t.Fatalf("u1's second summary: %+v, want the in-flight notice", c)
+		}
+		// u2: waits for a slot (deferred meanwhile), then is declined.
+		start := time.Now()
+		b.onInteraction(t.Context(), rec, byUser("s3", "u2"))
+		if took := time.Since(start); took < summaryQueueWait {
+			t.Errorf("u2 declined after %v, want a wait of %v for a slot", took, summaryQueueWait)
+		}
+		c := callsFor(rec, "s3")
+		if len(c) != 2 || c[0].method != "respond" || c[0].resp.Type != discordgo.InteractionResponseDeferredChannelMessageWithSource ||
+			c[1].method != "edit" || *c[1].edit.Content != summariesBusy.Content {
+			t.Errorf("u2's summary: %+v, want a deferral, then the busy notice", c)
+		}
+		// Questions are not held up by summaries.
+		b.onInteraction(t.Context(), rec, slash("a1", "ask", strOpt("question", "when?")))
+		if c := callsFor(rec, "a1"); len(c) != 1 || len(c[0].resp.Data.Embeds) != 1 {
+			t.Errorf("/ask while summaries are busy: %+v, want an answer", c)
+		}
+
+		close(release)
+		synctest.Wait()
+		// Slots and in-flight marks are free again.
+		b.onInteraction(t.Context(), rec, byUser("s4", "u1"))
+		if c := callsFor(rec, "s4"); len(c) != 1 || len(c[0].resp.Data.Embeds) != 1 {
+			t.Errorf("u1's summary after the first finished: %+v, want a summary", c)
+		}
+	})
+}
+
+// callsFor returns the recorded calls about one interaction.
+func callsFor(rec *recorder, id string) []call {
+	var out []call
+	for _, c := range rec.all() {
+		if c.interaction == id {
+			out = append(out, c)
+		}
+	}
+	return out
+}

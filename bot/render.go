@@ -525,6 +525,11 @@ var (
 	noText      = reply{Content: "That message has no text I can read as a question.", Ephemeral: true}
 	unknownCmd  = reply{Content: "I don't know that command any more; it may take a minute for Discord to update the list.", Ephemeral: true}
 	noSentences = reply{Content: "That document has no body text to summarise.", Ephemeral: true}
+	// summaryInFlight answers a second /summary from a user whose first is
+	// still being made; summariesBusy one that found every summary slot
+	// taken for summaryQueueWait.
+	summaryInFlight = reply{Content: "I'm still making your last summary; it will be posted here. Ask for another once it is.", Ephemeral: true}
+	summariesBusy   = reply{Content: "I'm busy making other summaries right now. Please try again in a minute; questions (`/ask`) are answered meanwhile.", Ephemeral: true}
 )
 
 // embedLen is the text of e that counts towards maxEmbedTotal.

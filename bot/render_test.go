@@ -100,6 +100,8 @@ func TestRenderGolden(t *testing.T) {
 		{"rate_limited", rateLimited(kindQuestion, retry, Options{RateCount: 5, RateWindow: 30 * time.Second})},
 		{"rate_limited_summary", rateLimited(kindSummary, retry, Options{SummaryCount: DefaultSummaryCount, SummaryWindow: DefaultSummaryWindow})},
 		{"unknown_doc", unknownDoc("no such @everyone")},
+		{"summary_in_flight", summaryInFlight},
+		{"summaries_busy", summariesBusy},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
