@@ -9,6 +9,8 @@ package retrieval
 import (
 	"context"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 
@@ -17,6 +19,7 @@ import (
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/keyword"
 	"github.com/blevesearch/bleve/v2/analysis/tokenizer/whitespace"
 	"github.com/blevesearch/bleve/v2/index/scorch"
+	"github.com/blevesearch/bleve/v2/index/scorch/mergeplan"
 	"github.com/blevesearch/bleve/v2/mapping"
 	"github.com/blevesearch/bleve/v2/search/query"
 	index "github.com/blevesearch/bleve_index_api"
@@ -111,6 +114,85 @@ func (ix *Index) newBleve(ctx context.Context, path string) (bleve.Index, error)
 		return nil, err
 	}
 	return b, nil
+}
+
+// writeBleve builds the index in folder path and closes it, merged into
+// as few segments as scorch makes of a forced merge: each segment is
+// searched separately, once per query term, and kutip's queries have many
+// terms (every question word's alternatives).
+func (ix *Index) writeBleve(ctx context.Context, path string) error {
+	b, err := ix.newBleve(ctx, path)
+	if err != nil {
+		return err
+	}
+	if err := forceMerge(ctx, b); err != nil {
+		b.Close()
+		return err
+	}
+	if err := b.Close(); err != nil {
+		return fmt.Errorf("write index: %w", err)
+	}
+	return dropUnusedSegments(path)
+}
+
+// forceMerge merges an index on disk into one segment, or as few as scorch
+// manages.
+func forceMerge(ctx context.Context, b bleve.Index) error {
+	adv, err := b.Advanced()
+	if err != nil {
+		return fmt.Errorf("merge index: %w", err)
+	}
+	s, ok := adv.(*scorch.Scorch)
+	if !ok {
+		return nil
+	}
+	if err := s.ForceMerge(ctx, &mergeplan.SingleSegmentMergePlanOptions); err != nil {
+		return fmt.Errorf("merge index: %w", err)
+	}
+	return nil
+}
+
+// dropUnusedSegments removes the segment files of the closed index in path
+// that its latest snapshot does not use: scorch removes a merge's inputs in
+// the background, and an index closed right after a merge keeps them.
+func dropUnusedSegments(path string) error {
+	b, err := bleve.OpenUsing(path, map[string]any{"read_only": true})
+	if err != nil {
+		return fmt.Errorf("open index to clean: %w", err)
+	}
+	used := map[string]bool{}
+	adv, err := b.Advanced()
+	if err == nil {
+		var r index.IndexReader
+		if r, err = adv.Reader(); err == nil {
+			if snap, ok := r.(*scorch.IndexSnapshot); ok {
+				for _, seg := range snap.Segments() {
+					if p, ok := seg.Segment().(interface{ Path() string }); ok {
+						used[filepath.Base(p.Path())] = true
+					}
+				}
+			}
+			r.Close()
+		}
+	}
+	if cerr := b.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil || len(used) == 0 {
+		return err
+	}
+	files, err := filepath.Glob(filepath.Join(path, "store", "*.zap"))
+	if err != nil {
+		return err
+	}
+	for _, f := range files {
+		if !used[filepath.Base(f)] {
+			if err := os.Remove(f); err != nil {
+				return fmt.Errorf("remove unused segment: %w", err)
+			}
+		}
+	}
+	return nil
 }
 
 func (ix *Index) fill(ctx context.Context, b bleve.Index) error {

@@ -16,9 +16,10 @@ package retrieval
 //	kutip-mem   Build in memory (no INDEX_DIR); Ask per question
 //
 // and prints, per configuration: build rate, per-question p50 and p99
-// (a warm-up pass over the questions, then a timed one), peak RSS (the
+// (a warm-up pass over the questions, then a timed one) and CPU time per
+// question (which the machine's load inflates less), peak RSS (the
 // child's VmHWM), RSS and Go heap after a GC with the index open
-// (serving), the index's size on disk, heap and disk bytes per sentence,
+// (serving; KUTIP_SCALE_HEAPPROFILE=file writes that heap's profile), the index's size on disk, heap and disk bytes per sentence,
 // and bleve's segment count; then each kutip figure as a ratio to
 // plain-disk. Run it with
 //
@@ -37,6 +38,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"runtime/pprof"
 	"slices"
 	"strconv"
 	"strings"
@@ -59,9 +61,10 @@ type scaleResult struct {
 	Questions int
 	BuildSec  float64
 	P50, P99  time.Duration
-	PeakRSS   uint64 // VmHWM
-	RSS       uint64 // VmRSS after a GC, the index open
-	Heap      uint64 // live heap after a GC, minus the corpus's
+	CPU       time.Duration // process CPU time per question, timed pass
+	PeakRSS   uint64        // VmHWM
+	RSS       uint64        // VmRSS after a GC, the index open
+	Heap      uint64        // live heap after a GC, minus the corpus's
 	Disk      int64
 	Segments  int
 }
@@ -101,6 +104,7 @@ func BenchmarkScale(b *testing.B) {
 				b.ReportMetric(float64(r.Sentences)/r.BuildSec, "sentences/s")
 				b.ReportMetric(float64(r.P50.Microseconds()), "p50-µs")
 				b.ReportMetric(float64(r.P99.Microseconds()), "p99-µs")
+				b.ReportMetric(float64(r.CPU.Microseconds()), "cpu-µs/q")
 				b.ReportMetric(float64(r.PeakRSS)/(1<<20), "peak-MiB")
 				b.ReportMetric(float64(r.RSS)/(1<<20), "serve-MiB")
 				b.ReportMetric(float64(r.Heap)/float64(r.Sentences), "heap-B/sent")
@@ -141,21 +145,21 @@ func runScaleChild(tb testing.TB, exe, mode string, n int) scaleResult {
 // plain-disk.
 func scaleTable(rs []scaleResult) string {
 	var sb strings.Builder
-	fmt.Fprintf(&sb, "%9s %-10s %9s %8s %8s %8s %9s %8s %8s %7s %5s  %s\n",
-		"sentences", "config", "build/s", "p50-µs", "p99-µs", "peakMiB", "serveMiB", "heapB/s", "diskB/s", "diskMB", "segs", "vs plain-disk: p50 p99 peak build-rate")
+	fmt.Fprintf(&sb, "%9s %-10s %9s %8s %8s %8s %8s %9s %8s %8s %7s %5s  %s\n",
+		"sentences", "config", "build/s", "p50-µs", "p99-µs", "cpu-µs/q", "peakMiB", "serveMiB", "heapB/s", "diskB/s", "diskMB", "segs", "vs plain-disk: p50 p99 cpu/q peak build-rate")
 	var plain scaleResult
 	for _, r := range rs {
 		if r.Mode == "plain-disk" {
 			plain = r
 		}
 		rate := float64(r.Sentences) / r.BuildSec
-		fmt.Fprintf(&sb, "%9d %-10s %9.0f %8d %8d %8.0f %9.0f %8.0f %8.0f %7.1f %5d",
-			r.Sentences, r.Mode, rate, r.P50.Microseconds(), r.P99.Microseconds(),
+		fmt.Fprintf(&sb, "%9d %-10s %9.0f %8d %8d %8d %8.0f %9.0f %8.0f %8.0f %7.1f %5d",
+			r.Sentences, r.Mode, rate, r.P50.Microseconds(), r.P99.Microseconds(), r.CPU.Microseconds(),
 			float64(r.PeakRSS)/(1<<20), float64(r.RSS)/(1<<20), float64(r.Heap)/float64(r.Sentences),
 			float64(r.Disk)/float64(r.Sentences), float64(r.Disk)/1e6, r.Segments)
 		if r.Mode != "plain-disk" && plain.Sentences == r.Sentences {
-			fmt.Fprintf(&sb, "  %.2f× %.2f× %.2f× %.2f×",
-				float64(r.P50)/float64(plain.P50), float64(r.P99)/float64(plain.P99),
+			fmt.Fprintf(&sb, "  %.2f× %.2f× %.2f× %.2f× %.2f×",
+				float64(r.P50)/float64(plain.P50), float64(r.P99)/float64(plain.P99), float64(r.CPU)/float64(plain.CPU),
 				float64(r.PeakRSS)/float64(plain.PeakRSS), rate/(float64(plain.Sentences)/plain.BuildSec))
 		}
 		sb.WriteByte('\n')
@@ -251,6 +255,7 @@ func measureScale(tb testing.TB, mode string, docs []corpus.Document, questions 
 		}
 	}
 	lat := make([]time.Duration, 0, len(questions))
+	cpu := processCPU()
 	for _, q := range questions {
 		t0 := time.Now()
 		if err := search(ctx, q); err != nil {
@@ -258,6 +263,7 @@ func measureScale(tb testing.TB, mode string, docs []corpus.Document, questions 
 		}
 		lat = append(lat, time.Since(t0))
 	}
+	r.CPU = (processCPU() - cpu) / time.Duration(len(questions))
 	slices.Sort(lat)
 	r.P50 = lat[len(lat)*50/100]
 	r.P99 = lat[min(len(lat)-1, len(lat)*99/100)]
@@ -266,6 +272,10 @@ func measureScale(tb testing.TB, mode string, docs []corpus.Document, questions 
 	if after := liveHeap(); after > before {
 		r.Heap = after - before
 	}
+	if path := os.Getenv("KUTIP_SCALE_HEAPPROFILE"); path != "" {
+		writeHeapProfile(tb, path)
+	}
+	runtime.KeepAlive(search)
 	r.RSS = procStatus("VmRSS")
 	r.PeakRSS = procStatus("VmHWM")
 	if dir != "" {
@@ -339,6 +349,18 @@ func segmentsOf(b bleve.Index) int {
 		return len(snap.Segments())
 	}
 	return 0
+}
+
+// writeHeapProfile writes the live heap's profile to path.
+func writeHeapProfile(tb testing.TB, path string) {
+	f, err := os.Create(path)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer f.Close()
+	if err := pprof.WriteHeapProfile(f); err != nil {
+		tb.Fatal(err)
+	}
 }
 
 func liveHeap() uint64 {

@@ -162,12 +162,8 @@ func (ix *Index) buildTemp(ctx context.Context) (bleve.Index, error) {
 	}
 	defer os.RemoveAll(tmp)
 	path := filepath.Join(tmp, "bleve")
-	b, err := ix.newBleve(ctx, path)
-	if err != nil {
+	if err := ix.writeBleve(ctx, path); err != nil {
 		return nil, err
-	}
-	if err := b.Close(); err != nil {
-		return nil, fmt.Errorf("write index: %w", err)
 	}
 	return ix.openBleve(path)
 }
@@ -209,12 +205,8 @@ func (ix *Index) buildStore(ctx context.Context, dir, final string) (bleve.Index
 		return nil, fmt.Errorf("INDEX_DIR: %w", err)
 	}
 	defer os.RemoveAll(tmp) // a no-op once renamed
-	b, err := ix.newBleve(ctx, filepath.Join(tmp, "bleve"))
-	if err != nil {
+	if err := ix.writeBleve(ctx, filepath.Join(tmp, "bleve")); err != nil {
 		return nil, err
-	}
-	if err := b.Close(); err != nil {
-		return nil, fmt.Errorf("write index: %w", err)
 	}
 	m, err := json.MarshalIndent(manifest{
 		Format:      storeFormat,
@@ -243,7 +235,7 @@ func (ix *Index) buildStore(ctx context.Context, dir, final string) (bleve.Index
 	if err := syncPath(dir); err != nil {
 		return nil, fmt.Errorf("INDEX_DIR: sync: %w", err)
 	}
-	b, err = ix.openChecked(final)
+	b, err := ix.openChecked(final)
 	if err != nil {
 		return nil, fmt.Errorf("open new index %s: %w", final, err)
 	}
