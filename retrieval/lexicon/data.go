@@ -1,6 +1,6 @@
 package lexicon
 
-//go:generate go run ./gen -out data
+//go:generate go run ./gen -out data -wnbahasa ../../../shared/lexicon/wordnet-bahasa/wn-data-ind.tab
 //go:generate go run ./gen -learn ../../../shared/parallel/panl-bppt-en-id -out data
 
 import (
@@ -24,6 +24,8 @@ var (
 	irregularText string
 	//go:embed data/learned.txt
 	learnedText string
+	//go:embed data/wordnet.txt
+	wordnetText string
 )
 
 // Affix family bits, one per code letter written by the generator
@@ -63,6 +65,7 @@ var (
 	synonymTable   = sync.OnceValue(func() table { return parseTable(synonymsText) })
 	irregularTable = sync.OnceValue(func() table { return parseTable(irregularText) })
 	learnedTable   = sync.OnceValue(func() table { return parseTable(learnedText) })
+	wordnetTable   = sync.OnceValue(func() table { return parseTable(wordnetText) })
 )
 
 // parseRoots reads "root\tcode" lines into a map from root to affix mask.

@@ -19,7 +19,8 @@
 //     memperingatkan, killed → tewas); TranslateWeighted gives each
 //     translation a weight, highest where the two sources agree, and
 //     TranslatePhrase translates two-word units (air force → angkatan
-//     udara).
+//     udara). For a noun neither knows, Wordnet Bahasa's renderings of its
+//     commonest senses weigh least (watershed → das, band → orkes).
 //   - Synonyms looks an Indonesian word, or its meN- form, or its root, up
 //     in the mythes-id thesaurus.
 //   - Cognates spells an English loanword the Indonesian way by a table of
@@ -38,9 +39,11 @@
 //	                    form \t lemma|lemma, for lemmas translate.txt has (sent → send)
 //	data/learned.txt    learned from the PANL-BPPT parallel news corpus (../shared/parallel):
 //	                    English stem \t word:p|word:p, p = p(Indonesian | English)
+//	data/wordnet.txt    Wordnet Bahasa (../shared/lexicon) joined with wordnet-base's noun
+//	                    index: English noun FreeDict lacks \t lemma|lemma
 //
 // The files are embedded as strings, not gzip'd, so that the tables are
-// substrings of them and start-up decompresses nothing (about 1.9 MB in the
+// substrings of them and start-up decompresses nothing (about 2.0 MB in the
 // binary; git compresses them in the repository). Each table is parsed on
 // first use, once (about 3 ms in all, warm); Stem loads only the roots. See
 // data/LICENSES.md for the sources' licences (LGPL-3, LGPL-2.1, CC-BY-SA-3.0,

@@ -32,6 +32,9 @@ const (
 	learnedExponent = 0.5
 	// minLearnedWeight leaves out learned translations too weak to use.
 	minLearnedWeight = 0.3
+	// wordnetOnly is the weight of a Wordnet Bahasa translation, for
+	// words neither FreeDict nor the learned table has.
+	wordnetOnly = 0.4
 )
 
 // TranslateWeighted returns Indonesian translations of a lower-case
@@ -60,6 +63,18 @@ func TranslateWeighted(word string) []Translation {
 	}
 	for _, t := range dictTranslate(word) {
 		merge(t, dictOnly)
+	}
+	if len(out) == 0 {
+		// Neither source knows the word: Wordnet Bahasa's renderings of
+		// its commonest senses, broad and noisy, weigh least.
+		for _, f := range englishForms(word) {
+			for _, t := range wordnetTable().lookupList(f, maxTranslations) {
+				merge(t, wordnetOnly)
+			}
+			if len(out) > 0 {
+				break
+			}
+		}
 	}
 	slices.SortStableFunc(out, func(a, b Translation) int {
 		switch {

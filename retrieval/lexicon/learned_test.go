@@ -74,3 +74,17 @@ func TestTranslatePhrase(t *testing.T) {
 		t.Errorf("TranslatePhrase(north, korea) = %v, want nil: its words' own translations say it", got)
 	}
 }
+
+// TestTranslateWordnet: a noun neither FreeDict nor the learned table
+// knows comes from Wordnet Bahasa, at its lower weight.
+func TestTranslateWordnet(t *testing.T) {
+	got := TranslateWeighted("watershed")
+	if len(got) == 0 || got[0].Text != "das" || got[0].Weight != wordnetOnly {
+		t.Errorf("TranslateWeighted(watershed) = %v, want das (daerah aliran sungai) at %v", got, wordnetOnly)
+	}
+	for _, tr := range TranslateWeighted("border") {
+		if tr.Weight == wordnetOnly {
+			t.Errorf("TranslateWeighted(border) has %v from Wordnet Bahasa, which only stands in for words the others lack", tr)
+		}
+	}
+}

@@ -12,6 +12,9 @@
 //	irregular.txt  wordnet-base (verb.exc, noun.exc, adj.exc): English
 //	               irregular forms whose lemma translate.txt has, with the
 //	               lemmas (sent → send)
+//	wordnet.txt    with -wnbahasa: Wordnet Bahasa's Indonesian lemmas for
+//	               the English nouns translate.txt lacks, through
+//	               wordnet-base's index.noun (see wnbahasa.go)
 //
 // With -learn DIR it instead learns learned.txt from a line-aligned
 // English–Indonesian parallel corpus (DIR/{eco,int,sci,spo}.{en,id}, the
@@ -45,6 +48,7 @@ func main() {
 	dictDir := flag.String("dictd", "/usr/share/dictd", "directory of dictd databases")
 	thesaurus := flag.String("thesaurus", "/usr/share/mythes/th_id_ID_v2.dat", "MyThes .dat file")
 	wordnet := flag.String("wordnet", "/usr/share/wordnet", "directory of WordNet's exception lists (verb.exc, noun.exc, adj.exc)")
+	wnBahasa := flag.String("wnbahasa", "", "Wordnet Bahasa's wn-data-ind.tab: write wordnet.txt, English nouns FreeDict lacks translated through it (empty: skip)")
 	learnFrom := flag.String("learn", "", "learn learned.txt from the line-aligned parallel corpus in this `DIR` (eco, int, sci, spo .en/.id) instead of converting the Debian packages")
 	out := flag.String("out", "data", "output directory")
 	flag.Parse()
@@ -55,13 +59,13 @@ func main() {
 		}
 		return
 	}
-	if err := run(*hunspell, filepath.Join(*dictDir, "freedict-"+*pair), *thesaurus, *wordnet, *out); err != nil {
+	if err := run(*hunspell, filepath.Join(*dictDir, "freedict-"+*pair), *thesaurus, *wordnet, *wnBahasa, *out); err != nil {
 		fmt.Fprintln(os.Stderr, "gen:", err)
 		os.Exit(1)
 	}
 }
 
-func run(hunspell, dict, thesaurus, wordnet, out string) error {
+func run(hunspell, dict, thesaurus, wordnet, wnBahasa, out string) error {
 	roots, err := readHunspell(hunspell+".aff", hunspell+".dic")
 	if err != nil {
 		return fmt.Errorf("hunspell: %w", err)
@@ -87,6 +91,16 @@ func run(hunspell, dict, thesaurus, wordnet, out string) error {
 		{"translate.txt", tr.lines()},
 		{"synonyms.txt", syn.lines()},
 		{"irregular.txt", exceptionLines(exc)},
+	}
+	if wnBahasa != "" {
+		wn, err := readWordnetBahasa(wnBahasa, wordnet, tr)
+		if err != nil {
+			return fmt.Errorf("wordnet bahasa: %w", err)
+		}
+		files = append(files, struct {
+			name  string
+			lines []string
+		}{"wordnet.txt", wn})
 	}
 	for _, f := range files {
 		if err := writeLines(filepath.Join(out, f.name), f.lines); err != nil {
