@@ -117,13 +117,10 @@ func normalizeChat(text string, known func(string) bool) string {
 				continue
 			}
 		}
+		exp, ok := chatForm(lower)
 		// One- and two-letter forms (r, u, yg, sm) are chat whatever the
 		// corpus holds; longer ones may be the corpus's own words.
-		if known != nil && len(lower) > 2 && known(lower) {
-			continue
-		}
-		exp, ok := chatForm(lower)
-		if !ok {
+		if !ok || known != nil && len(lower) > 2 && known(lower) {
 			continue
 		}
 		b.WriteString(text[last:w.start])
@@ -217,7 +214,10 @@ func expandNumberShorthand(w string) (string, bool) {
 // answers only for a word that is neither a root nor an affixed form the
 // stemmer knows, and only with a dictionary root.
 func informalVerbRoot(w string) (string, bool) {
-	if len(w) < 5 || !isLowerASCII(w) || lexicon.IsRoot(w) || lexicon.Stem(w) != w {
+	if len(w) < 5 || !isLowerASCII(w) || nasalRoots(w) == nil && !strings.HasSuffix(w, "in") {
+		return "", false // the look-ups below are the expensive part
+	}
+	if lexicon.IsRoot(w) || lexicon.Stem(w) != w {
 		return "", false
 	}
 	bases := []string{w}
