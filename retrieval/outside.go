@@ -34,11 +34,23 @@ func (q *parsedQuestion) uncoveredConcept() string {
 // lang: an English word they translate, an Indonesian root or a word the
 // stemmer reduces to one.
 func lexiconKnows(lang, w string) bool {
-	if lang == "en" {
-		return len(translate(w)) > 0
+	key := expansionKey{lang, w}
+	if known, ok := lexiconKnown.get(key); ok {
+		return known
 	}
-	return lexicon.IsRoot(w) || stemIndonesian(w) != w
+	var known bool
+	if lang == "en" {
+		known = len(translate(w)) > 0
+	} else {
+		known = lexicon.IsRoot(w) || stemIndonesian(w) != w
+	}
+	lexiconKnown.put(key, known, maxCachedExpansions)
+	return known
 }
+
+// lexiconKnown remembers lexiconKnows: an uncovered word comes back with
+// every question that asks about it.
+var lexiconKnown boundedCache[expansionKey, bool]
 
 // lightWords are verbs and nouns of either language that frame a question
 // without naming what it asks about.
