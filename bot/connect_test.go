@@ -259,7 +259,9 @@ func TestGatewayCloseCodes(t *testing.T) {
 			srv := discordtest.New(t, discordtest.Options{NoEcho: true})
 			lb := runLive(t, srv, &fakeIndex{}, Options{})
 			srv.CloseConnections(tc.code)
-			waitFor(t, srv, "back", func() bool { st := srv.Stats(); return st.Connections == 2 && st.Identifies+st.Resumes == 2 })
+			// Under load a new connection may drop again before its first
+			// heartbeat and be resumed: count at least, not exactly.
+			waitFor(t, srv, "back", func() bool { st := srv.Stats(); return st.Connections >= 2 && st.Identifies+st.Resumes >= 2 })
 			if err := srv.WaitReady(liveCtx(t)); err != nil {
 				t.Fatal(err)
 			}
@@ -268,8 +270,8 @@ func TestGatewayCloseCodes(t *testing.T) {
 				t.Fatal(err)
 			}
 			st := srv.Stats()
-			if st.Identifies != tc.identifies || st.Resumes != tc.resumes || st.ResumesRefused != 0 {
-				t.Errorf("after close %d: %d identifies, %d resumes, %d refused; want %d, %d, 0",
+			if st.Identifies != tc.identifies || st.Resumes < tc.resumes || st.ResumesRefused != 0 {
+				t.Errorf("after close %d: %d identifies, %d resumes, %d refused; want %d, at least %d, 0",
 					tc.code, st.Identifies, st.Resumes, st.ResumesRefused, tc.identifies, tc.resumes)
 			}
 		})
