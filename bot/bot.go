@@ -1,17 +1,20 @@
 // Package bot is kutip's Discord bot: the slash-command table, the
 // handlers for commands, mentions and direct messages, the per-user rate
-// limit, and the rendering of answers as Discord messages. It is the only
-// package that sees discordgo.
+// limits (questions and summaries each have a budget), and the rendering of
+// answers as Discord messages. It is the only package that sees discordgo:
+// NewFromToken makes the session, points it at Options.APIBase, and
+// forwards discordgo's log lines with every secret removed.
 //
-// Run connects to the gateway, registers the commands with one bulk
-// overwrite (removing those an earlier run left in the other scope), and
-// answers until its context ends, reconnecting whenever the connection
-// drops. Every interaction gets exactly one response within
-// Discord's three seconds: the answer itself when it is ready within
-// Options.AckBudget of the interaction's creation, otherwise a deferral and
-// then an edit of @original. A reply whose call fails is retried until
-// Discord's window for it closes, never sent twice. No message kutip sends
-// can ping anyone.
+// Run connects to the gateway (retrying with backoff; a refused token is
+// ErrTokenRefused), registers the commands with one bulk overwrite
+// (removing those an earlier run left in the other scope, and retrying
+// while a server refuses them), and answers until its context ends,
+// reconnecting whenever the connection drops. Every interaction gets
+// exactly one response within Discord's three seconds: the answer itself
+// when it is ready within Options.AckBudget of the interaction's creation,
+// otherwise a deferral and then an edit of @original. A reply whose call
+// fails is retried until Discord's window for it closes, never sent twice.
+// No message kutip sends can ping anyone.
 package bot
 
 import (
