@@ -307,9 +307,20 @@ func answerReply(a retrieval.Answer, docs int) reply {
 		Title: escapeClip(oneLine(a.Question), maxTitle),
 		Color: embedColor,
 	}
+	related := "Related"
+	if a.Topic {
+		// A topic, not a question ("kursk"): say that the sentences are
+		// about it, rather than quote one as if it answered something.
+		head := "Here is what the article says about "
+		if docs > 1 {
+			head = "Here is what the articles say about "
+		}
+		e.Title = head + escapeClip(oneLine(a.Question), maxTitle-width(head)-1) + ":"
+		related = "Also about it"
+	}
 	for _, p := range a.Passages[1:min(len(a.Passages), 3)] {
 		e.Fields = append(e.Fields, &discordgo.MessageEmbedField{
-			Name:  "Related",
+			Name:  related,
 			Value: passageText(p, 100, maxFieldValue),
 		})
 	}

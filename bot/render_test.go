@@ -83,6 +83,8 @@ func TestRenderGolden(t *testing.T) {
 		r    reply
 	}{
 		{"answer", answerReply(retrieval.Answer{Question: "when did Russia ratify?", Answered: true, Passages: []retrieval.Passage{ratified, signed, caption}}, 1)},
+		{"answer_topic", answerReply(retrieval.Answer{Question: "nuclear  tech", Answered: true, Topic: true, Passages: []retrieval.Passage{ratified, signed}}, 1)},
+		{"answer_topic_long", answerReply(retrieval.Answer{Question: strings.Repeat("*kursk* ", 60), Answered: true, Topic: true, Passages: []retrieval.Passage{signed}}, 3)},
 		{"answer_one_passage", answerReply(retrieval.Answer{Question: "kapan?", Answered: true, Passages: []retrieval.Passage{signed}}, 1)},
 		{"answer_hostile", answerReply(retrieval.Answer{Question: "@everyone **why** <@1> [x](https://evil) ||?||\nline two", Answered: true, Passages: []retrieval.Passage{hostile, hostile, hostile}}, 1)},
 		{"answer_long", answerReply(retrieval.Answer{Question: strings.Repeat("q", 300), Answered: true, Passages: []retrieval.Passage{longSpanEnd, longRelated, longBoth}}, 1)},
@@ -336,7 +338,7 @@ func cutInput(s string) string { return s[:min(len(s), maxFuzzInput)] }
 // FuzzRender renders every kind of reply from arbitrary passage texts,
 // titles, URLs and questions; grow repeats the text (up to 128 times), the
 // question (up to 64), and the title, URL and answer span (up to 8 times)
-// to reach Discord's limits. Every reply keeps within them and carries no
+// to reach Discord's limits, and marks the answer a topic (bit 12). Every reply keeps within them and carries no
 // live mention.
 func FuzzRender(f *testing.F) {
 	f.Add("when did Russia ratify?", ratified.Text, ratified.Answer, ratified.Title, "", true, uint16(0))
@@ -351,7 +353,7 @@ func FuzzRender(f *testing.F) {
 		span = strings.Repeat(cutInput(span), 1<<(grow>>10&3))
 		p := retrieval.Passage{Doc: title, Title: title, URL: url, Paragraph: 1, Sentence: 1, Text: text, Answer: span}
 		replies := map[string]reply{
-			"answer":  answerReply(retrieval.Answer{Question: question, Answered: answered, Passages: []retrieval.Passage{p, p, p}}, 2),
+			"answer":  answerReply(retrieval.Answer{Question: question, Answered: answered, Topic: grow>>12&1 == 1, Passages: []retrieval.Passage{p, p, p}}, 2),
 			"summary": summaryReply(retrieval.Summary{Doc: title, Title: title, URL: url, Sentences: []retrieval.Passage{p, p, p, p, p, p, p, p, p, p}}, question),
 			"topic":   topicNotFound(retrieval.Summary{Title: title}, question),
 			"doc":     unknownDoc(question),
