@@ -69,7 +69,7 @@ func startOps(ctx context.Context, logger *slog.Logger, cfg config.Config, o ops
 		if !o.Live.Loaded() {
 			return errors.New("not loaded")
 		}
-		return nil
+		return o.Live.Broken()
 	})
 
 	var ln net.Listener

@@ -250,7 +250,7 @@ func termsOf(toks []token) []string {
 func (ix *Index) openBleve(path string) (b bleve.Index, err error) {
 	defer func() {
 		if r := recover(); r != nil {
-			// b is left open: closing a damaged index may panic again.
+			closeQuietly(b)
 			b, err = nil, fmt.Errorf("read bleve index: panic: %v", r)
 		}
 	}()
@@ -327,6 +327,10 @@ func (ix *Index) candidates(ctx context.Context, q *parsedQuestion) ([]hit, erro
 	// of every matching sentence. rank breaks ties by position instead.
 	res, err := ix.bleve.SearchInContext(ctx, req)
 	if err != nil {
+		if ctx.Err() == nil {
+			// Not a cancellation: the index files are damaged.
+			ix.broken.mark(err)
+		}
 		return nil, fmt.Errorf("search: %w", err)
 	}
 	hits := make([]hit, 0, len(res.Hits))

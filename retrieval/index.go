@@ -32,10 +32,11 @@ type Index struct {
 	// termsByInitial lists the vocabulary by first letter, sorted, for
 	// fuzzy matching.
 	termsByInitial map[rune][]string
-	store          StoreInfo // see store.go
-	mainLang       string    // the language most sentences are in
-	hasID, hasEN   bool      // whether any sentence is in Indonesian, in English
-	otherLangs     []string  // the corpus's languages besides those two, sorted (see lang.go)
+	store          StoreInfo   // see store.go
+	broken         brokenState // set when a search fails in bleve; see verify.go
+	mainLang       string      // the language most sentences are in
+	hasID, hasEN   bool        // whether any sentence is in Indonesian, in English
+	otherLangs     []string    // the corpus's languages besides those two, sorted (see lang.go)
 	expansions     expansionCache
 	// lowerWords holds the words the corpus writes in lower case
 	// somewhere: common words, as opposed to names.

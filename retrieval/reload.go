@@ -29,8 +29,9 @@ var ErrNoIndex = errors.New("no index loaded")
 // Documents returns nil) until Swap gives it one, so a caller may report
 // health while the first index builds. Live is safe for concurrent use.
 type Live struct {
-	cur atomic.Pointer[liveRef]
-	mu  sync.Mutex // serialises Swap and Close
+	cur    atomic.Pointer[liveRef]
+	mu     sync.Mutex  // serialises Swap and Close
+	repair repairState // rebuilds an index a search found broken (verify.go)
 }
 
 // liveRef counts the users of one index: Live's own hold plus one per call
@@ -97,6 +98,7 @@ func (l *Live) Swap(ix *Index) {
 // and otherwise when the last one returns; only in the first case is its
 // Close error returned.
 func (l *Live) Close() error {
+	l.repair.stop()
 	l.mu.Lock()
 	old := l.cur.Swap(nil)
 	l.mu.Unlock()
@@ -116,7 +118,11 @@ func (l *Live) Ask(ctx context.Context, question string) (Answer, error) {
 		return Answer{Question: question}, ErrNoIndex
 	}
 	defer r.release()
-	return r.ix.Ask(ctx, question)
+	a, err := r.ix.Ask(ctx, question)
+	if err != nil {
+		l.repairIfBroken(r.ix)
+	}
+	return a, err
 }
 
 // Summary is Index.Summary on the current index.

@@ -28,13 +28,16 @@ var errNoStore = errors.New("no index on disk")
 
 // storeFormat changes whenever the layout of an index folder or the bleve
 // mapping changes, so that an index written by another version is rebuilt.
-const storeFormat = 1
+const storeFormat = 2
 
 // manifestFile names an index folder's manifest.
 const manifestFile = "kutip-index.json"
 
 // buildPrefix starts the name of a folder whose build is in progress.
 const buildPrefix = ".build-"
+
+// tempPrefix starts the name of the temporary folder of Index.buildTemp.
+const tempPrefix = "kutip-index-"
 
 // StoreInfo says where an index lives and what Build did with the index
 // folder (Options.Dir).
@@ -65,6 +68,9 @@ type manifest struct {
 	Documents   int       `json:"documents"`
 	Sentences   int       `json:"sentences"`
 	Built       time.Time `json:"built"`
+	// Files has the size and CRC-32C of each file of the bleve index,
+	// by path relative to the index folder (see verify.go).
+	Files map[string]fileSum `json:"files"`
 }
 
 // fingerprint identifies docs and the analysis applied to them: what is
@@ -122,6 +128,7 @@ func (ix *Index) openStore(ctx context.Context, dir string) error {
 		ix.bleve = b
 		return nil
 	}
+	pruneBuilds(dir, buildPrefix)
 	name := ix.store.Fingerprint[:32]
 	final := filepath.Join(dir, name)
 	ix.store.Path = final
@@ -156,11 +163,15 @@ func (ix *Index) openStore(ctx context.Context, dir string) error {
 // segment per batch (about 200 at 200,000 sentences), each of which every
 // question searches, and the heap holds them all.
 func (ix *Index) buildTemp(ctx context.Context) (bleve.Index, error) {
-	tmp, err := os.MkdirTemp("", "kutip-index-")
+	pruneBuilds(os.TempDir(), tempPrefix)
+	tmp, err := os.MkdirTemp("", tempPrefix)
 	if err != nil {
 		return nil, err
 	}
 	defer os.RemoveAll(tmp)
+	if unlock, err := lockFolder(tmp); err == nil {
+		defer unlock()
+	}
 	path := filepath.Join(tmp, "bleve")
 	if err := ix.writeBleve(ctx, path); err != nil {
 		return nil, err
@@ -191,6 +202,9 @@ func (ix *Index) openChecked(path string) (bleve.Index, error) {
 	if m.Format != storeFormat || m.Fingerprint != ix.store.Fingerprint || m.Sentences != len(ix.sents) {
 		return nil, fmt.Errorf("manifest does not match the corpus (format %d, fingerprint %.12s…, %d sentences)", m.Format, m.Fingerprint, m.Sentences)
 	}
+	if err := checkSums(path, m.Files); err != nil {
+		return nil, err
+	}
 	return ix.openBleve(filepath.Join(path, "bleve"))
 }
 
@@ -205,8 +219,17 @@ func (ix *Index) buildStore(ctx context.Context, dir, final string) (bleve.Index
 		return nil, fmt.Errorf("INDEX_DIR: %w", err)
 	}
 	defer os.RemoveAll(tmp) // a no-op once renamed
+	// The lock tells a later start that this folder is not a crash's
+	// leftover; it moves with the folder through the rename.
+	if unlock, err := lockFolder(tmp); err == nil {
+		defer unlock()
+	}
 	if err := ix.writeBleve(ctx, filepath.Join(tmp, "bleve")); err != nil {
 		return nil, err
+	}
+	sums, err := sumFiles(tmp, "bleve")
+	if err != nil {
+		return nil, fmt.Errorf("INDEX_DIR: checksum the new index: %w", err)
 	}
 	m, err := json.MarshalIndent(manifest{
 		Format:      storeFormat,
@@ -215,6 +238,7 @@ func (ix *Index) buildStore(ctx context.Context, dir, final string) (bleve.Index
 		Documents:   len(ix.docs),
 		Sentences:   len(ix.sents),
 		Built:       time.Now().UTC().Truncate(time.Second),
+		Files:       sums,
 	}, "", "  ")
 	if err != nil {
 		return nil, err
@@ -277,6 +301,7 @@ func pruneStore(dir, keep string) {
 	if err != nil {
 		return
 	}
+	pruneBuilds(dir, buildPrefix)
 	for _, e := range entries {
 		name := e.Name()
 		if !e.IsDir() || name == keep {
@@ -285,9 +310,7 @@ func pruneStore(dir, keep string) {
 		path := filepath.Join(dir, name)
 		switch {
 		case strings.HasPrefix(name, buildPrefix):
-			if info, err := e.Info(); err == nil && time.Since(info.ModTime()) > staleBuild {
-				os.RemoveAll(path)
-			}
+			// pruneBuilds removes those no build owns.
 		case isIndexName(name):
 			if _, err := os.Stat(filepath.Join(path, "bleve")); err == nil {
 				os.RemoveAll(path)

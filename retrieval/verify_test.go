@@ -1,0 +1,327 @@
+package retrieval
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/blevesearch/bleve/v2"
+
+	"kutip/corpus"
+)
+
+// damageCorpus is a corpus of villages, each with one sentence that only
+// it answers, large enough for a segment of tens of KiB.
+func damageCorpus() ([]corpus.Document, []string) {
+	syll := []string{"ka", "lo", "mi", "ra", "tu", "ve", "zo", "ne"}
+	var b strings.Builder
+	var questions []string
+	for i := range 400 {
+		name := strings.ToUpper(syll[i%8][:1]) + syll[i%8][1:] + syll[(i/8)%8] + syll[(i/64)%8]
+		fmt.Fprintf(&b, "The village of %s built its stone bridge in %d and its school in %d.\n\n", name, 1500+i, 1100+3*i)
+		if i%20 == 0 {
+			questions = append(questions, "When did "+name+" build its stone bridge?")
+		}
+	}
+	return []corpus.Document{{ID: "villages", Title: "Villages", Lang: "en", Paragraphs: corpus.Paragraphs(b.String())}}, questions
+}
+
+// answersOf returns the best passage for each question.
+func answersOf(tb testing.TB, ix interface {
+	Ask(context.Context, string) (Answer, error)
+}, questions []string) []string {
+	tb.Helper()
+	out := make([]string, len(questions))
+	for i, q := range questions {
+		out[i] = askTop(tb, ix, q)
+	}
+	return out
+}
+
+// largestSegment returns the largest segment file of the index folder.
+func largestSegment(tb testing.TB, path string) string {
+	tb.Helper()
+	segs, _ := filepath.Glob(filepath.Join(path, "bleve", "store", "*.zap"))
+	if len(segs) == 0 {
+		tb.Fatal("no segment files to damage")
+	}
+	var best string
+	var size int64 = -1
+	for _, s := range segs {
+		info, err := os.Stat(s)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		if info.Size() > size {
+			best, size = s, info.Size()
+		}
+	}
+	return best
+}
+
+// overwrite writes data into the file at path at off, in place.
+func overwrite(tb testing.TB, path string, off int64, data []byte) {
+	tb.Helper()
+	f, err := os.OpenFile(path, os.O_WRONLY, 0)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if _, err := f.WriteAt(data, off); err != nil {
+		tb.Fatal(err)
+	}
+	if err := f.Close(); err != nil {
+		tb.Fatal(err)
+	}
+}
+
+// The damage of issue 17, done to a finished index folder.
+var damages = []struct {
+	name   string
+	damage func(tb testing.TB, path string)
+}{
+	{"garbage in the segment", func(tb testing.TB, path string) {
+		seg := largestSegment(tb, path)
+		info, _ := os.Stat(seg)
+		n := min(64<<10, info.Size()/2)
+		junk := make([]byte, n)
+		r := rand.New(rand.NewPCG(17, 1))
+		for i := range junk {
+			junk[i] = byte(r.Uint32())
+		}
+		overwrite(tb, seg, (info.Size()-n)/2, junk)
+	}},
+	{"zeroed first 4 KiB of the segment", func(tb testing.TB, path string) {
+		seg := largestSegment(tb, path)
+		info, _ := os.Stat(seg)
+		overwrite(tb, seg, 0, make([]byte, min(4096, info.Size())))
+	}},
+	{"truncated segment", func(tb testing.TB, path string) {
+		seg := largestSegment(tb, path)
+		info, _ := os.Stat(seg)
+		if err := os.Truncate(seg, info.Size()/2); err != nil {
+			tb.Fatal(err)
+		}
+	}},
+	{"deleted segment", func(tb testing.TB, path string) {
+		mustRemove(tb, largestSegment(tb, path))
+	}},
+	{"zeroed first 4 KiB of root.bolt", func(tb testing.TB, path string) {
+		overwrite(tb, filepath.Join(path, "bleve", "store", "root.bolt"), 0, make([]byte, 4096))
+	}},
+}
+
+// TestDamageMatrix damages an index folder in each way of issue 17 and
+// checks that the next Build detects it (naming the file), rebuilds it,
+// answers as an undamaged index does, and that the rebuilt index is
+// reused after.
+func TestDamageMatrix(t *testing.T) {
+	docs, questions := damageCorpus()
+	ref, err := Build(t.Context(), docs, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ref.Close()
+	want := answersOf(t, ref, questions)
+	for _, tc := range damages {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			ix, err := Build(t.Context(), docs, Options{Dir: dir})
+			if err != nil {
+				t.Fatal(err)
+			}
+			path := ix.Store().Path
+			ix.Close()
+			tc.damage(t, path)
+
+			ix = buildIn(t, docs, dir)
+			s := ix.Store()
+			if s.Reused || s.Repaired == nil {
+				t.Fatalf("detected: Build over a damaged index: Store() = %+v, want it repaired", s)
+			}
+			if !strings.Contains(s.Repaired.Error(), "bleve/store/") {
+				t.Errorf("detected: Repaired = %q, want it to name the damaged file", s.Repaired)
+			}
+			if got := answersOf(t, ix, questions); !slices.Equal(got, want) {
+				t.Errorf("answers right: the rebuilt index answers %q, want %q", got, want)
+			}
+			if again := buildIn(t, docs, dir); !again.Store().Reused {
+				t.Errorf("rebuilt: the repaired index is not reused: %+v", again.Store())
+			}
+		})
+	}
+}
+
+// failingBleve is a bleve index whose searches fail the way a damaged
+// segment makes them fail, and which records that it was closed.
+type failingBleve struct {
+	wrapped
+	closed atomic.Bool
+}
+
+// wrapped names the embedded index: bleve.Index has a method Index.
+type wrapped = bleve.Index
+
+func (f *failingBleve) SearchInContext(context.Context, *bleve.SearchRequest) (*bleve.SearchResult, error) {
+	return nil, errors.New("dictionary for field terms err: vellum err: no decoder")
+}
+
+func (f *failingBleve) Close() error {
+	f.closed.Store(true)
+	return f.wrapped.Close()
+}
+
+// TestDamageAtSearch checks that a search failing in bleve marks the index
+// broken, that Live reports it and rebuilds it in the background in the
+// same INDEX_DIR, answers right again, and closes the broken index.
+func TestDamageAtSearch(t *testing.T) {
+	for _, onDisk := range []bool{true, false} {
+		t.Run(fmt.Sprintf("on disk %v", onDisk), func(t *testing.T) {
+			docs, questions := damageCorpus()
+			var opts Options
+			if onDisk {
+				opts.Dir = t.TempDir()
+			}
+			ix, err := Build(t.Context(), docs, opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := answersOf(t, ix, questions)
+			broken := &failingBleve{wrapped: ix.bleve}
+			ix.bleve = broken
+			live := NewLive(ix)
+			defer live.Close()
+			if err := live.Broken(); err != nil {
+				t.Fatalf("Broken before any search = %v", err)
+			}
+
+			if _, err := live.Ask(t.Context(), questions[0]); err == nil {
+				t.Fatal("Ask on a failing index: no error")
+			}
+			if err := ix.Broken(); err == nil || !strings.Contains(err.Error(), "vellum err") {
+				t.Errorf("Index.Broken after a failed search = %v, want the search error", err)
+			}
+			live.repair.wg.Wait()
+			if err := live.Broken(); err != nil {
+				t.Errorf("Broken after the repair = %v", err)
+			}
+			if !broken.closed.Load() {
+				t.Error("the broken index was not closed")
+			}
+			if got := answersOf(t, live, questions); !slices.Equal(got, want) {
+				t.Errorf("after the repair Live answers %q, want %q", got, want)
+			}
+			s := live.Store()
+			if onDisk && (s.Path == "" || s.Path != ix.Store().Path) {
+				t.Errorf("repaired index lives at %q, want it rebuilt at %q", s.Path, ix.Store().Path)
+			}
+		})
+	}
+}
+
+// TestDamageBrokenReported checks what Live.Broken says while a repair
+// cannot finish (Live closed mid-way) and that a canceled search does not
+// mark the index broken.
+func TestDamageBrokenReported(t *testing.T) {
+	docs, questions := damageCorpus()
+	ix, err := Build(t.Context(), docs, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(t.Context())
+	cancel()
+	if _, err := ix.Ask(ctx, questions[0]); err == nil {
+		t.Log("Ask with a canceled ctx answered")
+	}
+	if err := ix.Broken(); err != nil {
+		t.Errorf("a canceled search marked the index broken: %v", err)
+	}
+
+	live := NewLive(ix)
+	live.repair.stop() // no repair may start: the report stays red
+	ix.bleve = &failingBleve{wrapped: ix.bleve}
+	if _, err := live.Ask(t.Context(), questions[0]); err == nil {
+		t.Fatal("Ask on a failing index: no error")
+	}
+	err = live.Broken()
+	if err == nil || !strings.Contains(err.Error(), "damaged") || !strings.Contains(err.Error(), "in memory") {
+		t.Errorf("Live.Broken = %v, want it to say the in-memory index is damaged", err)
+	}
+	live.Close()
+}
+
+// TestVerifyPruneBuilds checks that a start removes build folders no
+// process owns and keeps those a build holds locked or has just made.
+func TestVerifyPruneBuilds(t *testing.T) {
+	dir := t.TempDir()
+	crashed := filepath.Join(dir, buildPrefix+"crashed")
+	running := filepath.Join(dir, buildPrefix+"running")
+	fresh := filepath.Join(dir, buildPrefix+"fresh")
+	for _, d := range []string{crashed, running, fresh} {
+		if err := os.MkdirAll(filepath.Join(d, "bleve"), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	old := time.Now().Add(-2 * buildGrace)
+	for _, d := range []string{crashed, running} {
+		if err := os.Chtimes(d, old, old); err != nil {
+			t.Fatal(err)
+		}
+	}
+	unlock, err := lockFolder(running)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer unlock()
+
+	ix := buildIn(t, storeDoc("bridge", storeText), dir)
+	got := indexDirs(t, dir)
+	want := []string{buildPrefix + "fresh", buildPrefix + "running", filepath.Base(ix.Store().Path)}
+	slices.Sort(want)
+	if !slices.Equal(got, want) {
+		t.Errorf("after Build the folder holds %q, want %q", got, want)
+	}
+}
+
+// TestDamageAfterOpen zeroes the first 4 KiB of the segment of an index in
+// use, as a failing disk would: bleve's searches then fail ("search: EOF"),
+// and Live rebuilds the index on disk and answers right again.
+func TestDamageAfterOpen(t *testing.T) {
+	docs, questions := damageCorpus()
+	dir := t.TempDir()
+	ix, err := Build(t.Context(), docs, Options{Dir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := answersOf(t, ix, questions)
+	live := NewLive(ix)
+	defer live.Close()
+	overwrite(t, largestSegment(t, ix.Store().Path), 0, make([]byte, 4096))
+
+	failed := 0
+	for _, q := range questions {
+		if _, err := live.Ask(t.Context(), q); err != nil {
+			failed++
+		}
+	}
+	if failed == 0 {
+		t.Fatal("no search failed on the damaged segment")
+	}
+	live.repair.wg.Wait()
+	if err := live.Broken(); err != nil {
+		t.Errorf("Broken after the repair = %v", err)
+	}
+	if got := answersOf(t, live, questions); !slices.Equal(got, want) {
+		t.Errorf("after the repair Live answers %q, want %q", got, want)
+	}
+	if again := buildIn(t, docs, dir); !again.Store().Reused || again.Store().Repaired != nil {
+		t.Errorf("the index rebuilt after the damage is not reused at the next start: %+v", again.Store())
+	}
+}
