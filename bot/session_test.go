@@ -2,6 +2,7 @@ package bot
 
 import (
 	"bytes"
+	"context"
 	"encoding/hex"
 	"errors"
 	"io"
@@ -210,5 +211,76 @@ func TestRedactTokens(t *testing.T) {
 		if got := redactTokens(tc.in); got != tc.want {
 			t.Errorf("redactTokens(%q) = %q, want %q", tc.in, got, tc.want)
 		}
+	}
+}
+
+// TestReplayedEventLogsNoSecrets: an INTERACTION_CREATE replayed before
+// RESUMED reaches discordgo's "Expected READY/RESUMED" log line, which
+// prints the whole event (as hex bytes); through the bot's hook neither the
+// interaction token nor the question shows, in any form.
+func TestReplayedEventLogsNoSecrets(t *testing.T) {
+	// Not parallel: discordgo's log hook is process-wide, and the parallel
+	// tests wait until the sequential ones are done.
+	srv := discordtest.New(t, discordtest.Options{NoEcho: true})
+	var logs syncBuffer
+	opts := Options{GuildID: srv.GuildID, APIBase: srv.URL}
+	b, err := NewFromToken(srv.Token, &fakeIndex{}, slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug})), opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(t.Context())
+	done := make(chan error, 1)
+	go func() { done <- b.Run(ctx) }()
+	defer func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("Run: %v", err)
+		}
+	}()
+	waitFor(t, srv, "commands", func() bool { return len(srv.Commands(srv.GuildID)) > 0 })
+
+	const question = "where is the secret rendezvous"
+	if srv.Reconnect() != 1 {
+		t.Fatal("no connection to send op 7 to")
+	}
+	id, err := srv.Interact(liveCtx(t), discordtest.Interaction{Name: "ask", Options: []discordtest.Option{{Name: "question", Value: question}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := srv.WaitReply(liveCtx(t), id); err != nil {
+		t.Fatal(err)
+	}
+	var token string
+	for _, r := range srv.Requests() {
+		if p := strings.TrimPrefix(r.Path, "/api/v9/interactions/"+id+"/"); p != r.Path {
+			token, _, _ = strings.Cut(p, "/")
+		}
+	}
+	if token == "" {
+		t.Fatal("no callback with the interaction token")
+	}
+	waitFor(t, srv, "the replayed event logged", func() bool { return strings.Contains(logs.String(), "INTERACTION_CREATE") })
+	// kutip's own debug line with the question is by design; discordgo's
+	// lines must hold neither it nor the token, and no line the token.
+	var dg []string
+	for _, line := range strings.Split(logs.String(), "\n") {
+		if strings.Contains(line, "component=discordgo") {
+			dg = append(dg, line)
+		}
+		if strings.Contains(line, token) {
+			t.Errorf("a log line shows the interaction token: %s", line)
+		}
+	}
+	out := strings.Join(dg, "\n")
+	if !strings.Contains(out, "Expected READY/RESUMED") {
+		t.Fatalf("the replay was not logged by discordgo:\n%s", out)
+	}
+	for _, secret := range []string{token, hex.EncodeToString([]byte(token))[:24], question, hex.EncodeToString([]byte(question))[:24], "0x77, 0x68, 0x65, 0x72, 0x65"} {
+		if strings.Contains(out, secret) {
+			t.Errorf("the log shows %q", secret)
+		}
+	}
+	if t.Failed() {
+		t.Logf("discordgo's lines:\n%s", out)
 	}
 }
