@@ -103,7 +103,9 @@ func (ix *Index) Search(ctx context.Context, question string, n int) (Answer, er
 	}
 	ans.Confidence = ranked[0].confidence
 	ans.Answered = ans.Confidence >= answerThreshold(q.lang, ix.sents[ranked[0].id].lang)
-	ans.outside = q.uncoveredConcept() != "" && ix.namesOnly(q, &ix.sents[ranked[0].id])
+	// The outside-world check rests on what the lexicon knows, Indonesian
+	// and English words: a German or French question is not judged by it.
+	ans.outside = lexiconLang(q.lang) && q.uncoveredConcept() != "" && ix.namesOnly(q, &ix.sents[ranked[0].id])
 	if ans.outside {
 		ans.Answered = false
 	} else if q.isTopic() && ans.Confidence >= topicThreshold {

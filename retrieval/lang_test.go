@@ -155,3 +155,25 @@ func TestDocumentLanguage(t *testing.T) {
 		}
 	}
 }
+
+// TestPhraseTranslation: two adjacent English question words that make a
+// unit of the learned table ("air force" → "angkatan udara") each take
+// the unit's translation, so the sentence that says "angkatan udara"
+// expresses both, though "force" alone translates otherwise.
+func TestPhraseTranslation(t *testing.T) {
+	text := "Angkatan Udara Indonesia menerima empat pesawat baru pada hari Senin.\n\nPasukan darat berlatih di Bandung."
+	docs := []corpus.Document{{ID: "t", Lang: "id", Paragraphs: corpus.Paragraphs(text)}}
+	ix, err := Build(t.Context(), docs, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	q := ix.parseQuestion("How many new planes did the air force receive?")
+	for _, c := range q.concepts {
+		if c.word == "air" || c.word == "force" {
+			if !hasAlt(c, "angkat") || !hasAlt(c, "udara") {
+				t.Errorf("%q has alternatives %v, want the unit's angkat(an) and udara", c.word, c.alts)
+			}
+		}
+	}
+}

@@ -15,6 +15,12 @@ func translate(w string) []string { return lexicon.Translate(w) }
 // how far each can be trusted, in (0, 1].
 func translateWeighted(w string) []lexicon.Translation { return lexicon.TranslateWeighted(w) }
 
+// translatePhrase gives Indonesian translations of a two-word English
+// unit, or nil.
+func translatePhrase(first, second string) []lexicon.Translation {
+	return lexicon.TranslatePhrase(first, second)
+}
+
 // cognates gives Indonesian spellings of an English loanword.
 func cognates(w string) []string { return lexicon.Cognates(w) }
 

@@ -186,6 +186,7 @@ func (ix *Index) parseQuestion(text string) *parsedQuestion {
 	toks := qa.analyze(text)
 	var seen wordSet
 	afterQuestionWord := false
+	prev, prevPos := -1, -2 // the last concept and its word's position
 	for _, t := range toks {
 		q.words = append(q.words, t.Word)
 		if isQuestionWord(t.Word) {
@@ -210,12 +211,45 @@ func (ix *Index) parseQuestion(text string) *parsedQuestion {
 		// about something the corpus never mentions is told apart.
 		c := ix.expand(q.lang, t)
 		c.gap = c.untranslatable && !capitalized(text[t.Start:t.End])
+		if prev >= 0 && prevPos == t.Pos-1 && q.lang == "en" && ix.hasID {
+			ix.addPhrase(&q.concepts[prev], &c, q.concepts[prev].word, t.Word)
+		}
+		prev, prevPos = len(q.concepts), t.Pos
 		q.concepts = append(q.concepts, c)
 		if len(q.concepts) == maxConcepts {
 			break
 		}
 	}
 	return q
+}
+
+// addPhrase gives two adjacent English question words the translations
+// of the unit they make (energy agency → badan tenaga, take part → ikut
+// serta), as alternatives of both: a sentence with the unit expresses
+// each word.
+func (ix *Index) addPhrase(a, b *concept, first, second string) {
+	trs := translatePhrase(first, second)
+	if len(trs) == 0 {
+		return
+	}
+	id := ix.analyzer("id")
+	for _, c := range []*concept{a, b} {
+		// The alternatives may be shared with the expansion cache.
+		c.alts = slices.Clone(c.alts)
+		for _, tr := range trs {
+			for _, term := range id.terms(tr.Text) {
+				if ix.vocab[term] == 0 || hasAlt(*c, term) || len(c.alts) >= maxAlts+2 {
+					continue
+				}
+				c.alts = append(c.alts, alt{term: term, weight: weightTranslation * tr.Weight})
+				if c.fullAt == 0 {
+					c.fullAt = weightTranslation * fullTranslation
+				}
+				c.untranslatable, c.gap = false, false
+			}
+		}
+		c.idf = ix.idf(*c)
+	}
 }
 
 // expand finds the index terms that may express one question word.
