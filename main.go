@@ -268,6 +268,9 @@ func openIndex(ctx context.Context, e *env, p config.Paths, corpusPath string) (
 	if st := ix.Store(); st.Repaired != nil {
 		fmt.Fprintf(e.stderr, "kutip: warning: INDEX_DIR %s: the index on disk was unusable and has been rebuilt: %v\n", p.IndexDir, st.Repaired)
 	}
+	if st := ix.Store(); st.Unwritable != nil {
+		fmt.Fprintf(e.stderr, "kutip: warning: the index is kept in memory: %v\n", st.Unwritable)
+	}
 	return ix, nil
 }
 

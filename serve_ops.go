@@ -118,6 +118,9 @@ func logStore(logger *slog.Logger, msg string, s retrieval.StoreInfo) {
 	if s.Repaired != nil {
 		logger.Warn("index on disk was damaged; rebuilt it", "path", s.Path, "err", s.Repaired)
 	}
+	if s.Unwritable != nil {
+		logger.Warn("INDEX_DIR cannot hold the index; answering from memory", "err", s.Unwritable)
+	}
 	if s.Path == "" {
 		logger.Info(msg, "storage", "memory", "fingerprint", s.Fingerprint[:min(12, len(s.Fingerprint))])
 		return

@@ -54,6 +54,10 @@ type StoreInfo struct {
 	// could not be used (unreadable, incomplete, a missing or garbled
 	// manifest) and was rebuilt. Callers log it.
 	Repaired error
+	// Unwritable, when not nil, says why the index could not be built in
+	// the index folder (read-only, full, not a folder): the index is in
+	// memory instead, and Path is empty. Callers log it as a warning.
+	Unwritable error
 }
 
 // Store returns where the index lives and what Build did with the index
@@ -110,24 +114,42 @@ func fingerprint(docs []corpus.Document) string {
 func (ix *Index) openStore(ctx context.Context, dir string) error {
 	ix.store = StoreInfo{Fingerprint: fingerprint(ix.docs)}
 	if dir == "" {
-		var (
-			b   bleve.Index
-			err error
-		)
-		if len(ix.sents) > memoryBuildMax {
-			b, err = ix.buildTemp(ctx)
-		}
-		if b == nil && ctx.Err() == nil {
-			// A small corpus, or no usable temporary folder: scorch in
-			// memory, whose segments stay unmerged.
-			b, err = ix.newBleve(ctx, "")
-		}
-		if err != nil {
-			return err
-		}
-		ix.bleve = b
-		return nil
+		return ix.openMemory(ctx)
 	}
+	err := ix.openDir(ctx, dir)
+	if err == nil || ctx.Err() != nil {
+		return err
+	}
+	// The folder cannot hold the index: answer from memory rather than
+	// not at all.
+	ix.store.Path, ix.store.Reused, ix.store.Unwritable = "", false, err
+	return ix.openMemory(ctx)
+}
+
+// openMemory gives the index a bleve index that lives in memory, or, for
+// a large corpus, in a temporary folder removed once it is open.
+func (ix *Index) openMemory(ctx context.Context) error {
+	var (
+		b   bleve.Index
+		err error
+	)
+	if len(ix.sents) > memoryBuildMax {
+		b, err = ix.buildTemp(ctx)
+	}
+	if b == nil && ctx.Err() == nil {
+		// A small corpus, or no usable temporary folder: scorch in
+		// memory, whose segments stay unmerged.
+		b, err = ix.newBleve(ctx, "")
+	}
+	if err != nil {
+		return err
+	}
+	ix.bleve = b
+	return nil
+}
+
+// openDir gives the index a bleve index reused from dir or built there.
+func (ix *Index) openDir(ctx context.Context, dir string) error {
 	pruneBuilds(dir, buildPrefix)
 	name := ix.store.Fingerprint[:32]
 	final := filepath.Join(dir, name)

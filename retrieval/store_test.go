@@ -307,3 +307,47 @@ func TestFingerprint(t *testing.T) {
 		})
 	}
 }
+
+// TestStoreUnwritable checks that an index folder that cannot hold the
+// index makes Build answer from memory, saying why, instead of failing.
+func TestStoreUnwritable(t *testing.T) {
+	tests := []struct {
+		name   string
+		dir    func(t *testing.T) string
+		asRoot bool // whether the case holds for root too
+	}{
+		{"a file, not a folder", func(t *testing.T) string {
+			p := filepath.Join(t.TempDir(), "index")
+			mustWrite(t, p, "not a folder")
+			return p
+		}, true},
+		{"below a file", func(t *testing.T) string {
+			p := filepath.Join(t.TempDir(), "file")
+			mustWrite(t, p, "not a folder")
+			return filepath.Join(p, "index")
+		}, true},
+		{"a read-only folder", func(t *testing.T) string {
+			p := t.TempDir()
+			if err := os.Chmod(p, 0o555); err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { os.Chmod(p, 0o755) })
+			return p
+		}, false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if !tc.asRoot && os.Geteuid() == 0 {
+				t.Skip("root ignores folder permissions")
+			}
+			ix := buildIn(t, storeDoc("bridge", storeText), tc.dir(t))
+			s := ix.Store()
+			if s.Unwritable == nil || !strings.Contains(s.Unwritable.Error(), "INDEX_DIR") || s.Path != "" || s.Reused {
+				t.Errorf("Store() = %+v, want an in-memory index and why INDEX_DIR was not used", s)
+			}
+			if got := askTop(t, ix, "euros"); !strings.Contains(got, "40 million") {
+				t.Errorf("the in-memory index answers %q", got)
+			}
+		})
+	}
+}

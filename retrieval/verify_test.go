@@ -2,8 +2,10 @@ package retrieval
 
 import (
 	"context"
+	"crypto/sha256"
 	"errors"
 	"fmt"
+	"io"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -324,4 +326,71 @@ func TestDamageAfterOpen(t *testing.T) {
 	if again := buildIn(t, docs, dir); !again.Store().Reused || again.Store().Repaired != nil {
 		t.Errorf("the index rebuilt after the damage is not reused at the next start: %+v", again.Store())
 	}
+}
+
+// BenchmarkVerifyOpen measures what the checksums cost when an index of
+// 50,000 sentences is opened: opening it with and without them, and
+// checking the files with CRC-32C (what the manifest records) beside
+// hashing them with SHA-256.
+func BenchmarkVerifyOpen(b *testing.B) {
+	docs := []corpus.Document{rotatedArticle(50_000)}
+	dir := b.TempDir()
+	ix, err := Build(b.Context(), docs, Options{Dir: dir})
+	if err != nil {
+		b.Fatal(err)
+	}
+	path := ix.Store().Path
+	ix.Close()
+	sums, err := sumFiles(path, "bleve")
+	if err != nil {
+		b.Fatal(err)
+	}
+	var size int64
+	for _, s := range sums {
+		size += s.Size
+	}
+	b.Logf("%d sentences, %d files, %.1f MB", len(ix.sents), len(sums), float64(size)/1e6)
+
+	b.Run("open with checksums", func(b *testing.B) {
+		for b.Loop() {
+			bl, err := ix.openChecked(path)
+			if err != nil {
+				b.Fatal(err)
+			}
+			bl.Close()
+		}
+	})
+	b.Run("open without checksums", func(b *testing.B) {
+		for b.Loop() {
+			bl, err := ix.openBleve(filepath.Join(path, "bleve"))
+			if err != nil {
+				b.Fatal(err)
+			}
+			bl.Close()
+		}
+	})
+	b.Run("crc32c", func(b *testing.B) {
+		b.SetBytes(size)
+		for b.Loop() {
+			if err := checkSums(path, sums); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("sha256", func(b *testing.B) {
+		b.SetBytes(size)
+		for b.Loop() {
+			for name := range sums {
+				f, err := os.Open(filepath.Join(path, name))
+				if err != nil {
+					b.Fatal(err)
+				}
+				h := sha256.New()
+				if _, err := io.Copy(h, f); err != nil {
+					b.Fatal(err)
+				}
+				f.Close()
+			}
+		}
+	})
 }
