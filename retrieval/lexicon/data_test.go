@@ -14,6 +14,8 @@ func TestDataLoads(t *testing.T) {
 		{"roots", func() int { return len(rootTable()) }, 30000},
 		{"translate", func() int { return translateTable().len() }, 9000},
 		{"synonyms", func() int { return synonymTable().len() }, 20000},
+		{"learned", func() int { return learnedTable().len() }, 6000},
+		{"wordnet", func() int { return wordnetTable().len() }, 3000},
 	} {
 		if got := tc.size(); got < tc.min {
 			t.Errorf("%s table has %d entries, want at least %d", tc.name, got, tc.min)
@@ -28,6 +30,8 @@ func TestDataParseTime(t *testing.T) {
 	parseRoots(rootsText)
 	parseTable(translateText)
 	parseTable(synonymsText)
+	parseTable(learnedText)
+	parseTable(wordnetText)
 	took := time.Since(start)
 	t.Logf("parsed all tables in %v", took)
 	if took > 500*time.Millisecond && !testing.Short() {
@@ -37,7 +41,9 @@ func TestDataParseTime(t *testing.T) {
 
 // TestTableSorted checks what lookup's binary search relies on.
 func TestTableSorted(t *testing.T) {
-	for name, tb := range map[string]table{"translate": translateTable(), "synonyms": synonymTable()} {
+	for name, tb := range map[string]table{
+		"translate": translateTable(), "synonyms": synonymTable(), "learned": learnedTable(), "wordnet": wordnetTable(),
+	} {
 		prev := ""
 		for i := range tb.len() {
 			k, v := tb.line(i)
