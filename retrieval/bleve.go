@@ -325,11 +325,16 @@ func (ix *Index) candidates(ctx context.Context, q *parsedQuestion) ([]hit, erro
 	req := bleve.NewSearchRequestOptions(bleve.NewDisjunctionQuery(qs...), min(maxCandidates, len(ix.sents)), 0, false)
 	// Sorting by score alone: a tie-break on _id would load the external ID
 	// of every matching sentence. rank breaks ties by position instead.
+	if ix.broken.get() != nil {
+		// Damaged files; answer from memory until Live rebuilds them.
+		return ix.memoryCandidates(q), nil
+	}
 	res, err := ix.bleve.SearchInContext(ctx, req)
 	if err != nil {
 		if ctx.Err() == nil {
 			// Not a cancellation: the index files are damaged.
 			ix.broken.mark(err)
+			return ix.memoryCandidates(q), nil
 		}
 		return nil, fmt.Errorf("search: %w", err)
 	}

@@ -119,9 +119,7 @@ func (l *Live) Ask(ctx context.Context, question string) (Answer, error) {
 	}
 	defer r.release()
 	a, err := r.ix.Ask(ctx, question)
-	if err != nil {
-		l.repairIfBroken(r.ix)
-	}
+	l.repairIfBroken(r.ix) // a search may have found it damaged
 	return a, err
 }
 

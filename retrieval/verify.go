@@ -7,6 +7,7 @@ import (
 	"hash/crc32"
 	"io"
 	"io/fs"
+	"math"
 	"os"
 	"path/filepath"
 	"sort"
@@ -305,4 +306,44 @@ func closeQuietly(b interface{ Close() error }) {
 	}
 	defer func() { recover() }()
 	b.Close()
+}
+
+// memoryCandidates does what candidates asks bleve for without it, from
+// the sentence table in memory, for an index whose bleve files are broken:
+// the sentences holding the question's terms, scored the way bleve's
+// TF-IDF scores them (boost × √tf, times the share of query terms matched,
+// over √length), at most maxCandidates, best first. It reads every
+// sentence, so it serves only until the index is rebuilt.
+func (ix *Index) memoryCandidates(q *parsedQuestion) []hit {
+	boost := map[int32]float64{}
+	for term, b := range q.termBoosts() {
+		if id, ok := ix.termIDs[term]; ok {
+			boost[id] = b
+		}
+	}
+	if len(boost) == 0 {
+		return nil
+	}
+	var hits []hit
+	tf := map[int32]int{}
+	for i := range ix.sents {
+		s := &ix.sents[i]
+		clear(tf)
+		for _, t := range s.terms {
+			if _, ok := boost[t.id]; ok {
+				tf[t.id]++
+			}
+		}
+		if len(tf) == 0 {
+			continue
+		}
+		score := 0.0
+		for id, n := range tf {
+			score += boost[id] * math.Sqrt(float64(n))
+		}
+		score *= float64(len(tf)) / float64(len(boost)) / math.Sqrt(float64(len(s.terms)))
+		hits = append(hits, hit{id: i, score: score})
+	}
+	sort.SliceStable(hits, func(a, b int) bool { return hits[a].score > hits[b].score })
+	return hits[:min(maxCandidates, len(hits))]
 }
