@@ -3,6 +3,7 @@ package retrieval
 import (
 	"context"
 	"crypto/sha256"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -396,4 +397,57 @@ func BenchmarkVerifyOpen(b *testing.B) {
 			}
 		}
 	})
+}
+
+// TestDamageMemoryQuality measures how well a broken index answers from
+// memory (memoryCandidates) against bleve on the FacQA and XQuAD dev sets:
+// top-1 right with bleve and from memory, which may trail bleve by 2% of
+// the questions at most.
+func TestDamageMemoryQuality(t *testing.T) {
+	for _, set := range []string{"facqa", "xquad-en"} {
+		t.Run(set, func(t *testing.T) {
+			ix, _ := loadEval(t, evalTestdata, set+"/corpus.jsonl", set+"/dev.jsonl")
+			data, err := os.ReadFile(filepath.Join(evalTestdata, set, "dev.jsonl"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			type question struct {
+				Question string   `json:"question"`
+				Answers  []string `json:"answers"`
+			}
+			var qs []question
+			for line := range strings.Lines(string(data)) {
+				var q question
+				if strings.TrimSpace(line) == "" {
+					continue
+				}
+				if err := json.Unmarshal([]byte(line), &q); err != nil {
+					t.Fatal(err)
+				}
+				qs = append(qs, q)
+			}
+			right := func() int {
+				n := 0
+				for _, q := range qs {
+					a, err := ix.Ask(t.Context(), q.Question)
+					if err != nil {
+						t.Fatal(err)
+					}
+					if firstCorrect(a.Passages, q.Answers) == 1 {
+						n++
+					}
+				}
+				return n
+			}
+			withBleve := right()
+			ix.broken.mark(errors.New("damaged for the test"))
+			fromMemory := right()
+			t.Logf("%s: top-1 right %d/%d with bleve, %d/%d from memory", set, withBleve, len(qs), fromMemory, len(qs))
+			// Measured at 30fa4c3: facqa 252 and 252 of 311, xquad-en
+			// 513 and 511 of 632.
+			if fromMemory < withBleve-len(qs)/50 {
+				t.Errorf("from memory %d/%d right, bleve %d: too far below", fromMemory, len(qs), withBleve)
+			}
+		})
+	}
 }
