@@ -186,14 +186,12 @@ func (ix *Index) openDir(ctx context.Context, dir string) error {
 // question searches, and the heap holds them all.
 func (ix *Index) buildTemp(ctx context.Context) (bleve.Index, error) {
 	pruneBuilds(os.TempDir(), tempPrefix)
-	tmp, err := os.MkdirTemp("", tempPrefix)
+	tmp, unlock, err := makeLockedFolder(os.TempDir(), tempPrefix)
 	if err != nil {
 		return nil, err
 	}
 	defer os.RemoveAll(tmp)
-	if unlock, err := lockFolder(tmp); err == nil {
-		defer unlock()
-	}
+	defer unlock()
 	path := filepath.Join(tmp, "bleve")
 	if err := ix.writeBleve(ctx, path); err != nil {
 		return nil, err
@@ -236,16 +234,14 @@ func (ix *Index) buildStore(ctx context.Context, dir, final string) (bleve.Index
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("INDEX_DIR: %w", err)
 	}
-	tmp, err := os.MkdirTemp(dir, buildPrefix)
+	// The lock tells a later start that this folder is not a crash's
+	// leftover; it moves with the folder through the rename.
+	tmp, unlock, err := makeLockedFolder(dir, buildPrefix)
 	if err != nil {
 		return nil, fmt.Errorf("INDEX_DIR: %w", err)
 	}
 	defer os.RemoveAll(tmp) // a no-op once renamed
-	// The lock tells a later start that this folder is not a crash's
-	// leftover; it moves with the folder through the rename.
-	if unlock, err := lockFolder(tmp); err == nil {
-		defer unlock()
-	}
+	defer unlock()
 	if err := ix.writeBleve(ctx, filepath.Join(tmp, "bleve")); err != nil {
 		return nil, err
 	}

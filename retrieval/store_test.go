@@ -218,6 +218,11 @@ func TestStorePrune(t *testing.T) {
 	if err := os.Chtimes(staleBuildDir, old, old); err != nil {
 		t.Fatal(err)
 	}
+	unlock, err := lockFolder(freshBuildDir) // a build in progress
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer unlock()
 
 	ix := buildIn(t, storeDoc("bridge", storeText), dir)
 	got := strings.Join(indexDirs(t, dir), " ")

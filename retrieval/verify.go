@@ -110,16 +110,45 @@ func checkSums(root string, want map[string]fileSum) error {
 	return nil
 }
 
-// buildGrace is how long a new build folder may stay unlocked: the time
-// between creating it and locking it.
-const buildGrace = time.Minute
+// newPrefix starts the name of a build folder not yet locked; see
+// makeLockedFolder.
+const newPrefix = ".kutip-new-"
+
+// makeLockedFolder creates a new folder in dir whose name starts with
+// prefix, locked, and returns it with the function that releases the
+// lock. The folder is made and locked under another name, then renamed, so
+// that no folder named prefix… is ever unlocked while its build runs and
+// pruneBuilds may remove every unlocked one at once. Where folders cannot
+// be locked, the folder is made all the same.
+func makeLockedFolder(dir, prefix string) (path string, unlock func(), err error) {
+	tmp, err := os.MkdirTemp(dir, newPrefix)
+	if err != nil {
+		return "", nil, err
+	}
+	unlock, err = lockFolder(tmp)
+	switch {
+	case errors.Is(err, errNoLock):
+		unlock = func() {}
+	case err != nil:
+		os.Remove(tmp)
+		return "", nil, err
+	}
+	path = filepath.Join(dir, prefix+strings.TrimPrefix(filepath.Base(tmp), newPrefix))
+	if err := os.Rename(tmp, path); err != nil {
+		unlock()
+		os.Remove(tmp)
+		return "", nil, err
+	}
+	return path, unlock, nil
+}
 
 // errNoLock means that the file system cannot lock folders.
 var errNoLock = errors.New("folder locks not supported")
 
 // pruneBuilds removes the folders in dir whose names start with prefix
-// and that no build owns: unlocked and older than buildGrace, or, where
-// folders cannot be locked, older than staleBuild. Errors are ignored: a
+// and that no build owns: unlocked, or, where folders cannot be locked,
+// older than staleBuild; and folders of makeLockedFolder older than
+// staleBuild, left by a crash before their rename. Errors are ignored: a
 // read-only folder still serves its index.
 func pruneBuilds(dir, prefix string) {
 	entries, err := os.ReadDir(dir)
@@ -127,14 +156,23 @@ func pruneBuilds(dir, prefix string) {
 		return
 	}
 	for _, e := range entries {
-		if !e.IsDir() || !strings.HasPrefix(e.Name(), prefix) {
-			continue
-		}
-		info, err := e.Info()
-		if err != nil || time.Since(info.ModTime()) < buildGrace {
+		if !e.IsDir() {
 			continue
 		}
 		path := filepath.Join(dir, e.Name())
+		if strings.HasPrefix(e.Name(), newPrefix) {
+			if info, err := e.Info(); err == nil && time.Since(info.ModTime()) > staleBuild {
+				os.RemoveAll(path)
+			}
+			continue
+		}
+		if !strings.HasPrefix(e.Name(), prefix) {
+			continue
+		}
+		info, err := e.Info()
+		if err != nil {
+			continue
+		}
 		unlock, err := lockFolder(path)
 		switch {
 		case err == nil:

@@ -1,6 +1,7 @@
 package retrieval
 
 import (
+	"bufio"
 	"context"
 	"crypto/sha256"
 	"encoding/json"
@@ -9,12 +10,12 @@ import (
 	"io"
 	"math/rand/v2"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
-	"time"
 
 	"github.com/blevesearch/bleve/v2"
 
@@ -264,36 +265,63 @@ func TestDamageBrokenReported(t *testing.T) {
 	live.Close()
 }
 
-// TestVerifyPruneBuilds checks that a start removes build folders no
-// process owns and keeps those a build holds locked or has just made.
+// TestVerifyPruneBuilds checks that a start removes the build folders no
+// process owns, at once, and keeps those a build holds: the build folders
+// of a child process killed mid-build (SIGKILL, as a crash loop does) are
+// kept while it runs and removed by the next Build after it died.
 func TestVerifyPruneBuilds(t *testing.T) {
+	if dir := os.Getenv("KUTIP_TEST_BUILD_DIR"); dir != "" {
+		// The child: hold a locked build folder as buildStore does, say
+		// where, and wait to be killed.
+		path, _, err := makeLockedFolder(dir, buildPrefix)
+		if err != nil {
+			fmt.Println("error", err)
+			os.Exit(1)
+		}
+		fmt.Println(path)
+		os.Stdin.Read(make([]byte, 1)) // until the parent kills it
+		os.Exit(0)
+	}
 	dir := t.TempDir()
-	crashed := filepath.Join(dir, buildPrefix+"crashed")
-	running := filepath.Join(dir, buildPrefix+"running")
-	fresh := filepath.Join(dir, buildPrefix+"fresh")
-	for _, d := range []string{crashed, running, fresh} {
-		if err := os.MkdirAll(filepath.Join(d, "bleve"), 0o755); err != nil {
-			t.Fatal(err)
-		}
+	crashed := filepath.Join(dir, buildPrefix+"crashed") // never locked
+	if err := os.MkdirAll(filepath.Join(crashed, "bleve"), 0o755); err != nil {
+		t.Fatal(err)
 	}
-	old := time.Now().Add(-2 * buildGrace)
-	for _, d := range []string{crashed, running} {
-		if err := os.Chtimes(d, old, old); err != nil {
-			t.Fatal(err)
-		}
-	}
-	unlock, err := lockFolder(running)
+	cmd := exec.Command(os.Args[0], "-test.run=^TestVerifyPruneBuilds$")
+	cmd.Env = append(os.Environ(), "KUTIP_TEST_BUILD_DIR="+dir)
+	stdin, err := cmd.StdinPipe()
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer unlock()
+	defer stdin.Close()
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	line, err := bufio.NewReader(out).ReadString('\n')
+	if err != nil {
+		cmd.Process.Kill()
+		cmd.Wait()
+		t.Fatalf("child: %q, %v", line, err)
+	}
+	running := filepath.Base(strings.TrimSpace(line))
 
 	ix := buildIn(t, storeDoc("bridge", storeText), dir)
-	got := indexDirs(t, dir)
-	want := []string{buildPrefix + "fresh", buildPrefix + "running", filepath.Base(ix.Store().Path)}
-	slices.Sort(want)
-	if !slices.Equal(got, want) {
-		t.Errorf("after Build the folder holds %q, want %q", got, want)
+	index := filepath.Base(ix.Store().Path)
+	if got, want := indexDirs(t, dir), []string{running, index}; !slices.Equal(got, want) {
+		t.Errorf("while the child builds, the folder holds %q, want %q", got, want)
+	}
+
+	if err := cmd.Process.Kill(); err != nil {
+		t.Fatal(err)
+	}
+	cmd.Wait()
+	buildIn(t, storeDoc("bridge", storeText), dir)
+	if got, want := indexDirs(t, dir), []string{index}; !slices.Equal(got, want) {
+		t.Errorf("after the child was killed, the folder holds %q, want %q", got, want)
 	}
 }
 
