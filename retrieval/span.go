@@ -475,6 +475,9 @@ func (ix *Index) bestSpan(q *parsedQuestion, s *sentence, positions []int) (stri
 				strength = 1.5
 			}
 		}
+		if (q.qtype == typePerson || q.qtype == typePlace) && !sameClause(s, sp.from, positions) {
+			strength *= clausePenalty
+		}
 		pos := s.tokens[sp.from].Pos
 		d := 0
 		for _, p := range positions {
