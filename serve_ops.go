@@ -52,6 +52,7 @@ type opsOptions struct {
 // closing the Live index, after the bot has stopped.
 func startOps(ctx context.Context, logger *slog.Logger, cfg config.Config, o opsOptions) (stop func(), err error) {
 	logStore(logger, "index", o.Live.Store())
+	o.Live.OnRepair(func(rp retrieval.Repair) { logRepair(logger, rp) })
 	metrics, err := health.NewIndexMetrics(o.Registry, func() (int, int) {
 		return len(o.Live.Documents()), o.Live.SentenceCount()
 	})
@@ -126,6 +127,19 @@ func logStore(logger *slog.Logger, msg string, s retrieval.StoreInfo) {
 		return
 	}
 	logger.Info(msg, "storage", "disk", "path", s.Path, "reused", s.Reused)
+}
+
+// logRepair logs the repair of an index a search found damaged (see
+// retrieval.Live.OnRepair).
+func logRepair(logger *slog.Logger, rp retrieval.Repair) {
+	switch {
+	case !rp.Done:
+		logger.Warn("index damaged; answering from memory while it is rebuilt", "path", rp.Path, "err", rp.Damage)
+	case rp.Err != nil:
+		logger.Error("damaged index not rebuilt; still answering from memory", "path", rp.Path, "err", rp.Err, "took", rp.Took)
+	default:
+		logStore(logger, "damaged index rebuilt", rp.Store)
+	}
 }
 
 // logReload logs one hot reload and counts it.

@@ -217,6 +217,7 @@ type repairState struct {
 	target *Index // the broken index being (or last) replaced
 	err    error  // why rebuilding target failed
 	closed bool
+	report func(Repair) // see Live.OnRepair
 	ctx    context.Context
 	cancel context.CancelFunc
 	wg     sync.WaitGroup
@@ -251,21 +252,55 @@ func (l *Live) repairIfBroken(ix *Index) {
 	if rp.ctx == nil {
 		rp.ctx, rp.cancel = context.WithCancel(context.Background())
 	}
-	ctx := rp.ctx
+	ctx, report := rp.ctx, rp.report
+	if report == nil {
+		report = func(Repair) {}
+	}
 	rp.wg.Go(func() {
+		start := time.Now()
+		report(Repair{Path: ix.Store().Path, Damage: ix.Broken()})
 		nix, err := rebuild(ctx, ix)
+		done := Repair{Path: ix.Store().Path, Damage: ix.Broken(), Done: true, Err: err, Took: time.Since(start)}
 		if err != nil {
 			rp.mu.Lock()
 			if rp.target == ix {
 				rp.err = err
 			}
 			rp.mu.Unlock()
+			report(done)
 			return
 		}
+		done.Store = nix.Store()
 		if !l.swapIfCurrent(ix, nix) {
 			nix.Close()
 		}
+		report(done)
 	})
+}
+
+// Repair reports Live's repair of an index a search found damaged: once
+// when it starts, once when it is done.
+type Repair struct {
+	// Path is the damaged index's folder, empty for one in memory.
+	Path string
+	// Damage is the search error that showed the damage.
+	Damage error
+	// Done is false when the repair starts, true when it has finished.
+	Done bool
+	// Err says why rebuilding failed; the damaged index then keeps
+	// answering from memory.
+	Err error
+	// Store describes the new index, and Took how long the rebuild took.
+	Store StoreInfo
+	Took  time.Duration
+}
+
+// OnRepair makes l call report, in the repair's goroutine, when it starts
+// and finishes rebuilding an index a search found damaged, for logs.
+func (l *Live) OnRepair(report func(Repair)) {
+	l.repair.mu.Lock()
+	l.repair.report = report
+	l.repair.mu.Unlock()
 }
 
 // rebuild builds a new index of broken's corpus. An index on disk is

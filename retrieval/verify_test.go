@@ -202,6 +202,8 @@ func TestDamageAtSearch(t *testing.T) {
 			ix.bleve = broken
 			live := NewLive(ix)
 			defer live.Close()
+			var reports []Repair // written by the repair goroutine, read after wg.Wait
+			live.OnRepair(func(rp Repair) { reports = append(reports, rp) })
 			if err := live.Broken(); err != nil {
 				t.Fatalf("Broken before any search = %v", err)
 			}
@@ -215,6 +217,10 @@ func TestDamageAtSearch(t *testing.T) {
 			live.repair.wg.Wait()
 			if err := live.Broken(); err != nil {
 				t.Errorf("Broken after the repair = %v", err)
+			}
+			if len(reports) != 2 || reports[0].Done || !reports[1].Done || reports[1].Err != nil ||
+				reports[0].Path != ix.Store().Path || reports[1].Damage == nil || reports[1].Store.Path != live.Store().Path {
+				t.Errorf("OnRepair reports %+v, want a start and a successful end naming the folder", reports)
 			}
 			if !broken.closed.Load() {
 				t.Error("the broken index was not closed")
