@@ -26,20 +26,26 @@
 //     Snowball stemmer (lang.go). Sentences and questions are analysed
 //     alike, so their terms meet. The language data (stems, translations,
 //     synonyms) is package lexicon, reached through lexicon.go.
-//  2. Query (query.go, chat.go, spell.go). The question is read as plain
-//     text, never query syntax. Chat forms are written out first ("gmn",
-//     "korsel", "11k", "ngirim"; chat.go); its language and the answer type
-//     its question word asks for are found ("when" asks for a date); an
-//     English word unknown everywhere is corrected by one typing slip to a
-//     word whose translations the corpus holds (spell.go); and each content
-//     word becomes a concept: the index terms that
-//     may express it, each weighted (the word as asked, a spelling variant,
-//     a translation into the corpus's language, a synonym) and the concept
-//     weighted by idf.
+//  2. Query (query.go, chat.go, spell.go, keyword.go). The question is read
+//     as plain text, never query syntax. Chat forms are written out first
+//     ("gmn", "korsel", "11k", "ngirim"; chat.go); its language and the
+//     answer type its question word asks for are found ("when" asks for a
+//     date; a question with no stop word has its language guessed from the
+//     dictionaries, keyword.go); an English word unknown everywhere is
+//     corrected by one typing slip to a word whose translations the corpus
+//     holds (spell.go); and each content word becomes a concept: the index
+//     terms that may express it, each weighted (the word as asked, a
+//     spelling variant, a translation into the corpus's language, a
+//     synonym) and the concept weighted by idf. A line of a few content
+//     words and no question word ("kursk", "arms transfer") is a topic
+//     (keyword.go).
 //  3. Candidates (bleve.go). bleve proposes the maxCandidates sentences
 //     that best match the concepts' weighted terms by tf-idf. This is the
-//     only query bleve runs; every bleve call is in bleve.go.
-//  4. Rank (rank.go). Each candidate is scored by coverage (the
+//     only query bleve runs; every bleve call is in bleve.go. While an
+//     index on disk is found damaged, the same candidates are scored from
+//     the in-memory sentence table instead (verify.go) until Live has
+//     rebuilt it.
+//  4. Rank (rank.go, subject.go). Each candidate is scored by coverage (the
 //     idf-weighted share of the question's concepts it expresses, each at
 //     its best alternative's weight; a concept found only in a neighbouring
 //     sentence of the same paragraph counts less), by whether it holds a
@@ -47,18 +53,25 @@
 //     together the matched words stand, and by bleve's own score as a
 //     tie-breaker; captions and headings rank lower. A sentence that holds
 //     the asked type may overtake a close neighbour that only restates the
-//     question.
-//  5. Span (span.go). A typed span is the part of a sentence that answers:
-//     a date, a number with its unit, a person, a place, a name, a reason.
-//     span.go finds a sentence's spans with word lists for Indonesian and
-//     English news and chooses the one nearest the question's words; replies
-//     show it in bold (Passage.Answer).
+//     question. A sentence where the question's named doer stands before
+//     the action as asked ranks above one that only mentions it after
+//     (subject.go).
+//  5. Span (span.go, clause.go). A typed span is the part of a sentence
+//     that answers: a date, a number with its unit, a person, a place, a
+//     name, a reason. span.go finds a sentence's spans with word lists for
+//     Indonesian and English news and chooses the one nearest the
+//     question's words, weakening one from a clause the question's words do
+//     not reach (clause.go); replies show it in bold (Passage.Answer).
 //  6. Abstain (rank.go, ask.go). Coverage alone (Answer.Confidence)
 //     decides whether the corpus answers: below answerThreshold of the
 //     question's and the passage's languages Ask abstains (Answer.Answered
 //     is false) and offers the best sentence as "maybe related" only at or
 //     above relatedThreshold. The thresholds are calibrated against
 //     realistic negatives (TestAbstentionCalibration in retrieval/eval).
+//     A question with a content word the corpus has no word for, whose best
+//     sentence shares only names with it ("how old is Kim Jong Un"), is
+//     refused without a "maybe related" (outside.go); a topic is answered
+//     with the sentences about it (Answer.Topic).
 //
 // ask.go holds the entry points and what they return (Answer, Passage); a
 // Passage's Citation is a corpus.Citation, the one citation formatter.
@@ -70,12 +83,18 @@
 // bleve index is a cache on disk (store.go): Build reuses it while the
 // corpus and the analysis are unchanged (the fingerprint covers the
 // documents, analyzerVersion and the folder format), rebuilds it otherwise,
-// and checks it before trusting it. The folder holds:
+// and checks it before trusting it: its manifest records every bleve
+// file's size and CRC-32C, checked before bleve opens anything (verify.go),
+// and a folder being built is locked so that a later start can remove the
+// builds of crashed processes. A Dir that cannot hold the index leaves
+// Build answering from memory (StoreInfo.Unwritable). A corpus
+// larger than Options.MaxBytes is refused before indexing (limit.go). The
+// folder holds:
 //
 //	<name>/                 a finished index; name is the first 32 hex digits of its fingerprint
 //	    bleve/              the scorch index
-//	    kutip-index.json    its manifest: format, full fingerprint, analyzer version, counts
-//	.build-*/               an index being built
+//	    kutip-index.json    its manifest: format, full fingerprint, analyzer version, counts, each file's size and CRC-32C
+//	.kutip-new-*/, .build-*/  an index being built (locked while its build runs)
 //
 // A build writes a .build-* folder, syncs it to disk and renames it to its
 // final name in one step, so a crash leaves the old index or the new one,
