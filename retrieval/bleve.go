@@ -329,7 +329,7 @@ func (ix *Index) candidates(ctx context.Context, q *parsedQuestion) ([]hit, erro
 		// Damaged files; answer from memory until Live rebuilds them.
 		return ix.memoryCandidates(q), nil
 	}
-	res, err := ix.bleve.SearchInContext(ctx, req)
+	res, err := searchBleve(ctx, ix.bleve, req)
 	if err != nil {
 		if ctx.Err() == nil {
 			// Not a cancellation: the index files are damaged.
@@ -347,4 +347,15 @@ func (ix *Index) candidates(ctx context.Context, q *parsedQuestion) ([]hit, erro
 		hits = append(hits, hit{id: n, score: h.Score})
 	}
 	return hits, nil
+}
+
+// searchBleve is b.SearchInContext with a panic, which damaged segment data
+// can cause, returned as an error.
+func searchBleve(ctx context.Context, b bleve.Index, req *bleve.SearchRequest) (res *bleve.SearchResult, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			res, err = nil, fmt.Errorf("bleve panicked: %v", r)
+		}
+	}()
+	return b.SearchInContext(ctx, req)
 }

@@ -167,6 +167,7 @@ func TestDamageMatrix(t *testing.T) {
 // segment makes them fail, and which records that it was closed.
 type failingBleve struct {
 	wrapped
+	panics bool // panic instead of returning an error
 	closed atomic.Bool
 }
 
@@ -174,6 +175,9 @@ type failingBleve struct {
 type wrapped = bleve.Index
 
 func (f *failingBleve) SearchInContext(context.Context, *bleve.SearchRequest) (*bleve.SearchResult, error) {
+	if f.panics {
+		panic("runtime error: slice bounds out of range [:4096] with capacity 0")
+	}
 	return nil, errors.New("dictionary for field terms err: vellum err: no decoder")
 }
 
@@ -186,8 +190,9 @@ func (f *failingBleve) Close() error {
 // broken, that Live reports it and rebuilds it in the background in the
 // same INDEX_DIR, answers right again, and closes the broken index.
 func TestDamageAtSearch(t *testing.T) {
-	for _, onDisk := range []bool{true, false} {
-		t.Run(fmt.Sprintf("on disk %v", onDisk), func(t *testing.T) {
+	for _, tc := range []struct{ onDisk, panics bool }{{true, false}, {false, false}, {true, true}} {
+		onDisk := tc.onDisk
+		t.Run(fmt.Sprintf("on disk %v, panics %v", tc.onDisk, tc.panics), func(t *testing.T) {
 			docs, questions := damageCorpus()
 			var opts Options
 			if onDisk {
@@ -198,7 +203,7 @@ func TestDamageAtSearch(t *testing.T) {
 				t.Fatal(err)
 			}
 			want := answersOf(t, ix, questions)
-			broken := &failingBleve{wrapped: ix.bleve}
+			broken := &failingBleve{wrapped: ix.bleve, panics: tc.panics}
 			ix.bleve = broken
 			live := NewLive(ix)
 			defer live.Close()
@@ -211,7 +216,7 @@ func TestDamageAtSearch(t *testing.T) {
 			if got := askTop(t, live, questions[0]); got != want[0] {
 				t.Errorf("Ask on a failing index answers %q, want %q from memory", got, want[0])
 			}
-			if err := ix.Broken(); err == nil || !strings.Contains(err.Error(), "vellum err") {
+			if err := ix.Broken(); err == nil || !strings.Contains(err.Error(), map[bool]string{false: "vellum err", true: "bleve panicked"}[tc.panics]) {
 				t.Errorf("Index.Broken after a failed search = %v, want the search error", err)
 			}
 			live.repair.wg.Wait()
