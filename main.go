@@ -18,6 +18,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"strconv"
 	"strings"
 	"syscall"
 
@@ -93,14 +94,18 @@ func (e *env) lookup() (config.Lookup, error) {
 	return lookup, nil
 }
 
-// paths reads CORPUS_DIR and INDEX_DIR, for the commands that read a
-// corpus.
+// paths reads CORPUS_DIR, INDEX_DIR and MAX_CORPUS_BYTES, for the commands
+// that read a corpus.
 func (e *env) paths() (config.Paths, error) {
 	lookup, err := e.lookup()
 	if err != nil {
 		return config.Paths{}, err
 	}
-	return config.PathsFromEnv(lookup), nil
+	p, err := config.PathsFromEnv(lookup)
+	if err != nil {
+		return config.Paths{}, usageError{err}
+	}
+	return p, nil
 }
 
 func commands() []command {
@@ -255,13 +260,22 @@ func isDir(path string) bool {
 }
 
 // openIndex loads the corpus (corpusPath, else CORPUS_DIR) and indexes it,
-// on disk in INDEX_DIR when it is set.
+// on disk in INDEX_DIR when it is set. A corpus over MAX_CORPUS_BYTES is a
+// usage error that says how to fix it.
 func openIndex(ctx context.Context, e *env, p config.Paths, corpusPath string) (*retrieval.Index, error) {
 	docs, err := loadCorpus(e, p, corpusPath)
 	if err != nil {
 		return nil, err
 	}
-	ix, err := retrieval.Build(ctx, docs, retrieval.Options{Dir: p.IndexDir})
+	ix, err := retrieval.Build(ctx, docs, buildOptions(p))
+	var tooLarge *retrieval.TooLargeError
+	if errors.As(err, &tooLarge) {
+		where := "--corpus " + strconv.Quote(corpusPath)
+		if corpusPath == "" {
+			where = "CORPUS_DIR " + strconv.Quote(p.CorpusDir)
+		}
+		return nil, usageError{fmt.Errorf("%s: %s", where, tooLargeAdvice(tooLarge))}
+	}
 	if err != nil {
 		return nil, fmt.Errorf("index the corpus: %w", err)
 	}
@@ -274,6 +288,37 @@ func openIndex(ctx context.Context, e *env, p config.Paths, corpusPath string) (
 	return ix, nil
 }
 
+// buildOptions are the index options the settings ask for.
+func buildOptions(p config.Paths) retrieval.Options {
+	return retrieval.Options{Dir: p.IndexDir, MaxBytes: p.MaxCorpusBytes}
+}
+
+// bytesPerTextByte is the memory the index takes per byte of corpus text,
+// as measured (peak RSS of kutip ask --corpus at 1 and 10 MB of text); see
+// config.DefaultMaxCorpusBytes.
+const bytesPerTextByte = 35
+
+// tooLargeAdvice says what a corpus over MAX_CORPUS_BYTES would cost and
+// how to index it anyway.
+func tooLargeAdvice(e *retrieval.TooLargeError) string {
+	return fmt.Sprintf("%v, set by MAX_CORPUS_BYTES: indexing it would take about %s of memory; "+
+		"index fewer or smaller files, or raise the cap (MAX_CORPUS_BYTES=%s, or off for none) on a machine with that memory to spare",
+		e, retrieval.FormatBytes(e.Bytes*bytesPerTextByte), suggestCap(e.Bytes))
+}
+
+// suggestCap is the smallest power-of-two number of MiB that holds n bytes,
+// written as MAX_CORPUS_BYTES takes it.
+func suggestCap(n int64) string {
+	mib := int64(1)
+	for mib<<20 < n {
+		mib *= 2
+	}
+	if mib >= 1024 && mib%1024 == 0 {
+		return fmt.Sprintf("%dGiB", mib/1024)
+	}
+	return fmt.Sprintf("%dMiB", mib)
+}
+
 func runAsk(ctx context.Context, e *env, args []string) error {
 	fs := newFlags(e, "ask", `ask [--corpus PATH] [--top N] [--json] [QUESTION...]
 
@@ -283,6 +328,10 @@ runners-up. When the corpus does not say, it says so.
 
 With no QUESTION, reads one question per line from standard input and answers
 each in order, one output line each with --json (the corpus is indexed once).
+A line over 1 MiB is skipped with an error naming it on standard error, the
+rest are answered, and the exit status is then 1.
+
+A corpus with more text than MAX_CORPUS_BYTES (default 32MiB) is refused.
 
 Flags may come before or after the question; put -- before a question that
 starts with -.`)
@@ -322,10 +371,31 @@ starts with -.`)
 	if len(questionWords) > 0 {
 		return answer(strings.Join(questionWords, " "))
 	}
-	sc := bufio.NewScanner(e.stdin)
-	sc.Buffer(make([]byte, 0, 64<<10), 1<<20)
-	for sc.Scan() {
-		q := strings.TrimSpace(sc.Text())
+	return answerLines(e, answer, maxQuestionLine)
+}
+
+// answerLines answers each line of standard input as a question, skipping
+// blank ones. A line longer than max bytes is reported on standard error
+// (its number and the limit), skipped, and the batch goes on; the error at
+// the end names the skipped lines, so the exit status is 1 when any was.
+func answerLines(e *env, answer func(string) error, max int) error {
+	qr := newQuestionReader(e.stdin, max)
+	var skipped skippedLines
+	for {
+		text, tooLong, err := qr.next()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return fmt.Errorf("read questions: line %d: %w", qr.line, err)
+		}
+		if tooLong > 0 {
+			skipped = append(skipped, qr.line)
+			fmt.Fprintf(e.stderr, "kutip: line %d: skipped: the question is %d bytes, over the limit of %d bytes (%s); going on with the next line\n",
+				qr.line, tooLong, max, formatLimit(max))
+			continue
+		}
+		q := strings.TrimSpace(text)
 		if q == "" {
 			continue
 		}
@@ -333,10 +403,7 @@ starts with -.`)
 			return err
 		}
 	}
-	if err := sc.Err(); err != nil {
-		return fmt.Errorf("read questions: %w", err)
-	}
-	return nil
+	return skipped.err(max)
 }
 
 // jsonAnswer is the --json form of an answer, one line per question.

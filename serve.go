@@ -24,7 +24,9 @@ Settings come from the environment or .env (see .env.example):
 DISCORD_TOKEN (required), DISCORD_GUILD_ID, DISCORD_API_BASE, CORPUS_DIR,
 INDEX_DIR, LOG_LEVEL, LOG_FORMAT, RATE_LIMIT_COUNT, RATE_LIMIT_WINDOW,
 HEALTH_ADDR (/healthz and /metrics), HEARTBEAT_FILE (for kutip health),
-RELOAD_INTERVAL (how often CORPUS_DIR is checked for changes; default 5s).`)
+RELOAD_INTERVAL (how often CORPUS_DIR is checked for changes; default 5s),
+MAX_CORPUS_BYTES (the most corpus text indexed, at start and on reload;
+default 32MiB, off for no cap).`)
 	rest, err := parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -69,7 +71,7 @@ RELOAD_INTERVAL (how often CORPUS_DIR is checked for changes; default 5s).`)
 	}
 	stopOps, err := startOps(ctx, logger, cfg, opsOptions{
 		Live:      live,
-		Build:     retrieval.Options{Dir: cfg.IndexDir},
+		Build:     buildOptions(cfg.Paths),
 		Registry:  reg,
 		Connected: b.Connected,
 	})

@@ -147,7 +147,11 @@ func logReload(logger *slog.Logger, m *health.IndexMetrics, rl retrieval.Reload)
 	for _, w := range rl.Warnings {
 		logger.Warn("corpus file skipped", "detail", w.String())
 	}
+	var tooLarge *retrieval.TooLargeError
 	switch {
+	case errors.As(rl.Err, &tooLarge):
+		m.Reloaded(health.ReloadFailed, rl.Took)
+		logger.Error("corpus reload refused; still answering from the previous index", "err", tooLargeAdvice(tooLarge))
 	case errors.Is(rl.Err, corpus.ErrNoText):
 		// A folder with no articles yet (or none left): not a fault to
 		// page anyone for.

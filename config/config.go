@@ -5,7 +5,7 @@
 // A Source says where settings come from; its Lookup layers the
 // environment over .env without writing either into the process
 // environment. Each command parses only what it uses: PathsFromEnv for the
-// commands that read a corpus, HealthFromEnv for `kutip health`, and
+// commands that read a corpus (CORPUS_DIR, INDEX_DIR, MAX_CORPUS_BYTES), HealthFromEnv for `kutip health`, and
 // FromEnv, everything, for serve; so a bot-only setting that is wrong
 // stops serve and nothing else.
 package config
@@ -76,6 +76,78 @@ type Config struct {
 type Paths struct {
 	CorpusDir string // CORPUS_DIR: a file or folder of .txt/.md/.jsonl; empty = the embedded article
 	IndexDir  string // INDEX_DIR: keep the index on disk here; empty = in memory
+	// MAX_CORPUS_BYTES: the most corpus text kutip indexes; a larger
+	// corpus is refused (at start, or a hot reload keeps the old index).
+	// Default DefaultMaxCorpusBytes; 0 (set as 0 or "off") = no cap.
+	MaxCorpusBytes int64
+}
+
+// DefaultMaxCorpusBytes is the corpus text cap when MAX_CORPUS_BYTES is
+// unset. The index takes about 35 bytes of memory per byte of text (peak
+// RSS of `kutip ask --corpus`: 110 MB at 1 MB of text, 424 MB at 10 MB),
+// so 32 MiB of text is about 1.2 GB, and up to twice that while a hot
+// reload builds the new index beside the old one.
+const DefaultMaxCorpusBytes = 32 << 20
+
+// Bounds of MAX_CORPUS_BYTES, when it is not off: below 1 MiB even a few
+// articles would be refused; above 1 TiB it is no cap at all.
+const (
+	minCorpusCap = 1 << 20
+	maxCorpusCap = 1 << 40
+)
+
+// byteUnits are the suffixes ParseBytes accepts, lower case: binary units
+// (KiB, and K as Docker writes it) and decimal ones (KB).
+var byteUnits = map[string]float64{
+	"": 1, "b": 1,
+	"k": 1 << 10, "kib": 1 << 10, "kb": 1e3,
+	"m": 1 << 20, "mib": 1 << 20, "mb": 1e6,
+	"g": 1 << 30, "gib": 1 << 30, "gb": 1e9,
+	"t": 1 << 40, "tib": 1 << 40, "tb": 1e12,
+}
+
+// ParseBytes reads a size such as 33554432, 32MiB, 32 MiB, 1.5GiB or 64MB:
+// a number, optionally with a fraction, then optionally a unit (B; KiB,
+// MiB, GiB, TiB or K, M, G, T in 1024s; KB, MB, GB, TB in 1000s), in any
+// case. The result is rounded down to whole bytes.
+func ParseBytes(s string) (int64, error) {
+	s = strings.TrimSpace(s)
+	i := 0
+	for i < len(s) && (s[i] >= '0' && s[i] <= '9' || s[i] == '.') {
+		i++
+	}
+	num, unit := s[:i], strings.ToLower(strings.TrimSpace(s[i:]))
+	if num == "" {
+		return 0, fmt.Errorf("%q does not start with a number", s)
+	}
+	mult, ok := byteUnits[unit]
+	if !ok {
+		return 0, fmt.Errorf("%q has an unknown unit %q (use B, KiB, MiB, GiB, KB, MB or GB)", s, s[i:])
+	}
+	v, err := strconv.ParseFloat(num, 64)
+	if err != nil {
+		return 0, fmt.Errorf("%q is not a number", num)
+	}
+	v *= mult
+	if v >= 1<<62 {
+		return 0, fmt.Errorf("%q is too large", s)
+	}
+	return int64(v), nil
+}
+
+// maxCorpusBytes reads MAX_CORPUS_BYTES.
+func maxCorpusBytes(v string) (int64, error) {
+	switch strings.ToLower(v) {
+	case "":
+		return DefaultMaxCorpusBytes, nil
+	case "0", "off":
+		return 0, nil
+	}
+	n, err := ParseBytes(v)
+	if err != nil || n < minCorpusCap || n > maxCorpusCap {
+		return 0, fmt.Errorf("MAX_CORPUS_BYTES=%q: use a size from 1MiB to 1TiB such as 64MiB, or off for no cap (default 32MiB)", v)
+	}
+	return n, nil
 }
 
 // Health are the settings of serve's health reporting, which `kutip
@@ -214,12 +286,16 @@ func validName(s string) bool {
 	return true
 }
 
-// PathsFromEnv reads CORPUS_DIR and INDEX_DIR. It checks neither: the
-// command checks the path it uses when it uses it, so that a CORPUS_DIR
-// that `kutip ask --corpus X` does not use cannot stop it.
-func PathsFromEnv(lookup Lookup) Paths {
+// PathsFromEnv reads CORPUS_DIR, INDEX_DIR and MAX_CORPUS_BYTES. It checks
+// neither path: the command checks the path it uses when it uses it, so
+// that a CORPUS_DIR that `kutip ask --corpus X` does not use cannot stop
+// it. MAX_CORPUS_BYTES applies to every corpus, so a bad one is an error.
+func PathsFromEnv(lookup Lookup) (Paths, error) {
 	get := getter(lookup)
-	return Paths{CorpusDir: get("CORPUS_DIR"), IndexDir: get("INDEX_DIR")}
+	p := Paths{CorpusDir: get("CORPUS_DIR"), IndexDir: get("INDEX_DIR")}
+	n, err := maxCorpusBytes(get("MAX_CORPUS_BYTES"))
+	p.MaxCorpusBytes = n
+	return p, err
 }
 
 // HealthFromEnv reads HEALTH_ADDR and HEARTBEAT_FILE and checks the
@@ -240,8 +316,9 @@ func HealthFromEnv(lookup Lookup) (Health, error) {
 // DISCORD_TOKEN; RequireToken does.
 func FromEnv(lookup Lookup) (Config, error) {
 	get := getter(lookup)
+	paths, pathsErr := PathsFromEnv(lookup)
 	c := Config{
-		Paths:          PathsFromEnv(lookup),
+		Paths:          paths,
 		Token:          Token(get("DISCORD_TOKEN")),
 		GuildID:        get("DISCORD_GUILD_ID"),
 		APIBase:        get("DISCORD_API_BASE"),
@@ -249,6 +326,9 @@ func FromEnv(lookup Lookup) (Config, error) {
 		ReloadInterval: DefaultReloadInterval,
 	}
 	var errs []error
+	if pathsErr != nil {
+		errs = append(errs, pathsErr)
+	}
 	h, err := HealthFromEnv(lookup)
 	c.Health = h
 	if err != nil {

@@ -138,8 +138,8 @@ func TestPartialSettings(t *testing.T) {
 		"CORPUS_DIR": "/no/such/folder", "INDEX_DIR": "/index", "LOG_LEVEL": "loud", "RATE_LIMIT_COUNT": "many",
 		"HEARTBEAT_FILE": "/tmp/beat.json",
 	})
-	if p := PathsFromEnv(bad); p != (Paths{CorpusDir: "/no/such/folder", IndexDir: "/index"}) {
-		t.Errorf("PathsFromEnv = %+v", p)
+	if p, err := PathsFromEnv(bad); err != nil || p != (Paths{CorpusDir: "/no/such/folder", IndexDir: "/index", MaxCorpusBytes: DefaultMaxCorpusBytes}) {
+		t.Errorf("PathsFromEnv = %+v, %v", p, err)
 	}
 	if h, err := HealthFromEnv(bad); err != nil || h.HeartbeatFile != "/tmp/beat.json" {
 		t.Errorf("HealthFromEnv = %+v, %v; want the heartbeat file and no error", h, err)
@@ -186,6 +186,79 @@ func FuzzReadDotEnv(f *testing.F) {
 		fmt.Sscanf(msg, " line %d", &line)
 		if n := strings.Count(strings.ReplaceAll(text, "\r\n", "\n"), "\n") + 1; line < 1 || line > n {
 			t.Errorf("ReadDotEnv(%q) blames line %d of %d", text, line, n)
+		}
+	})
+}
+
+func TestMaxCorpusBytes(t *testing.T) {
+	tests := []struct {
+		value   string // "" = unset
+		want    int64
+		wantErr bool
+	}{
+		{value: "", want: DefaultMaxCorpusBytes},
+		{value: "off", want: 0},
+		{value: "OFF", want: 0},
+		{value: "0", want: 0},
+		{value: "33554432", want: 32 << 20},
+		{value: "64MiB", want: 64 << 20},
+		{value: "64 mib", want: 64 << 20},
+		{value: "64M", want: 64 << 20},
+		{value: "64MB", want: 64_000_000},
+		{value: "1.5GiB", want: 3 << 29},
+		{value: "1TiB", want: 1 << 40},
+		{value: "1MiB", want: 1 << 20},
+		{value: "1000KiB", wantErr: true}, // under 1 MiB
+		{value: "2TiB", wantErr: true},
+		{value: "-5MiB", wantErr: true},
+		{value: "lots", wantErr: true},
+		{value: "64 furlongs", wantErr: true},
+		{value: "1.2.3MB", wantErr: true},
+	}
+	for _, tc := range tests {
+		t.Run(tc.value, func(t *testing.T) {
+			vars := map[string]string{}
+			if tc.value != "" {
+				vars["MAX_CORPUS_BYTES"] = tc.value
+			}
+			p, err := PathsFromEnv(env(vars))
+			_, fullErr := FromEnv(env(vars))
+			if tc.wantErr {
+				for _, e := range []error{err, fullErr} {
+					if e == nil || !strings.Contains(e.Error(), "MAX_CORPUS_BYTES") || !strings.Contains(e.Error(), "off") {
+						t.Errorf("MAX_CORPUS_BYTES=%q: error %v, want one naming the setting and how to turn it off", tc.value, e)
+					}
+				}
+				return
+			}
+			if err != nil || fullErr != nil {
+				t.Fatalf("MAX_CORPUS_BYTES=%q: %v / %v", tc.value, err, fullErr)
+			}
+			if p.MaxCorpusBytes != tc.want {
+				t.Errorf("MAX_CORPUS_BYTES=%q = %d, want %d", tc.value, p.MaxCorpusBytes, tc.want)
+			}
+		})
+	}
+}
+
+// FuzzParseBytes checks that ParseBytes never panics and that what it
+// accepts is a whole number of bytes that round-trips through its decimal
+// form.
+func FuzzParseBytes(f *testing.F) {
+	for _, s := range []string{"0", "33554432", "64MiB", "1.5 GiB", "64MB", "k", ".", "1e9", "9999999999999TB", " 7 b "} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		n, err := ParseBytes(s)
+		if err != nil {
+			return
+		}
+		if n < 0 {
+			t.Fatalf("ParseBytes(%q) = %d, negative", s, n)
+		}
+		back, err := ParseBytes(fmt.Sprint(n))
+		if err != nil || back != n {
+			t.Fatalf("ParseBytes(%q) = %d, but ParseBytes(%d) = %d, %v", s, n, n, back, err)
 		}
 	})
 }

@@ -20,6 +20,9 @@ type Options struct {
 	// Dir keeps the index on disk in this folder and reuses it while the
 	// corpus and the analyzers are unchanged. Empty means in memory.
 	Dir string
+	// MaxBytes refuses a corpus with more text than this (TextBytes) with
+	// a *TooLargeError before indexing any of it; 0 means no cap.
+	MaxBytes int64
 }
 
 // Index answers questions from a corpus. It is safe for concurrent use.
@@ -65,6 +68,9 @@ type termAt struct{ id, pos int32 }
 func Build(ctx context.Context, docs []corpus.Document, opts Options) (*Index, error) {
 	if len(docs) == 0 {
 		return nil, fmt.Errorf("build index: %w", corpus.ErrNoText)
+	}
+	if err := checkSize(docs, opts.MaxBytes); err != nil {
+		return nil, err
 	}
 	ix := &Index{
 		docs:       docs,
