@@ -1,5 +1,10 @@
 package retrieval
 
+import (
+	"strings"
+	"unicode"
+)
+
 // Subject agreement. When a question names who did something ("when did
 // North Korea ratify the treaty?"), the sentence where that entity does it
 // ("Korea Utara telah meratifikasi …") answers it, and one where it is
@@ -18,21 +23,58 @@ var subjectBonus = 0.05
 // first after it that names none), or -1, -1 when q has no such pair.
 func (ix *Index) agentAction(q *parsedQuestion) (agent, action int) {
 	agent = -1
-	if q.lang != ix.mainLang {
-		// Asked across languages, the question's order of words is
-		// its translator's: on FacQA's English questions it cost 3.
-		return -1, -1
-	}
 	for ci := range q.concepts {
 		name := ix.namesEntity(&q.concepts[ci])
 		switch {
 		case agent < 0 && name:
 			agent = ci
 		case agent >= 0 && !name:
+			if q.lang != ix.mainLang && !(q.lang == "en" && doerAfterAuxiliary(q.text, q.concepts[agent].word)) {
+				// Asked across languages, the order of words in
+				// general is the translator's (on FacQA's English
+				// questions it cost 3); only an English question
+				// whose entity stands right after an active
+				// auxiliary ("when did North Korea ratify …")
+				// names its doer for certain.
+				return -1, -1
+			}
 			return agent, ci
 		}
 	}
 	return -1, -1
+}
+
+// activeAuxiliaries are the English auxiliaries after which a question
+// names the doer of its verb: "did Russia ratify", "has Kim signed".
+// "was"/"were" are left out: "when was the treaty signed" names what was
+// done to.
+var activeAuxiliaries = map[string]bool{
+	"did": true, "does": true, "do": true, "didnt": true, "doesnt": true,
+	"has": true, "have": true, "had": true, "hasnt": true, "havent": true,
+	"will": true, "would": true, "can": true, "could": true,
+}
+
+// doerAfterAuxiliary reports whether, in the English question text, the
+// word agent stands in the noun phrase right after an active auxiliary,
+// within three words of it ("does russia", "did north korea", "did the
+// russian parliament").
+func doerAfterAuxiliary(text, agent string) bool {
+	words := strings.FieldsFunc(strings.ToLower(text), func(r rune) bool {
+		return !unicode.IsLetter(r) && !unicode.IsDigit(r)
+	})
+	for i, w := range words {
+		if !activeAuxiliaries[w] {
+			continue
+		}
+		// The entity's noun phrase starts at the auxiliary: "did
+		// north korea", "did the russian parliament".
+		for j := i + 1; j < len(words) && j <= i+3; j++ {
+			if words[j] == agent {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // namesEntity reports whether a concept names an entity: it has an

@@ -29,9 +29,11 @@ func TestSubjectAgreement(t *testing.T) {
 		want float64
 	}{
 		{"kapan korea utara meratifikasi perjanjian itu", northKorea, subjectBonus},
-		// Asked in English of an Indonesian corpus, word order is left
-		// alone: on FacQA's English questions it cost more than it gained.
-		{"when did north korea ratify the treaty?", russia, 0},
+		// Asked in English of an Indonesian corpus, word order counts
+		// only when the entity follows an active auxiliary.
+		{"when did north korea ratify the treaty?", russia, -subjectBonus},
+		{"when did north korea ratify the treaty?", northKorea, subjectBonus},
+		{"north korea ratified the treaty when?", russia, 0},
 		{"kapan parlemen rusia meratifikasi", russia, subjectBonus},
 		// A known limit: "utara" is no name alone ("di utara"), so the
 		// action read is the rest of the name, which follows the agent
@@ -64,8 +66,9 @@ func TestAgentAction(t *testing.T) {
 		{"Kapan Rusia meratifikasi perjanjian itu?", "rusia", "meratifikasi"},
 		{"kapan parlemen rusia meratifikasi", "parlemen", "meratifikasi"},
 		{"kapan kim meratifikasi perjanjian", "kim", "meratifikasi"},
-		// Across languages: none.
-		{"when did north korea ratify the treaty?", "", ""},
+		// Across languages: only after an active auxiliary.
+		{"when did north korea ratify the treaty?", "korea", "ratify"},
+		{"when was the treaty ratified by north korea?", "", ""},
 		// Nobody is named as the doer.
 		{"siapa yang meratifikasi perjanjian itu", "", ""},
 		// Names and nothing else.
@@ -80,6 +83,29 @@ func TestAgentAction(t *testing.T) {
 		}
 		if gotA != tt.agent || gotV != tt.action {
 			t.Errorf("agentAction(%q) = %q, %q; want %q, %q", tt.q, gotA, gotV, tt.agent, tt.action)
+		}
+	}
+}
+
+func TestDoerAfterAuxiliary(t *testing.T) {
+	tests := []struct {
+		text, agent string
+		want        bool
+	}{
+		{"when did north korea ratify the treaty?", "korea", true},
+		{"When did Russia ratify?", "russia", true},
+		{"did the russian parliament approve it", "parliament", true},
+		{"has Kim signed the decree yet", "kim", true},
+		// Passive: the entity is what was done to.
+		{"when was the treaty signed by russia", "treaty", false},
+		// The entity stands outside the auxiliary's noun phrase.
+		{"when did the troops arrive in russia", "russia", false},
+		{"north korea ratified it when", "korea", false},
+		{"", "korea", false},
+	}
+	for _, tt := range tests {
+		if got := doerAfterAuxiliary(tt.text, tt.agent); got != tt.want {
+			t.Errorf("doerAfterAuxiliary(%q, %q) = %v, want %v", tt.text, tt.agent, got, tt.want)
 		}
 	}
 }
