@@ -194,8 +194,40 @@ func (ix *Index) correctEnglish(word string) string {
 	// A word the dictionary knows is no typo, even when the corpus lacks
 	// its meaning: most English questions about an Indonesian corpus that
 	// does not answer them are made of such words.
-	if !ix.hasID || dictionaryKnows(word) {
+	if !ix.hasID {
 		return ""
 	}
+	if dictionaryKnows(word) {
+		// Unless it is known only through a guessed lemma whose meaning
+		// the corpus lacks (soliders → "solid"): then two neighbours
+		// swapped, the commonest slip and the one that rarely makes
+		// another real word, may still give a word the dictionary lists
+		// and the corpus supports.
+		if ix.typoSupport(word) > 0 {
+			return ""
+		}
+		return correctSwap(word, ix.typoSupport)
+	}
 	return correctWord(word, ix.typoSupport)
+}
+
+// correctSwap is correctWord for one slip only, two neighbours swapped,
+// and only to a word the dictionary lists (support ≥ dictionaryWord).
+func correctSwap(w string, support func(string) int) string {
+	if len(w) < minTypoLen || !isLowerASCII(w) {
+		return ""
+	}
+	b := []byte(w)
+	best, bestSupport := "", dictionaryWord-1
+	for i := 0; i+1 < len(b); i++ {
+		if b[i] == b[i+1] {
+			continue
+		}
+		b[i], b[i+1] = b[i+1], b[i]
+		if s := support(string(b)); s > bestSupport {
+			best, bestSupport = string(b), s
+		}
+		b[i], b[i+1] = b[i+1], b[i]
+	}
+	return best
 }
