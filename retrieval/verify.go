@@ -388,35 +388,58 @@ func closeQuietly(b interface{ Close() error }) {
 // over √length), at most maxCandidates, best first. It reads every
 // sentence, so it serves only until the index is rebuilt.
 func (ix *Index) memoryCandidates(q *parsedQuestion) []hit {
-	boost := map[int32]float64{}
+	// boost by term ID, read once per word of every sentence.
+	boost := make([]float64, len(ix.termIDs))
+	nq := 0
 	for term, b := range q.termBoosts() {
 		if id, ok := ix.termIDs[term]; ok {
 			boost[id] = b
+			nq++
 		}
 	}
-	if len(boost) == 0 {
+	if nq == 0 {
 		return nil
 	}
 	var hits []hit
-	tf := map[int32]int{}
+	type termCount struct {
+		id int32
+		n  int
+	}
+	var tf []termCount // the question's terms in one sentence: few
 	for i := range ix.sents {
 		s := &ix.sents[i]
-		clear(tf)
+		tf = tf[:0]
+	words:
 		for _, t := range s.terms {
-			if _, ok := boost[t.id]; ok {
-				tf[t.id]++
+			if boost[t.id] == 0 {
+				continue
 			}
+			for k := range tf {
+				if tf[k].id == t.id {
+					tf[k].n++
+					continue words
+				}
+			}
+			tf = append(tf, termCount{t.id, 1})
 		}
 		if len(tf) == 0 {
 			continue
 		}
 		score := 0.0
-		for id, n := range tf {
-			score += boost[id] * math.Sqrt(float64(n))
+		for _, c := range tf {
+			score += boost[c.id] * math.Sqrt(float64(c.n))
 		}
-		score *= float64(len(tf)) / float64(len(boost)) / math.Sqrt(float64(len(s.terms)))
-		hits = append(hits, hit{id: i, score: score})
+		score *= float64(len(tf)) / float64(nq) / math.Sqrt(float64(len(s.terms)))
+		// Keep the best maxCandidates, best first, earlier first on ties.
+		if len(hits) == maxCandidates && score <= hits[len(hits)-1].score {
+			continue
+		}
+		at := sort.Search(len(hits), func(k int) bool { return hits[k].score < score })
+		if len(hits) < maxCandidates {
+			hits = append(hits, hit{})
+		}
+		copy(hits[at+1:], hits[at:])
+		hits[at] = hit{id: i, score: score}
 	}
-	sort.SliceStable(hits, func(a, b int) bool { return hits[a].score > hits[b].score })
-	return hits[:min(maxCandidates, len(hits))]
+	return hits
 }
