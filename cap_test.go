@@ -35,6 +35,28 @@ func bigArticle(t *testing.T) string {
 	return path
 }
 
+// filler writes files of the given sizes (of "a"s, in lines of 100) in a
+// new folder and returns it; a size of 0 writes the built-in article's
+// ratification sentence instead.
+func filler(t *testing.T, files map[string]int) string {
+	t.Helper()
+	dir := t.TempDir()
+	for name, size := range files {
+		text := "Rusia meratifikasi perjanjian itu pada 6 November 2024.\n"
+		if size > 0 {
+			text = strings.Repeat(strings.Repeat("a", 99)+"\n", size/100+1)[:size]
+		}
+		path := filepath.Join(dir, name)
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
 // TestCorpusCap checks MAX_CORPUS_BYTES on the command line: a corpus over
 // the cap is a usage error that names the setting, the corpus, its size,
 // the cap and the way out, before anything is indexed; the built-in
@@ -71,6 +93,17 @@ func TestCorpusCap(t *testing.T) {
 			env:     map[string]string{"MAX_CORPUS_BYTES": "huge"},
 			args:    []string{"ask", "when did Russia ratify?"},
 			wantErr: []string{`MAX_CORPUS_BYTES="huge"`, "64MiB", "off"},
+		},
+		{
+			name:    "files far over the cap are not read",
+			env:     map[string]string{"MAX_CORPUS_BYTES": "1MiB"},
+			args:    []string{"ask", "--corpus", filler(t, map[string]int{"a.txt": 3 << 20, "b/c.jsonl": 1<<20 + 1, "d.md": 10}), "x"},
+			wantErr: []string{"the corpus files total 4.0 MiB (4194315 bytes), more than 4 times the cap of 1 MiB", "so they were not read", "MAX_CORPUS_BYTES=8MiB"},
+		},
+		{
+			name: "only corpus files count on disk",
+			env:  map[string]string{"MAX_CORPUS_BYTES": "1MiB"},
+			args: []string{"ask", "--corpus", filler(t, map[string]int{"article.txt": 0, "photo.jpg": 5 << 20, ".hidden/old.txt": 5 << 20}), "When did Russia ratify?"},
 		},
 		{
 			name: "the built-in article fits the smallest cap",
@@ -143,6 +176,15 @@ func TestStartOpsReloadOverCap(t *testing.T) {
 	}
 	if got := len(live.Documents()); got != 1 {
 		t.Errorf("the live index has %d documents, want the old 1", got)
+	}
+
+	// Files far over the cap are refused before they are read.
+	write("huge.txt", strings.Repeat(strings.Repeat("b", 99)+"\n", 5<<20/100))
+	if err := logs.waitFor(waitCtx(t), "so they were not read"); err != nil {
+		t.Fatalf("%v; log:\n%s", err, logs.String())
+	}
+	if got := metric(t, reg, "kutip_index_reloads_total", "result", "failed"); got != 2 {
+		t.Errorf("kutip_index_reloads_total{result=\"failed\"} = %v, want 2", got)
 	}
 }
 

@@ -233,6 +233,10 @@ func loadCorpus(e *env, p config.Paths, path string) ([]corpus.Document, error) 
 	if path == "" {
 		return corpus.Default(), nil
 	}
+	var tooLarge *retrieval.TooLargeError
+	if err := retrieval.CheckFiles(path, p.MaxCorpusBytes); errors.As(err, &tooLarge) {
+		return nil, usageError{fmt.Errorf("%s %q: %s", setting, path, tooLargeAdvice(tooLarge))}
+	}
 	docs, warns, err := corpus.Load(path)
 	for _, w := range warns {
 		fmt.Fprintf(e.stderr, "kutip: warning: %s\n", w)

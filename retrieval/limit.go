@@ -2,6 +2,10 @@ package retrieval
 
 import (
 	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
 
 	"kutip/corpus"
 )
@@ -10,13 +14,81 @@ import (
 // Options.MaxBytes. The index takes many times the text in memory, so a
 // corpus over the cap is refused before any of it is indexed; a hot reload
 // that meets it keeps the old index.
+//
+// CheckFiles refuses a corpus with the same error before reading it, when
+// its files on disk are far over the cap; OnDisk is then set and Bytes is
+// the files' size.
 type TooLargeError struct {
-	Bytes int64 // the corpus's text, in bytes
-	Max   int64 // the cap it is over
+	Bytes  int64 // the corpus's text, or with OnDisk its files, in bytes
+	Max    int64 // the cap it is over
+	OnDisk bool
 }
 
 func (e *TooLargeError) Error() string {
+	if e.OnDisk {
+		return fmt.Sprintf("the corpus files total %s (%d bytes), more than %d times the cap of %s (%d bytes) on its text, so they were not read",
+			FormatBytes(e.Bytes), e.Bytes, DiskFactor, FormatBytes(e.Max), e.Max)
+	}
 	return fmt.Sprintf("the corpus has %s (%d bytes) of text, over the cap of %s (%d bytes)", FormatBytes(e.Bytes), e.Bytes, FormatBytes(e.Max), e.Max)
+}
+
+// DiskFactor bounds how much larger than the text cap a corpus's files may
+// be before CheckFiles refuses them unread. A file's text is at most its
+// size (JSON escapes, front matter and markup only shrink it; .jsonl
+// corpora measure about 1.25 bytes of file per byte of text), so a refused
+// corpus is nearly always over the cap anyway. Reading files takes about
+// 7 bytes of memory per byte of text, so the most read before a refusal
+// costs less than an index at the cap (35 per byte).
+const DiskFactor = 4
+
+// CheckFiles refuses the corpus at path (a file or folder, as corpus.Load
+// reads it) without reading it when max is positive and its .txt, .md and
+// .jsonl files total more than DiskFactor × max bytes. It only lists the
+// files; an unreadable path is left for corpus.Load to report.
+func CheckFiles(path string, max int64) error {
+	if max <= 0 {
+		return nil
+	}
+	if n := corpusFileBytes(path); n > DiskFactor*max {
+		return &TooLargeError{Bytes: n, Max: max, OnDisk: true}
+	}
+	return nil
+}
+
+// corpusFileBytes totals the sizes of the files corpus.Load would read at
+// path: .txt, .md, .markdown and .jsonl files up to corpus.MaxFileSize,
+// skipping hidden files and folders below path, following links.
+func corpusFileBytes(path string) int64 {
+	if p, err := filepath.EvalSymlinks(path); err == nil {
+		path = p
+	}
+	var n int64
+	filepath.WalkDir(path, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return nil
+		}
+		if p != path && strings.HasPrefix(d.Name(), ".") {
+			if d.IsDir() {
+				return fs.SkipDir
+			}
+			return nil
+		}
+		if d.IsDir() {
+			return nil
+		}
+		switch strings.ToLower(filepath.Ext(p)) {
+		case ".txt", ".md", ".markdown", ".jsonl":
+		default:
+			return nil
+		}
+		info, err := os.Stat(p)
+		if err != nil || !info.Mode().IsRegular() || info.Size() > corpus.MaxFileSize {
+			return nil
+		}
+		n += info.Size()
+		return nil
+	})
+	return n
 }
 
 // TextBytes is the size of a corpus as the cap counts it: the bytes of its

@@ -260,6 +260,9 @@ func (w *watcher) poll(ctx context.Context) (Reload, bool) {
 // it loads to the corpus already indexed.
 func (l *Live) reload(ctx context.Context, opts WatchOptions) Reload {
 	start := time.Now()
+	if err := CheckFiles(opts.Path, opts.Build.MaxBytes); err != nil {
+		return Reload{Err: err, Took: time.Since(start)}
+	}
 	docs, warns, err := corpus.Load(opts.Path)
 	rl := Reload{Warnings: warns}
 	if err != nil {
