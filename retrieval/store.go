@@ -150,7 +150,7 @@ func (ix *Index) openMemory(ctx context.Context) error {
 
 // openDir gives the index a bleve index reused from dir or built there.
 func (ix *Index) openDir(ctx context.Context, dir string) error {
-	pruneBuilds(dir, buildPrefix)
+	pruneBuilds(dir, buildPrefix, 0)
 	name := ix.store.Fingerprint[:32]
 	final := filepath.Join(dir, name)
 	ix.store.Path = final
@@ -185,7 +185,10 @@ func (ix *Index) openDir(ctx context.Context, dir string) error {
 // segment per batch (about 200 at 200,000 sentences), each of which every
 // question searches, and the heap holds them all.
 func (ix *Index) buildTemp(ctx context.Context) (bleve.Index, error) {
-	pruneBuilds(os.TempDir(), tempPrefix)
+	// The temporary folder is shared with whatever else runs on the
+	// machine, kutip versions that do not lock their builds included:
+	// only folders an hour old go.
+	pruneBuilds(os.TempDir(), tempPrefix, time.Hour)
 	tmp, unlock, err := makeLockedFolder(os.TempDir(), tempPrefix)
 	if err != nil {
 		return nil, err
@@ -319,7 +322,7 @@ func pruneStore(dir, keep string) {
 	if err != nil {
 		return
 	}
-	pruneBuilds(dir, buildPrefix)
+	pruneBuilds(dir, buildPrefix, 0)
 	for _, e := range entries {
 		name := e.Name()
 		if !e.IsDir() || name == keep {

@@ -145,12 +145,12 @@ func makeLockedFolder(dir, prefix string) (path string, unlock func(), err error
 // errNoLock means that the file system cannot lock folders.
 var errNoLock = errors.New("folder locks not supported")
 
-// pruneBuilds removes the folders in dir whose names start with prefix
-// and that no build owns: unlocked, or, where folders cannot be locked,
-// older than staleBuild; and folders of makeLockedFolder older than
-// staleBuild, left by a crash before their rename. Errors are ignored: a
-// read-only folder still serves its index.
-func pruneBuilds(dir, prefix string) {
+// pruneBuilds removes the folders in dir whose names start with prefix,
+// at least minAge old, and that no build owns: unlocked, or, where folders
+// cannot be locked, older than staleBuild; and folders of makeLockedFolder
+// older than staleBuild, left by a crash before their rename. Errors are
+// ignored: a read-only folder still serves its index.
+func pruneBuilds(dir, prefix string, minAge time.Duration) {
 	entries, err := os.ReadDir(dir)
 	if err != nil {
 		return
@@ -170,7 +170,7 @@ func pruneBuilds(dir, prefix string) {
 			continue
 		}
 		info, err := e.Info()
-		if err != nil {
+		if err != nil || time.Since(info.ModTime()) < minAge {
 			continue
 		}
 		unlock, err := lockFolder(path)

@@ -16,6 +16,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/blevesearch/bleve/v2"
 
@@ -511,5 +512,35 @@ func BenchmarkDamageMemoryAsk(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// TestVerifyPruneTemp checks the temporary folders of large builds
+// without INDEX_DIR: an unlocked one an hour old goes, a younger one (a
+// build of a kutip that does not lock) and a locked one stay.
+func TestVerifyPruneTemp(t *testing.T) {
+	dir := t.TempDir()
+	old := time.Now().Add(-2 * time.Hour)
+	var dirs []string
+	for _, name := range []string{"crashed", "young", "locked"} {
+		d := filepath.Join(dir, tempPrefix+name)
+		if err := os.MkdirAll(filepath.Join(d, "bleve"), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if name != "young" {
+			if err := os.Chtimes(d, old, old); err != nil {
+				t.Fatal(err)
+			}
+		}
+		dirs = append(dirs, d)
+	}
+	unlock, err := lockFolder(dirs[2])
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer unlock()
+	pruneBuilds(dir, tempPrefix, time.Hour)
+	if got, want := indexDirs(t, dir), []string{tempPrefix + "locked", tempPrefix + "young"}; !slices.Equal(got, want) {
+		t.Errorf("after pruning the folder holds %q, want %q", got, want)
 	}
 }
