@@ -89,6 +89,19 @@ func TestCorpusCap(t *testing.T) {
 			wantErr: []string{"MAX_CORPUS_BYTES", "over the cap"},
 		},
 		{
+			name: "serve over the cap stops before it connects",
+			env: map[string]string{"MAX_CORPUS_BYTES": "1MiB", "CORPUS_DIR": big,
+				"DISCORD_TOKEN": "not.a.token", "DISCORD_API_BASE": "http://127.0.0.1:1"},
+			args:    []string{"serve"},
+			wantErr: []string{`CORPUS_DIR "` + big + `"`, "MAX_CORPUS_BYTES", "over the cap"},
+		},
+		{
+			name:    "a bad cap stops serve too",
+			env:     map[string]string{"MAX_CORPUS_BYTES": "0.5MiB", "DISCORD_TOKEN": "not.a.token"},
+			args:    []string{"serve"},
+			wantErr: []string{`MAX_CORPUS_BYTES="0.5MiB"`, "1MiB to 1TiB"},
+		},
+		{
 			name:    "a bad cap",
 			env:     map[string]string{"MAX_CORPUS_BYTES": "huge"},
 			args:    []string{"ask", "when did Russia ratify?"},

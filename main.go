@@ -139,7 +139,8 @@ after the arguments; put -- before an argument that starts with -.
 
 Settings come from the environment or a .env file in the working directory:
 CORPUS_DIR (a file or folder of .txt, .md, .jsonl), INDEX_DIR (keep the index
-on disk), and for the bot DISCORD_TOKEN and more (see .env.example).
+on disk), MAX_CORPUS_BYTES (the most text indexed; default 32MiB), and for the
+bot DISCORD_TOKEN and more (see .env.example).
 
 Example:
   kutip ask "when did Russia ratify?"
