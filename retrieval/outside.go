@@ -60,6 +60,11 @@ var lightWords = map[string]bool{
 	"took": true, "give": true, "gave": true, "go": true, "going": true, "went": true, "come": true,
 	"came": true, "think": true, "know": true, "mean": true, "means": true, "thing": true, "stuff": true,
 	"really": true, "actually": true, "want": true,
+	// How someone took a thing is asked with these, and answered by what
+	// they said or did, in other words.
+	"react": true, "reacted": true, "reaction": true, "reactions": true, "respond": true,
+	"responded": true, "response": true, "say": true, "said": true, "says": true,
+	"reaksi": true, "tanggapan": true, "respons": true, "menanggapi": true, "merespons": true,
 	"bilang": true, "kata": true, "ngomong": true, "terjadi": true, "tahu": true, "soal": true, "hal": true,
 	"buat": true, "lakukan": true, "melakukan": true, "dilakukan": true, "mau": true, "ingin": true,
 }

@@ -23,6 +23,10 @@ func TestUncoveredConcept(t *testing.T) {
 		{"how many soldiers did north korea send", ""},
 		// A light word asks nothing by itself.
 		{"6 november what happened", ""},
+		// Nor does a word that asks how someone took it: what they
+		// said or did answers it, in other words.
+		{"how did south korea react", ""},
+		{"gmn reaksi korsel", ""},
 		// A word no dictionary knows tells nothing.
 		{"zelensky criticised whomst", ""},
 	}
