@@ -318,7 +318,7 @@ func answerReply(a retrieval.Answer, docs int) reply {
 		e.Title = head + escapeClip(oneLine(a.Question), maxTitle-width(head)-1) + ":"
 		related = "Also about it"
 	}
-	for _, p := range a.Passages[1:min(len(a.Passages), 3)] {
+	for _, p := range a.Passages[1:min(len(a.Passages), retrieval.DefaultTop)] {
 		e.Fields = append(e.Fields, &discordgo.MessageEmbedField{
 			Name:  related,
 			Value: passageText(p, 100, maxFieldValue),
