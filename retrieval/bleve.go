@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/custom"
@@ -148,6 +149,22 @@ func forceMerge(ctx context.Context, b bleve.Index) error {
 	}
 	if err := s.ForceMerge(ctx, &mergeplan.SingleSegmentMergePlanOptions); err != nil {
 		return fmt.Errorf("merge index: %w", err)
+	}
+	// The merged segments reach the index's persisted root a little
+	// later; closed before that, the index reopens unmerged (and
+	// dropUnusedSegments then removes the merged files).
+	epoch := func(name string) uint64 {
+		v, _ := s.StatsMap()[name].(uint64)
+		return v
+	}
+	// Never wait long for it: an unmerged index answers the same.
+	giveUp := time.Now().Add(time.Minute)
+	for target := epoch("CurRootEpoch"); epoch("LastPersistedEpoch") < target && time.Now().Before(giveUp); {
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(10 * time.Millisecond):
+		}
 	}
 	return nil
 }

@@ -240,6 +240,10 @@ func measureScale(tb testing.TB, mode string, docs []corpus.Document, questions 
 			tb.Fatal(err)
 		}
 		bi = ix.bleve
+		if err := ix.Store().Unmerged; err != nil {
+			tb.Logf("%s: built in memory, unmerged: %v", mode, err)
+			fmt.Fprintf(os.Stderr, "%s at %d sentences: built in memory, unmerged: %v\n", mode, r.Sentences, err)
+		}
 		search = func(ctx context.Context, q string) error {
 			_, err := ix.Ask(ctx, q)
 			return err
@@ -521,6 +525,9 @@ func TestBuildWithoutDir(t *testing.T) {
 			if tc.merged && segments >= batches || !tc.merged && segments != batches {
 				t.Errorf("%d sentences in %d segments, want %s %d (one per batch)", ix.SentenceCount(), segments,
 					map[bool]string{true: "fewer than", false: "exactly"}[tc.merged], batches)
+			}
+			if unmerged := ix.Store().Unmerged; (unmerged == nil) != tc.merged {
+				t.Errorf("Store().Unmerged = %v", unmerged)
 			}
 			if left, _ := os.ReadDir(tc.tmp); len(left) > 0 {
 				t.Errorf("left in the temporary folder: %v", left)

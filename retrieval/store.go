@@ -58,6 +58,12 @@ type StoreInfo struct {
 	// the index folder (read-only, full, not a folder): the index is in
 	// memory instead, and Path is empty. Callers log it as a warning.
 	Unwritable error
+	// Unmerged, when not nil, says why a corpus of more than
+	// memoryBuildMax sentences without an index folder could not be built
+	// in a temporary folder (see Index.buildTemp): its index is in memory,
+	// one segment per batch, and questions cost more. Callers log it as a
+	// warning.
+	Unmerged error
 }
 
 // Store returns where the index lives and what Build did with the index
@@ -135,6 +141,9 @@ func (ix *Index) openMemory(ctx context.Context) error {
 	)
 	if len(ix.sents) > memoryBuildMax {
 		b, err = ix.buildTemp(ctx)
+		if err != nil {
+			ix.store.Unmerged = fmt.Errorf("temporary index folder in %s: %w", os.TempDir(), err)
+		}
 	}
 	if b == nil && ctx.Err() == nil {
 		// A small corpus, or no usable temporary folder: scorch in
