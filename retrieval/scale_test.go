@@ -3,7 +3,8 @@ package retrieval
 // Scale: how building, querying and memory grow with the corpus, against
 // plain bleve on the same text in the same run. BenchmarkScale builds
 // corpora of 1,000 and 10,000 sentences (with KUTIP_SCALE=1 also 50,000
-// and 200,000; KUTIP_SCALE_SIZES=10000,50000 picks sizes) from the shared
+// and 200,000; KUTIP_SCALE_SIZES=10000,50000 picks sizes and
+// KUTIP_SCALE_MODES=plain-disk,kutip-mem configurations) from the shared
 // eval sets' passages (FacQA and XQuAD, repeated with fresh document IDs
 // as needed), and for each size runs four configurations, each in a child
 // process of its own so that its peak memory is its own:
@@ -86,6 +87,15 @@ func BenchmarkScale(b *testing.B) {
 			sizes = append(sizes, n)
 		}
 	}
+	modes := scaleModes
+	if s := os.Getenv("KUTIP_SCALE_MODES"); s != "" {
+		modes = strings.Split(s, ",")
+		for _, m := range modes {
+			if !slices.Contains(scaleModes, m) {
+				b.Fatalf("KUTIP_SCALE_MODES=%q: %q is not one of %v", s, m, scaleModes)
+			}
+		}
+	}
 	if scaleEvalDir() == "" {
 		b.Skip("the shared eval sets (../shared/eval) are absent")
 	}
@@ -95,7 +105,7 @@ func BenchmarkScale(b *testing.B) {
 	}
 	var all []scaleResult
 	for _, n := range sizes {
-		for _, mode := range scaleModes {
+		for _, mode := range modes {
 			b.Run(fmt.Sprintf("sentences=%d/%s", n, mode), func(b *testing.B) {
 				var r scaleResult
 				for b.Loop() {
