@@ -357,7 +357,7 @@ func (b *Bot) autocomplete(ctx context.Context, in *interaction, data discordgo.
 			if len(choices) == maxChoices {
 				break
 			}
-			title := oneLine(firstNonEmpty(d.Title, d.ID))
+			title := firstNonEmpty(oneLine(d.Title), oneLine(d.ID), "#"+strconv.Itoa(n+1))
 			if typed != "" && !strings.Contains(strings.ToLower(title), typed) && !strings.Contains(strings.ToLower(d.ID), typed) {
 				continue
 			}

@@ -19,8 +19,9 @@ import (
 func fuzzIndex(f *testing.F) *retrieval.Index {
 	f.Helper()
 	hostileDoc := corpus.Document{
-		ID: "hostile/@everyone", Title: "@everyone <@&123> **bold** `code` ||spoiler||", URL: "javascript:alert(1)", Lang: "en",
+		ID: "hostile/@everyone\u202e", Title: "@everyone <@&123> **bold** `code` ||spoiler|| \u202efdp.exe\u2066", URL: "javascript:alert(1)", Lang: "en",
 		Paragraphs: corpus.Paragraphs("Ping @everyone and @here and <@123456789012345678> now, said the **treaty** ~~text~~.\n\n" +
+			"The treaty \u202ewas signed\u2067 in \u2068Pyongyang\u200f\u061c\u200e by the \u202a\u202b\u202c\u202dleaders.\n\n" +
 			"The > quote and # heading and [link](https://evil.example) were signed in June."),
 	}
 	ix, err := retrieval.Build(context.Background(), append(corpus.Default(), hostileDoc), retrieval.Options{})
@@ -65,6 +66,9 @@ func FuzzInteraction(f *testing.F) {
 	f.Add(uint8(2), "", "", "hostile", -5.0, true, uint8(4), uint8(5), uint8(1))
 	f.Add(uint8(4), "Ask kutip \u202e\u200b when was it signed?", "\xff", "@everyone", 0.5, false, uint8(0x80), uint8(0), uint8(0))
 	f.Add(uint8(5), strings.Repeat("ification", 70), strings.Repeat("é", 500), strings.Repeat("x", 300), 10.0, false, uint8(1), uint8(1), uint8(1))
+	f.Add(uint8(0), "\u202ewhen was the treaty signed in Pyongyang?\u2066", "\u2068signed", "hostile/@everyone\u202e", 2.0, false, uint8(0), uint8(3), uint8(2))
+	f.Add(uint8(1), "\u200f\u061c", "\u202epyongyang", "#4", 3.0, false, uint8(0), uint8(3), uint8(2))
+	f.Add(uint8(0x11), "", "\u202e", "", 0.0, false, uint8(0x80), uint8(0), uint8(0))
 	f.Add(uint8(6), "+russia -korea title:x* /a+/ ~2 ^3", "<t:0:R>", "</ask:1>", 11.0, true, uint8(0x81), uint8(0x82), uint8(0x80))
 	f.Fuzz(func(t *testing.T, which uint8, text, topic, doc string, n float64, private bool, k1, k2, k3 uint8) {
 		b, rec, _ := newTestBot(t, ix, Options{})
@@ -114,6 +118,9 @@ func FuzzInteraction(f *testing.F) {
 			if m := live(s); m != "" {
 				t.Fatalf("reply has a live %s: %q", m, s)
 			}
+			if hasBidi(s) {
+				t.Fatalf("reply holds a bidirectional control: %q", s)
+			}
 		}
 	})
 }
@@ -128,6 +135,7 @@ func FuzzMessage(f *testing.F) {
 	f.Add("<@100>", false)
 	f.Add("\xff\xfe <@100> \u202e", true)
 	f.Add(strings.Repeat("<@100> ", 400), true)
+	f.Add("<@100> \u202ewhen was the treaty signed in Pyongyang?\u2069\u200e", false)
 	f.Fuzz(func(t *testing.T, content string, dm bool) {
 		b, rec, _ := newTestBot(t, ix, Options{})
 		m := &discordgo.Message{
@@ -157,6 +165,9 @@ func FuzzMessage(f *testing.F) {
 		for _, txt := range replyTexts(t, &discordgo.InteractionResponseData{Content: s.Content, Embeds: s.Embeds}) {
 			if m := live(txt); m != "" {
 				t.Fatalf("reply has a live %s: %q", m, txt)
+			}
+			if hasBidi(txt) {
+				t.Fatalf("reply holds a bidirectional control: %q", txt)
 			}
 		}
 	})
@@ -208,7 +219,7 @@ func checkChoices(t *testing.T, resp *discordgo.InteractionResponse) {
 	}
 	for _, c := range resp.Data.Choices {
 		v, _ := c.Value.(string)
-		if c.Name == "" || width(c.Name) > maxChoiceName || v == "" || width(v) > maxChoiceName || !utf8.ValidString(c.Name) {
+		if c.Name == "" || width(c.Name) > maxChoiceName || v == "" || width(v) > maxChoiceName || !utf8.ValidString(c.Name) || hasBidi(c.Name) {
 			t.Fatalf("choice %+v breaks Discord's limits", c)
 		}
 	}

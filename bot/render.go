@@ -77,10 +77,38 @@ func width(s string) int {
 // timestamps.
 const markdownChars = "\\*_~`|>#-[]()<"
 
+// isBidiControl reports whether r is one of Unicode's explicit bidirectional
+// formatting characters: the embeddings and overrides (U+202A–U+202E), the
+// isolates (U+2066–U+2069) and the marks (U+200E, U+200F, U+061C). A title or
+// quote holding them can make Discord show text in another order than it has
+// (U+202E then "fdp.exe" shows as "exe.pdf"), and an unclosed one reorders
+// the rest of the line: our citation, the paragraph number. kutip drops them from every
+// text it did not write; the letters stay, so right-to-left text still shows
+// in its own direction.
+func isBidiControl(r rune) bool {
+	return (r >= '‪' && r <= '‮') || (r >= '⁦' && r <= '⁩') ||
+		r == '‎' || r == '‏' || r == '؜'
+}
+
+// dropBidi returns s without its bidirectional formatting characters.
+func dropBidi(s string) string {
+	if !strings.ContainsFunc(s, isBidiControl) {
+		return s
+	}
+	return strings.Map(func(r rune) rune {
+		if isBidiControl(r) {
+			return -1
+		}
+		return r
+	}, s)
+}
+
 // appendEscaped writes r to b as it must be written to show literally, and
 // returns the width it added.
 func appendEscaped(b *strings.Builder, r rune) int {
 	switch {
+	case isBidiControl(r):
+		return 0
 	case r == '@':
 		// A zero-width space after @ breaks @everyone and @here.
 		b.WriteString("@\u200b")
@@ -105,6 +133,8 @@ func appendEscaped(b *strings.Builder, r rune) int {
 // escapedWidth is the width r takes once escaped.
 func escapedWidth(r rune) int {
 	switch {
+	case isBidiControl(r):
+		return 0
 	case r == '@':
 		return 2
 	case r == utf8.RuneError:
@@ -195,9 +225,10 @@ func escapeClipLeft(s string, max int) string {
 }
 
 // clip cuts plain text (no markdown: a footer, an author name, an
-// autocomplete choice) to max units with "…", on a rune boundary.
+// autocomplete choice) to max units with "…", on a rune boundary. It drops
+// bidirectional formatting characters, as escape does.
 func clip(s string, max int) string {
-	s = strings.ToValidUTF8(s, "\uFFFD")
+	s = dropBidi(strings.ToValidUTF8(s, "\uFFFD"))
 	if width(s) <= max {
 		return s
 	}
@@ -214,9 +245,11 @@ func clip(s string, max int) string {
 	return s
 }
 
-// oneLine collapses runs of white space to single spaces and trims.
+// oneLine collapses runs of white space to single spaces and trims. It drops
+// bidirectional formatting characters, so that a text made only of them is
+// empty and its fallback (a document's ID for its title) is used.
 func oneLine(s string) string {
-	return strings.Join(strings.Fields(strings.ToValidUTF8(s, "\uFFFD")), " ")
+	return strings.Join(strings.Fields(dropBidi(strings.ToValidUTF8(s, "\uFFFD"))), " ")
 }
 
 // quote renders a sentence as a Discord quote line with its answer span in
@@ -348,7 +381,7 @@ func notInCorpus(a retrieval.Answer, docs int) reply {
 // with its paragraph and sentence.
 func summaryReply(s retrieval.Summary, topic string) reply {
 	e := &discordgo.MessageEmbed{
-		Title: escapeClip(oneLine(firstNonEmpty(s.Title, s.Doc)), maxTitle),
+		Title: escapeClip(firstNonEmpty(oneLine(s.Title), oneLine(s.Doc)), maxTitle),
 		URL:   safeURL(s.URL),
 		Color: embedColor,
 	}
@@ -379,7 +412,7 @@ func summaryReply(s retrieval.Summary, topic string) reply {
 
 // topicNotFound is the reply when a summary's topic is not in the document.
 func topicNotFound(s retrieval.Summary, topic string) reply {
-	title := escapeClip(oneLine(firstNonEmpty(s.Title, s.Doc)), 300)
+	title := escapeClip(firstNonEmpty(oneLine(s.Title), oneLine(s.Doc)), 300)
 	return reply{
 		Content:   "**" + title + "** does not mention *" + escapeClip(oneLine(topic), 200) + "*. Try another word for it, or `/summary` without a topic.",
 		Ephemeral: true,
@@ -409,7 +442,7 @@ func sourceReply(docs []corpus.Document) reply {
 			break
 		}
 		d := &docs[i]
-		name := strings.TrimSpace(escapeClip(oneLine(firstNonEmpty(d.Title, d.ID)), maxFieldName))
+		name := strings.TrimSpace(escapeClip(firstNonEmpty(oneLine(d.Title), oneLine(d.ID)), maxFieldName))
 		if name == "" {
 			name = "Untitled"
 		}

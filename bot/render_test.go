@@ -46,6 +46,17 @@ var hostile = retrieval.Passage{
 	Answer: "<@123>",
 }
 
+// spoofed is corpus text whose title, text and answer hold every kind of
+// bidirectional control: an override that would show the title's "fdp.exe"
+// as "exe.pdf", unclosed embeddings and isolates that would reorder the
+// citation after them, and the three marks.
+var spoofed = retrieval.Passage{
+	Doc: "spoof\u202e", Title: "Laporan \u202efdp.exe\u202a\u202b\u202c\u202d", URL: "https://example.org/spoof",
+	Paragraph: 4, Sentence: 2, Kind: "body",
+	Text:   "Perjanjian \u2066itu\u2067 \u2068ditandatangani\u2069 pada \u202e19 Juni\u200e\u200f\u061c, kata pejabat.",
+	Answer: "pada \u202e19 Juni",
+}
+
 func longText(n int) string {
 	var b strings.Builder
 	for i := 0; b.Len() < n; i++ {
@@ -102,6 +113,11 @@ func TestRenderGolden(t *testing.T) {
 		{"rate_limited", rateLimited(kindQuestion, retry, Options{RateCount: 5, RateWindow: 30 * time.Second})},
 		{"rate_limited_summary", rateLimited(kindSummary, retry, Options{SummaryCount: DefaultSummaryCount, SummaryWindow: DefaultSummaryWindow})},
 		{"unknown_doc", unknownDoc("no such @everyone")},
+		{"answer_bidi", answerReply(retrieval.Answer{Question: "\u202ewhen was it signed?\u2066", Answered: true, Passages: []retrieval.Passage{spoofed, spoofed}}, 1)},
+		{"source_bidi", sourceReply([]corpus.Document{
+			{ID: "spoof", Title: "\u202egnp.exe", Published: "\u202e2024", Lang: "id"},
+			{ID: "only-controls", Title: "\u202e\u2066\u200f"},
+		})},
 		{"summary_in_flight", summaryInFlight},
 		{"summaries_busy", summariesBusy},
 	}
@@ -178,6 +194,44 @@ func TestEscapeClip(t *testing.T) {
 		}
 		if width(got) > tc.max {
 			t.Errorf("escapeClip(%q, %d) is %d wide", tc.in, tc.max, width(got))
+		}
+	}
+}
+
+// hasBidi reports whether s holds a bidirectional formatting character.
+func hasBidi(s string) bool {
+	return strings.ContainsFunc(s, isBidiControl)
+}
+
+// TestBidiControls: no bidirectional control from a title, quote, question
+// or document name reaches Discord, whichever helper renders it, and what is
+// left reads in the order the text has. Widths count the dropped controls as
+// nothing, so cutting stays within limits.
+func TestBidiControls(t *testing.T) {
+	tests := []struct {
+		name string
+		got  string
+		want string
+	}{
+		{"escape override", escape("\u202efdp.exe"), "fdp.exe"},
+		{"escape every control", escape("a\u202ab\u202bc\u202cd\u202de\u202ef\u2066g\u2067h\u2068i\u2069j\u200ek\u200fl\u061cm"), "abcdefghijklm"},
+		{"escape keeps arabic letters", escape("\u0645\u0631\u062d\u0628\u0627 \u202e1"), "\u0645\u0631\u062d\u0628\u0627 1"},
+		{"escape keeps zero-width joiner", escape("a\u200db"), "a\u200db"},
+		{"escapeClip counts controls as nothing", escapeClip(strings.Repeat("\u202e", 50)+"abcdef", 6), "abcdef"},
+		{"escapeClip cut", escapeClip("\u202eabc\u202edef", 4), "abc…"},
+		{"escapeClipLeft cut", escapeClipLeft("abc\u2066def\u2069", 4), "…def"},
+		{"clip (autocomplete, plain)", clip("\u202egnp.exe\u200f", 100), "gnp.exe"},
+		{"oneLine only controls", oneLine(" \u202e\u2066 \u200f "), ""},
+		{"quote span with override", quote("ditandatangani pada \u202e19 Juni.", "pada \u202e19 Juni", 100), "> ditandatangani **pada 19 Juni**."},
+		{"citation", citation(spoofed, 100), "— [Laporan fdp.exe](https://example.org/spoof), ¶4, sentence 2"},
+		{"citation title only controls", citation(retrieval.Passage{Doc: "d\u202e1", Title: "\u202e", Paragraph: 1, Sentence: 1}, 100), "— d1, ¶1, sentence 1"},
+	}
+	for _, tc := range tests {
+		if tc.got != tc.want {
+			t.Errorf("%s: got %q, want %q", tc.name, tc.got, tc.want)
+		}
+		if hasBidi(tc.got) {
+			t.Errorf("%s: %q still holds a bidirectional control", tc.name, tc.got)
 		}
 	}
 }
