@@ -199,7 +199,7 @@ func newSessionBot(s *discordgo.Session, ix Index, logger *slog.Logger, opts Opt
 	if s == nil {
 		return nil, errors.New("bot: nil session")
 	}
-	b, err := newBot(sessionAPI{s}, ix, logger, opts)
+	b, err := newBot(sessionAPI{Session: s}, ix, logger, opts)
 	if err != nil {
 		return nil, err
 	}

@@ -33,6 +33,9 @@ import (
 // replies in one channel before Discord has to refuse them.
 type sessionAPI struct {
 	*discordgo.Session
+	// attempt is how long the first try of a call may take (attemptTimeout
+	// when 0); tests shorten it.
+	attempt time.Duration
 }
 
 // InteractionRespond sends the interaction's response.
@@ -94,8 +97,17 @@ const (
 	// defaultRetryWindow bounds the retries of a call whose context has no
 	// deadline.
 	defaultRetryWindow = 30 * time.Second
-	// attemptTimeout bounds one try.
-	attemptTimeout = 10 * time.Second
+	// attemptTimeout bounds the first try of a call, and each later try
+	// that follows one that timed out gets twice as long, up to attemptMax.
+	// A try that times out may still land: Discord can apply a request and
+	// answer it late. With a fixed bound, a server that is merely slower
+	// than it gets the same edit again at every bound until the token
+	// expires, and each one lands; growing the bound lets a slow server
+	// answer, so a call lands at most about log2(delay/attemptTimeout)+2
+	// times. Tries never overlap: a try is abandoned before the next one
+	// starts.
+	attemptTimeout = 20 * time.Second
+	attemptMax     = 2 * time.Minute
 	// retryLast is the least time before the deadline a try is started
 	// with.
 	retryLast = 50 * time.Millisecond
@@ -111,10 +123,13 @@ const (
 // session's MaxRestRetries and discordgo.WithRestRetries do not apply. A
 // non-empty bucketID sends each try through discordgo's bucket of that ID.
 //
-// A try that fails with a 5xx or a transport error may still have taken
-// effect. Retrying an edit is harmless, and a reply to a message carries a
-// nonce; for an interaction response, Discord answers a retry with 40060
-// (already acknowledged), which call takes as success. Errors never
+// A try that fails with a 5xx, a transport error or a timeout may still
+// have taken effect. Retrying an edit is harmless (it sets the same
+// content again), and a reply to a message carries a nonce, so Discord
+// creates it once; for an interaction response, Discord answers a retry
+// with 40060 (already acknowledged), which call takes as success. kutip
+// sends no follow-up messages (a POST to the interaction's webhook), which
+// nothing would keep from landing twice. Errors never
 // contain the URL, which holds the interaction token.
 func (a sessionAPI) call(method, endpoint string, data any, bucketID string, options []discordgo.RequestOption) ([]byte, error) {
 	payload, err := discordgo.Marshal(data)
@@ -133,13 +148,20 @@ func (a sessionAPI) call(method, endpoint string, data any, bucketID string, opt
 		defer cancel()
 	}
 	mayHaveLanded := false // an earlier try may have taken effect
+	limit := a.attempt
+	if limit <= 0 {
+		limit = attemptTimeout
+	}
 	for try := 1; ; try++ {
 		if try > 1 {
 			if cfg, err = a.config(method, endpoint, payload, options); err != nil {
 				return nil, fmt.Errorf("%s: %w", what, redactErr(err))
 			}
 		}
-		status, body, restErr, err := a.try(ctx, cfg, bucketID)
+		status, body, restErr, err := a.try(ctx, cfg, bucketID, limit)
+		if errors.Is(err, errTryTimeout) {
+			limit = min(2*limit, max(attemptMax, a.attempt))
+		}
 		var wait time.Duration
 		limited := false // a 429: no sooner than it says
 		switch {
@@ -200,13 +222,16 @@ func (a sessionAPI) config(method, endpoint string, payload []byte, options []di
 	return cfg, nil
 }
 
-// try makes one request within attemptTimeout. The cancellation of ctx
+// errTryTimeout is the error of a try that got no answer within its limit.
+var errTryTimeout = errors.New("no answer in time")
+
+// try makes one request within limit. The cancellation of ctx
 // (shutdown) ends it, not the passing of ctx's deadline: the deadline is
 // for starting tries, and a try under way may still be the one that gets
 // through. It returns the status and body of any answer Discord gave, with
 // a RESTError for a non-2xx one, or a transport error without the URL.
-func (a sessionAPI) try(ctx context.Context, cfg *discordgo.RequestConfig, bucketID string) (int, []byte, *discordgo.RESTError, error) {
-	actx, cancel := context.WithTimeout(context.WithoutCancel(ctx), attemptTimeout)
+func (a sessionAPI) try(ctx context.Context, cfg *discordgo.RequestConfig, bucketID string, limit time.Duration) (int, []byte, *discordgo.RESTError, error) {
+	actx, cancel := context.WithTimeout(context.WithoutCancel(ctx), limit)
 	defer cancel()
 	stop := context.AfterFunc(ctx, func() {
 		if !errors.Is(ctx.Err(), context.DeadlineExceeded) {
@@ -219,10 +244,21 @@ func (a sessionAPI) try(ctx context.Context, cfg *discordgo.RequestConfig, bucke
 	if bucketID != "" {
 		bucket = a.Ratelimiter.LockBucket(bucketID)
 	}
-	resp, err := cfg.Client.Do(req)
+	// limit, not the client's own Timeout (restTimeout, which would cut
+	// every try at the same length), bounds the try.
+	client := cfg.Client
+	if client.Timeout != 0 {
+		c := *client
+		c.Timeout = 0
+		client = &c
+	}
+	resp, err := client.Do(req)
 	if err != nil {
 		if bucket != nil {
 			bucket.Release(nil)
+		}
+		if errors.Is(actx.Err(), context.DeadlineExceeded) {
+			return 0, nil, nil, fmt.Errorf("%w (%v)", errTryTimeout, limit)
 		}
 		return 0, nil, nil, redactErr(err)
 	}
@@ -232,6 +268,9 @@ func (a sessionAPI) try(ctx context.Context, cfg *discordgo.RequestConfig, bucke
 		bucket.Release(resp.Header)
 	}
 	if err != nil {
+		if errors.Is(actx.Err(), context.DeadlineExceeded) {
+			return 0, nil, nil, fmt.Errorf("read response: %w (%v)", errTryTimeout, limit)
+		}
 		return 0, nil, nil, fmt.Errorf("read response: %w", redactErr(err))
 	}
 	if resp.StatusCode >= 200 && resp.StatusCode < 300 {

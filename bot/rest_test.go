@@ -51,7 +51,7 @@ func testAPI(t *testing.T, handler func(n int, w http.ResponseWriter, r *http.Re
 		t.Fatal(err)
 	}
 	s.Client = &http.Client{Transport: toServer{srv}, Timeout: 5 * time.Second}
-	return sessionAPI{s}, func() []string {
+	return sessionAPI{Session: s}, func() []string {
 		mu.Lock()
 		defer mu.Unlock()
 		return append([]string(nil), seen...)
@@ -147,7 +147,7 @@ func TestSessionAPIErrors(t *testing.T) {
 			return nil, errors.New("connection refused")
 		})}
 		start := time.Now()
-		err = sessionAPI{s}.InteractionRespond(restInteraction, &discordgo.InteractionResponse{Type: 5})
+		err = sessionAPI{Session: s}.InteractionRespond(restInteraction, &discordgo.InteractionResponse{Type: 5})
 		if err == nil || strings.Contains(err.Error(), "secret") || !strings.Contains(err.Error(), "interactions/111/[redacted]/callback") {
 			t.Errorf("err = %v, want the route with the token hidden", err)
 		}
@@ -439,3 +439,62 @@ func TestReplyRetriesStopAtShutdown(t *testing.T) {
 type roundTripFunc func(*http.Request) (*http.Response, error)
 
 func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
+
+// TestSlowReplyLandsFewTimes: Discord applies every call of a reply at once
+// but answers it slowDelay late, longer than the bot's first try waits. The
+// bot used to wait a fixed time per try and send the same call again and
+// again, each one landing, until the window closed; now each try that times
+// out waits twice as long as the one before, so the reply gets its answer
+// after a few tries, an edit lands at most 1+⌈log2(slowDelay/first try)⌉
+// times (one more allowed on a loaded machine), and a reply to a message is
+// created once (its nonce) and an interaction response accepted once.
+func TestSlowReplyLandsFewTimes(t *testing.T) {
+	t.Parallel()
+	const firstTry, slowDelay = 100 * time.Millisecond, 250 * time.Millisecond
+	for _, rr := range replyRoutes {
+		t.Run(rr.name, func(t *testing.T) {
+			t.Parallel()
+			srv := discordtest.New(t, discordtest.Options{NoEcho: true})
+			opts := rr.opts
+			opts.GuildID = srv.GuildID
+			lb := startLive(t, srv, &fakeIndex{}, opts, func(b *Bot) {
+				api := b.api.(sessionAPI)
+				api.attempt = firstTry
+				b.api = api
+			})
+			if err := srv.WaitFor(liveCtx(t), func() bool { return len(srv.Commands(srv.GuildID)) > 0 }); err != nil {
+				t.Fatalf("the bot did not register its commands: %v", err)
+			}
+			srv.FailRate(discordtest.Fault{Route: rr.route, Delay: slowDelay}, 1)
+			rr.send(t, lb)
+			if err := lb.stop(); err != nil { // and so wait for its handlers
+				t.Fatal(err)
+			}
+			var landed int
+			for _, r := range srv.Requests() {
+				if r.Route == rr.route && r.OK() {
+					landed++
+				}
+			}
+			st := srv.Stats()
+			switch rr.route {
+			case discordtest.RouteCallback:
+				if st.Callbacks != 1 {
+					t.Errorf("%d callbacks accepted, want 1", st.Callbacks)
+				}
+			case discordtest.RouteCreateMessage:
+				if n := len(srv.Sent()); n != 1 {
+					t.Errorf("%d messages sent, want 1 (%d tries met their nonce)", n, st.DuplicateNonces)
+				}
+			case discordtest.RouteEditOriginal:
+				if landed < 1 || landed > 4 {
+					t.Errorf("the edit landed %d times, want 1 to 4 (3 on an idle machine)", landed)
+				}
+			}
+			t.Logf("%s: %d tries, %d landed", rr.route, st.Faults, landed)
+			if l := lb.logs.String(); strings.Contains(l, "level=ERROR") {
+				t.Errorf("errors logged:\n%s", l)
+			}
+		})
+	}
+}

@@ -108,7 +108,9 @@
 // Retry-After, X-RateLimit-Scope); see DefaultLimits and Options.Limits.
 // The global limit of 50 requests a second is not enforced. FailNext and
 // FailRate inject 429s (per route or global) and 5xx answers, optionally
-// after the request took effect (Fault.AfterApply).
+// after the request took effect (Fault.AfterApply), and slow answers: the
+// request takes effect and its answer comes Fault.Delay later, or never if
+// the client gives up first.
 //
 // # Waiting
 //

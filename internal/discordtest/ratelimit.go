@@ -158,6 +158,11 @@ type Fault struct {
 	// accepted, yet the client sees an error, as when a response is lost in
 	// transit. A retry then meets the state the first attempt left.
 	AfterApply bool
+	// Delay holds the answer this long after the request took effect (or
+	// until the client gives up on it): a slow server. With Status 0 the
+	// answer is the real one, only late; with a Status it is that fault,
+	// as with AfterApply.
+	Delay time.Duration
 }
 
 type faultRule struct {
@@ -189,7 +194,7 @@ func (s *Server) ClearFaults() {
 }
 
 func (s *Server) addFault(r *faultRule) {
-	if r.f.Status == 0 {
+	if r.f.Status == 0 && r.f.Delay == 0 {
 		r.f.Status = http.StatusInternalServerError
 	}
 	if r.f.Status == http.StatusTooManyRequests && r.f.RetryAfter <= 0 {

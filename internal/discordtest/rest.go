@@ -195,7 +195,7 @@ type call struct {
 	status   int
 	header   http.Header
 	body     []byte
-	fault    *Fault // an AfterApply fault to answer with once fn has run
+	fault    *Fault // an AfterApply or Delay fault to apply once fn has run
 	recorded bool   // req is in Server.requests
 }
 
@@ -264,6 +264,16 @@ func (s *Server) wrap(route Route, auth bool, fn func(*call)) http.HandlerFunc {
 		}
 		c.commitLocked()
 		s.mu.Unlock()
+		if c.fault != nil && c.fault.Delay > 0 {
+			// The request has taken effect (and is recorded); its answer
+			// is late, or never comes if the client stops waiting.
+			t := time.NewTimer(c.fault.Delay)
+			select {
+			case <-t.C:
+			case <-r.Context().Done():
+			}
+			t.Stop()
+		}
 		for k, v := range c.header {
 			w.Header()[k] = v
 		}
@@ -296,7 +306,7 @@ func (s *Server) answer(c *call, route Route, auth bool, fn func(*call)) {
 		return
 	}
 	f := s.takeFault(req)
-	if f != nil && !f.AfterApply {
+	if f != nil && !f.AfterApply && f.Delay == 0 {
 		s.writeFault(c, f)
 		return
 	}
@@ -308,7 +318,7 @@ func (s *Server) answer(c *call, route Route, auth bool, fn func(*call)) {
 	if c.status == 0 {
 		panic("discordtest: handler for " + string(route) + " wrote no answer") // a bug in the fake
 	}
-	if f != nil {
+	if f != nil && f.Status != 0 {
 		s.writeFault(c, f) // the request took effect, but its answer is lost
 	}
 }
@@ -397,7 +407,7 @@ func (s *Server) tagInteraction(c *call) {
 func (c *call) commitLocked() {
 	s, req := c.s, c.req
 	req.Status = c.status
-	if c.fault != nil {
+	if c.fault != nil && c.fault.Status != 0 {
 		req.Status = c.fault.Status
 	}
 	req.Response = nil

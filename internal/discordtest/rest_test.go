@@ -202,6 +202,48 @@ func TestFaults(t *testing.T) {
 	}
 }
 
+// TestSlowAnswer: a Delay fault lets the request take effect at once and
+// holds its real answer; a client that stops waiting gets no answer, yet
+// the request is recorded as the success it was.
+func TestSlowAnswer(t *testing.T) {
+	t.Parallel()
+	srv := discordtest.New(t, discordtest.Options{})
+	srv.FailNext(discordtest.Fault{Route: discordtest.RouteMe, Delay: 20 * time.Millisecond})
+	if status, _, body := do(t, srv, "GET", "/api/v9/users/@me", nil, true); status != 200 || body["id"] != srv.Bot.ID {
+		t.Errorf("slow answer = %d %v, want the bot user", status, body)
+	}
+
+	srv.FailNext(discordtest.Fault{Route: discordtest.RouteMe, Delay: time.Hour})
+	ctx, cancel := context.WithCancel(t.Context())
+	req, err := http.NewRequestWithContext(ctx, "GET", srv.URL+"/api/v9/users/@me", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Authorization", "Bot "+srv.Token)
+	errc := make(chan error, 1)
+	go func() {
+		resp, err := http.DefaultClient.Do(req)
+		if err == nil {
+			resp.Body.Close()
+		}
+		errc <- err
+	}()
+	// The request is recorded, as taken effect, before its answer is held.
+	wctx, wcancel := context.WithTimeout(t.Context(), 10*time.Second)
+	defer wcancel()
+	if err := srv.WaitFor(wctx, func() bool { return len(srv.Requests()) == 2 }); err != nil {
+		t.Fatal(err)
+	}
+	cancel() // the client gives up
+	if err := <-errc; err == nil {
+		t.Error("the abandoned request got an answer")
+	}
+	reqs := srv.Requests()
+	if len(reqs) != 2 || reqs[0].Status != 200 || reqs[1].Status != 200 || srv.Stats().Faults != 2 {
+		t.Errorf("requests %+v, %d faults; want two that took effect (200) and two faults", reqs, srv.Stats().Faults)
+	}
+}
+
 func TestCommandsKeepIDs(t *testing.T) {
 	t.Parallel()
 	srv := discordtest.New(t, discordtest.Options{})
