@@ -19,7 +19,7 @@ import (
 func fuzzIndex(f *testing.F) *retrieval.Index {
 	f.Helper()
 	hostileDoc := corpus.Document{
-		ID: "hostile/@everyone\u202e", Title: "@everyone <@&123> **bold** `code` ||spoiler|| \u202efdp.exe\u2066", URL: "javascript:alert(1)", Lang: "en",
+		ID: "hostile/@everyone\u202e", Title: "@everyone <@&123> **bold** `code` ||spoiler|| \u202efdp.exe\u2066 \u0645\u0639\u0627\u0647\u062f\u0629", URL: "javascript:alert(1)", Lang: "en",
 		Paragraphs: corpus.Paragraphs("Ping @everyone and @here and <@123456789012345678> now, said the **treaty** ~~text~~.\n\n" +
 			"The treaty \u202ewas signed\u2067 in \u2068Pyongyang\u200f\u061c\u200e by the \u202a\u202b\u202c\u202dleaders.\n\n" +
 			"The > quote and # heading and [link](https://evil.example) were signed in June."),
@@ -118,7 +118,7 @@ func FuzzInteraction(f *testing.F) {
 			if m := live(s); m != "" {
 				t.Fatalf("reply has a live %s: %q", m, s)
 			}
-			if hasBidi(s) {
+			if strayBidi(s) {
 				t.Fatalf("reply holds a bidirectional control: %q", s)
 			}
 		}
@@ -166,7 +166,7 @@ func FuzzMessage(f *testing.F) {
 			if m := live(txt); m != "" {
 				t.Fatalf("reply has a live %s: %q", m, txt)
 			}
-			if hasBidi(txt) {
+			if strayBidi(txt) {
 				t.Fatalf("reply holds a bidirectional control: %q", txt)
 			}
 		}

@@ -84,7 +84,7 @@ const markdownChars = "\\*_~`|>#-[]()<"
 // (U+202E then "fdp.exe" shows as "exe.pdf"), and an unclosed one reorders
 // the rest of the line: our citation, the paragraph number. kutip drops them from every
 // text it did not write; the letters stay, so right-to-left text still shows
-// in its own direction.
+// in its own direction, and escapeInline isolates it inside kutip's lines.
 func isBidiControl(r rune) bool {
 	return (r >= '‪' && r <= '‮') || (r >= '⁦' && r <= '⁩') ||
 		r == '‎' || r == '‏' || r == '؜'
@@ -101,6 +101,33 @@ func dropBidi(s string) string {
 		}
 		return r
 	}, s)
+}
+
+// isRTL reports whether r is a letter of a right-to-left script: Hebrew,
+// Arabic, Syriac, Thaana, N'Ko and their neighbours, their presentation
+// forms, and the right-to-left blocks above the BMP.
+func isRTL(r rune) bool {
+	return (r >= 0x0590 && r <= 0x08ff) || (r >= 0xfb1d && r <= 0xfdff) ||
+		(r >= 0xfe70 && r <= 0xfefe) || (r >= 0x10800 && r <= 0x10fff) ||
+		(r >= 0x1e800 && r <= 0x1efff)
+}
+
+// escapeInline is escapeClip for text set inside a line of kutip's own (a
+// citation's title, a topic, a document's name): when it holds
+// right-to-left letters it is wrapped in a first-strong isolate (U+2068 …
+// U+2069), the only bidirectional controls kutip writes, so that it shows
+// in its own direction without taking the line's direction, and the label
+// or paragraph number after it stays where it is. The isolate counts in
+// max.
+func escapeInline(s string, max int) string {
+	if !strings.ContainsFunc(s, isRTL) {
+		return escapeClip(s, max)
+	}
+	e := escapeClip(s, max-2)
+	if e == "" {
+		return ""
+	}
+	return "\u2068" + e + "\u2069"
 }
 
 // appendEscaped writes r to b as it must be written to show literally, and
@@ -305,9 +332,9 @@ func safeURL(u string) string {
 // document has a URL), paragraph and sentence. The title gets at most
 // titleMax units.
 func citation(p retrieval.Passage, titleMax int) string {
-	title := escapeClip(oneLine(p.Title), titleMax)
+	title := escapeInline(oneLine(p.Title), titleMax)
 	if title == "" {
-		title = escapeClip(p.Doc, titleMax)
+		title = escapeInline(oneLine(p.Doc), titleMax)
 	}
 	if u := safeURL(p.URL); u != "" {
 		title = "[" + title + "](" + u + ")"
@@ -348,7 +375,7 @@ func answerReply(a retrieval.Answer, docs int) reply {
 		if docs > 1 {
 			head = "Here is what the articles say about "
 		}
-		e.Title = head + escapeClip(oneLine(a.Question), maxTitle-width(head)-1) + ":"
+		e.Title = head + escapeInline(oneLine(a.Question), maxTitle-width(head)-1) + ":"
 		related = "Also about it"
 	}
 	for _, p := range a.Passages[1:min(len(a.Passages), retrieval.DefaultTop)] {
@@ -390,7 +417,7 @@ func summaryReply(s retrieval.Summary, topic string) reply {
 		head = "Summary in 1 sentence"
 	}
 	if t := oneLine(topic); t != "" {
-		head += ", on *" + escapeClip(t, 100) + "*"
+		head += ", on *" + escapeInline(t, 100) + "*"
 	}
 	var b strings.Builder
 	b.WriteString(head + ":")
@@ -412,9 +439,9 @@ func summaryReply(s retrieval.Summary, topic string) reply {
 
 // topicNotFound is the reply when a summary's topic is not in the document.
 func topicNotFound(s retrieval.Summary, topic string) reply {
-	title := escapeClip(firstNonEmpty(oneLine(s.Title), oneLine(s.Doc)), 300)
+	title := escapeInline(firstNonEmpty(oneLine(s.Title), oneLine(s.Doc)), 300)
 	return reply{
-		Content:   "**" + title + "** does not mention *" + escapeClip(oneLine(topic), 200) + "*. Try another word for it, or `/summary` without a topic.",
+		Content:   "**" + title + "** does not mention *" + escapeInline(oneLine(topic), 200) + "*. Try another word for it, or `/summary` without a topic.",
 		Ephemeral: true,
 	}
 }
@@ -557,7 +584,7 @@ func inWords(d time.Duration) string {
 // unknownDoc is the reply when /summary names no document of the corpus.
 func unknownDoc(name string) reply {
 	return reply{
-		Content:   "I have no document called *" + escapeClip(oneLine(name), 200) + "*. Pick one from the list, or see `/source` for the titles.",
+		Content:   "I have no document called *" + escapeInline(oneLine(name), 200) + "*. Pick one from the list, or see `/source` for the titles.",
 		Ephemeral: true,
 	}
 }

@@ -57,6 +57,15 @@ var spoofed = retrieval.Passage{
 	Answer: "pada \u202e19 Juni",
 }
 
+// arabic is a passage from a document with an Arabic title, whose citation
+// must not turn the line right-to-left.
+var arabic = retrieval.Passage{
+	Doc: "ar", Title: "\u0643\u0648\u0631\u064a\u0627 \u0627\u0644\u0634\u0645\u0627\u0644\u064a\u0629 \u202e2024", URL: "https://example.org/ar",
+	Paragraph: 2, Sentence: 1, Kind: "body",
+	Text:   "Korea Utara dan Rusia menandatangani perjanjian pada bulan Juni.",
+	Answer: "pada bulan Juni",
+}
+
 func longText(n int) string {
 	var b strings.Builder
 	for i := 0; b.Len() < n; i++ {
@@ -114,6 +123,8 @@ func TestRenderGolden(t *testing.T) {
 		{"rate_limited_summary", rateLimited(kindSummary, retry, Options{SummaryCount: DefaultSummaryCount, SummaryWindow: DefaultSummaryWindow})},
 		{"unknown_doc", unknownDoc("no such @everyone")},
 		{"answer_bidi", answerReply(retrieval.Answer{Question: "\u202ewhen was it signed?\u2066", Answered: true, Passages: []retrieval.Passage{spoofed, spoofed}}, 1)},
+		{"answer_rtl", answerReply(retrieval.Answer{Question: "\u0645\u0639\u0627\u0647\u062f\u0629", Answered: true, Topic: true, Passages: []retrieval.Passage{arabic, arabic}}, 1)},
+		{"topic_not_found_rtl", topicNotFound(retrieval.Summary{Doc: "ar", Title: arabic.Title}, "\u05e9\u05dc\u05d5\u05dd\u202e")},
 		{"source_bidi", sourceReply([]corpus.Document{
 			{ID: "spoof", Title: "\u202egnp.exe", Published: "\u202e2024", Lang: "id"},
 			{ID: "only-controls", Title: "\u202e\u2066\u200f"},
@@ -203,10 +214,30 @@ func hasBidi(s string) bool {
 	return strings.ContainsFunc(s, isBidiControl)
 }
 
+// strayBidi reports whether s holds a bidirectional formatting character
+// other than the isolates escapeInline writes: U+2068 … U+2069, closed, not
+// nested, with no other control inside.
+func strayBidi(s string) bool {
+	open := false
+	for _, r := range s {
+		switch {
+		case r == '\u2068' && !open:
+			open = true
+		case r == '\u2069' && open:
+			open = false
+		case isBidiControl(r):
+			return true
+		}
+	}
+	return open
+}
+
 // TestBidiControls: no bidirectional control from a title, quote, question
 // or document name reaches Discord, whichever helper renders it, and what is
-// left reads in the order the text has. Widths count the dropped controls as
-// nothing, so cutting stays within limits.
+// left reads in the order the text has; right-to-left text set inside a line
+// of ours is isolated (U+2068 … U+2069, the only controls kutip writes).
+// Widths count the dropped controls as nothing and the isolate as its two
+// units, so cutting stays within limits.
 func TestBidiControls(t *testing.T) {
 	tests := []struct {
 		name string
@@ -224,15 +255,21 @@ func TestBidiControls(t *testing.T) {
 		{"oneLine only controls", oneLine(" \u202e\u2066 \u200f "), ""},
 		{"quote span with override", quote("ditandatangani pada \u202e19 Juni.", "pada \u202e19 Juni", 100), "> ditandatangani **pada 19 Juni**."},
 		{"citation", citation(spoofed, 100), "— [Laporan fdp.exe](https://example.org/spoof), ¶4, sentence 2"},
+		{"citation rtl title isolated", citation(arabic, 100), "— [\u2068\u0643\u0648\u0631\u064a\u0627 \u0627\u0644\u0634\u0645\u0627\u0644\u064a\u0629 2024\u2069](https://example.org/ar), ¶2, sentence 1"},
+		{"escapeInline ltr unchanged", escapeInline("Korea *Utara*", 100), `Korea \*Utara\*`},
+		{"escapeInline rtl counts its isolate", escapeInline("\u05e9\u05dc\u05d5\u05dd \u05e2\u05d5\u05dc\u05dd", 6), "\u2068\u05e9\u05dc\u05d5…\u2069"},
 		{"citation title only controls", citation(retrieval.Passage{Doc: "d\u202e1", Title: "\u202e", Paragraph: 1, Sentence: 1}, 100), "— d1, ¶1, sentence 1"},
 	}
 	for _, tc := range tests {
 		if tc.got != tc.want {
 			t.Errorf("%s: got %q, want %q", tc.name, tc.got, tc.want)
 		}
-		if hasBidi(tc.got) {
-			t.Errorf("%s: %q still holds a bidirectional control", tc.name, tc.got)
+		if strayBidi(tc.got) {
+			t.Errorf("%s: %q holds a bidirectional control other than a closed isolate of ours", tc.name, tc.got)
 		}
+	}
+	if w := width(escapeInline(strings.Repeat("\u05d0", 50), 20)); w > 20 {
+		t.Errorf("escapeInline is %d wide, want at most 20", w)
 	}
 }
 
