@@ -290,6 +290,9 @@ func openIndex(ctx context.Context, e *env, p config.Paths, corpusPath string) (
 	if st := ix.Store(); st.Unwritable != nil {
 		fmt.Fprintf(e.stderr, "kutip: warning: the index is kept in memory: %v\n", st.Unwritable)
 	}
+	if st := ix.Store(); st.Unmerged != nil {
+		fmt.Fprintf(e.stderr, "kutip: warning: the index is kept in memory unmerged, so questions cost more (set INDEX_DIR to a writable folder): %v\n", st.Unmerged)
+	}
 	return ix, nil
 }
 
