@@ -3,7 +3,6 @@ package retrieval
 import (
 	"fmt"
 	"io/fs"
-	"os"
 	"path/filepath"
 	"strings"
 
@@ -59,34 +58,17 @@ func CheckFiles(path string, max int64) error {
 // path: .txt, .md, .markdown and .jsonl files up to corpus.MaxFileSize,
 // skipping hidden files and folders below path, following links.
 func corpusFileBytes(path string) int64 {
-	if p, err := filepath.EvalSymlinks(path); err == nil {
-		path = p
-	}
 	var n int64
-	filepath.WalkDir(path, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return nil
-		}
-		if p != path && strings.HasPrefix(d.Name(), ".") {
-			if d.IsDir() {
-				return fs.SkipDir
-			}
-			return nil
-		}
-		if d.IsDir() {
-			return nil
-		}
+	walkCorpus(path, func(p string, info fs.FileInfo, err error) {
 		switch strings.ToLower(filepath.Ext(p)) {
 		case ".txt", ".md", ".markdown", ".jsonl":
 		default:
-			return nil
+			return
 		}
-		info, err := os.Stat(p)
 		if err != nil || !info.Mode().IsRegular() || info.Size() > corpus.MaxFileSize {
-			return nil
+			return
 		}
 		n += info.Size()
-		return nil
 	})
 	return n
 }

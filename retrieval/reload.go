@@ -289,23 +289,17 @@ func (l *Live) reload(ctx context.Context, opts WatchOptions) Reload {
 	return rl
 }
 
-// listing is a digest of a corpus folder's file names, sizes and
-// modification times; equal listings mean unchanged files, as far as
-// polling can tell.
-type listing [sha256.Size]byte
-
-// listCorpus lists path the way corpus.Load reads it: recursively, skipping
-// hidden files and folders below the root, following links to files. An
-// unreadable or missing path has a listing of its own, so its reappearance
-// is a change.
-func listCorpus(path string) listing {
-	h := sha256.New()
+// walkCorpus calls visit for each file below path the way corpus.Load
+// finds them: recursively, skipping hidden files and folders below the
+// root, following links (to files, and at the root). visit gets the file's
+// os.Stat, or the error that kept it or its folder from being read.
+func walkCorpus(path string, visit func(p string, info fs.FileInfo, err error)) error {
 	if p, err := filepath.EvalSymlinks(path); err == nil {
 		path = p // WalkDir does not follow a link at the root
 	}
-	err := filepath.WalkDir(path, func(p string, d fs.DirEntry, err error) error {
+	return filepath.WalkDir(path, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
-			fmt.Fprintf(h, "error %s %v\n", p, err)
+			visit(p, nil, err)
 			return nil
 		}
 		if p != path && strings.HasPrefix(d.Name(), ".") {
@@ -318,12 +312,28 @@ func listCorpus(path string) listing {
 			return nil
 		}
 		info, err := os.Stat(p)
+		visit(p, info, err)
+		return nil
+	})
+}
+
+// listing is a digest of a corpus folder's file names, sizes and
+// modification times; equal listings mean unchanged files, as far as
+// polling can tell.
+type listing [sha256.Size]byte
+
+// listCorpus lists path the way corpus.Load reads it: recursively, skipping
+// hidden files and folders below the root, following links to files. An
+// unreadable or missing path has a listing of its own, so its reappearance
+// is a change.
+func listCorpus(path string) listing {
+	h := sha256.New()
+	err := walkCorpus(path, func(p string, info fs.FileInfo, err error) {
 		if err != nil {
 			fmt.Fprintf(h, "error %s %v\n", p, err)
-			return nil
+			return
 		}
 		fmt.Fprintf(h, "%q %d %d %v\n", p, info.Size(), info.ModTime().UnixNano(), info.Mode())
-		return nil
 	})
 	if err != nil {
 		fmt.Fprintf(h, "error %v\n", err)
