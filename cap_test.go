@@ -174,7 +174,7 @@ func TestStartOpsReloadOverCap(t *testing.T) {
 	if err := logs.waitFor(waitCtx(t), `"msg":"corpus reload refused; still answering from the previous index"`); err != nil {
 		t.Fatalf("%v; log:\n%s", err, logs.String())
 	}
-	if !strings.Contains(logs.String(), "set by MAX_CORPUS_BYTES") {
+	if !strings.Contains(logs.String(), "(the cap is MAX_CORPUS_BYTES)") {
 		t.Errorf("the log does not name MAX_CORPUS_BYTES:\n%s", logs.String())
 	}
 	a, err := live.Ask(t.Context(), "when was the bridge over the river opened?")

@@ -309,7 +309,7 @@ const bytesPerTextByte = 35
 // tooLargeAdvice says what a corpus over MAX_CORPUS_BYTES would cost and
 // how to index it anyway.
 func tooLargeAdvice(e *retrieval.TooLargeError) string {
-	return fmt.Sprintf("%v, set by MAX_CORPUS_BYTES: indexing it would take about %s of memory; "+
+	return fmt.Sprintf("%v (the cap is MAX_CORPUS_BYTES). Indexing it would take about %s of memory: "+
 		"index fewer or smaller files, or raise the cap (MAX_CORPUS_BYTES=%s, or off for none) on a machine with that memory to spare",
 		e, retrieval.FormatBytes(e.Bytes*bytesPerTextByte), suggestCap(e.Bytes))
 }
