@@ -108,11 +108,12 @@ func TestLearnDeterministic(t *testing.T) {
 // TestLearnReproduces runs the generator's learning step on the whole
 // corpus and compares the result with the committed data/learned.txt: the
 // table in the binary is what the generator makes. It takes about half a
-// minute, so -short skips it, and so does the race build, where it would take
-// minutes (race_test.go).
+// minute of both cores, a third of a warm `go test ./...`, so it runs only
+// with KUTIP_REPRODUCE=1, as .ci/run does in a step of its own, and never in
+// the race build, where it would take minutes (race_test.go).
 func TestLearnReproduces(t *testing.T) {
-	if testing.Short() || raceEnabled {
-		t.Skip("skipping the full learning run in -short mode and under the race detector")
+	if os.Getenv("KUTIP_REPRODUCE") != "1" || testing.Short() || raceEnabled {
+		t.Skip("skipping the full learning run: set KUTIP_REPRODUCE=1 (without -race or -short) to run it")
 	}
 	needParallel(t)
 	lines, err := learn(parallelDir, parallelParts)
