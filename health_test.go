@@ -109,9 +109,17 @@ func TestHealthCommand(t *testing.T) {
 // returns it with a func that adds a file to it.
 func opsCorpus(t *testing.T) (dir string, write func(name, text string)) {
 	dir = t.TempDir()
+	// A file appears whole, as an editor's save does: written under a
+	// hidden name, which the watcher skips, then renamed. A watcher that
+	// polls every few milliseconds would otherwise see a large file half
+	// written and reload twice.
 	write = func(name, text string) {
 		t.Helper()
-		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644); err != nil {
+		tmp := filepath.Join(dir, "."+name+".tmp")
+		if err := os.WriteFile(tmp, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Rename(tmp, filepath.Join(dir, name)); err != nil {
 			t.Fatal(err)
 		}
 	}
