@@ -230,17 +230,22 @@ func readStops(data []byte) map[string]bool {
 // remembered, up to maxCachedStems words, as the Indonesian stemmer's are:
 // the same words come back sentence after sentence and question after
 // question.
-func stemEnglish(w string) string {
+func stemEnglish(w string) string { return snowballStem(&englishStems, w, w, english.Stem) }
+
+// snowballStem stems w with a Snowball stemmer, remembering the stem under
+// key in cache (up to maxCachedStems words). Numbers and words under three
+// letters are their own stems.
+func snowballStem[K comparable](cache *boundedCache[K, string], key K, w string, stem func(*snowballstem.Env) bool) string {
 	if isNumber(w) || utf8.RuneCountInString(w) < 3 {
 		return w
 	}
-	if s, ok := englishStems.get(w); ok {
+	if s, ok := cache.get(key); ok {
 		return s
 	}
 	env := snowballstem.NewEnv(w)
-	english.Stem(env)
+	stem(env)
 	s := env.Current()
-	englishStems.put(w, s, maxCachedStems)
+	cache.put(key, s, maxCachedStems)
 	return s
 }
 

@@ -57,18 +57,7 @@ func otherAnalyzer(lang string) *analyzer {
 		return nil
 	}
 	return &analyzer{lang: lang, stop: readStops(l.stops), stem: func(w string) string {
-		if isNumber(w) || len([]rune(w)) < 3 {
-			return w
-		}
-		key := stemKey{lang, w}
-		if s, ok := otherStems.get(key); ok {
-			return s
-		}
-		env := snowballstem.NewEnv(w)
-		l.stem(env)
-		s := env.Current()
-		otherStems.put(key, s, maxCachedStems)
-		return s
+		return snowballStem(&otherStems, stemKey{lang, w}, w, l.stem)
 	}}
 }
 
