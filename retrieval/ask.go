@@ -72,21 +72,30 @@ func (ix *Index) AskTop(ctx context.Context, question string, top int) (Answer, 
 	if err != nil || ans.Answered {
 		return ans, err
 	}
-	// Not answered: offer the nearest passage as maybe related only when
-	// it is close.
+	return withheld(ans), nil
+}
+
+// withheld trims an answer the corpus does not give: the nearest passage
+// stays, as maybe related, only when it is close.
+func withheld(ans Answer) Answer {
 	if len(ans.Passages) > 0 && ans.Confidence >= relatedThreshold && !ans.outside {
 		ans.Passages = ans.Passages[:1]
 	} else {
 		ans.Passages = nil
 	}
-	return ans, nil
+	return ans
 }
 
 // Search is AskTop without abstention's trimming: Passages holds the n best
 // passages whether or not the corpus answers, and Answered says whether Ask
 // would answer. Evaluation uses it to tell ranking from abstention.
 func (ix *Index) Search(ctx context.Context, question string, n int) (Answer, error) {
-	q := ix.parseQuestion(question)
+	return ix.searchParsed(ctx, question, ix.parseQuestion(question), n)
+}
+
+// searchParsed is Search on a question already parsed (followup.go adds
+// the previous question's words to it).
+func (ix *Index) searchParsed(ctx context.Context, question string, q *parsedQuestion, n int) (Answer, error) {
 	ans := Answer{Question: question, Lang: q.lang, Type: string(q.qtype)}
 	if len(q.concepts) == 0 {
 		return ans, nil
