@@ -168,7 +168,14 @@ func TestReadme(t *testing.T) {
 	if !strings.HasPrefix(readme, start) {
 		t.Errorf("README.md should open with:\n%s", start)
 	}
-	for _, m := range regexp.MustCompile(`get\("([A-Z_]+)"\)`).FindAllStringSubmatch(readFile(t, "config/config.go"), -1) {
+	var settings strings.Builder
+	files, _ := filepath.Glob("config/*.go")
+	for _, f := range files {
+		if !strings.HasSuffix(f, "_test.go") {
+			settings.WriteString(readFile(t, f))
+		}
+	}
+	for _, m := range regexp.MustCompile(`get\("([A-Z_]+)"\)`).FindAllStringSubmatch(settings.String(), -1) {
 		if !strings.Contains(readme, "| `"+m[1]+"` |") {
 			t.Errorf("README.md's configuration table lacks %s", m[1])
 		}

@@ -55,6 +55,7 @@ func (t Token) MarshalText() ([]byte, error) { return []byte(t.String()), nil }
 type Config struct {
 	Paths
 	Health
+	Beyond
 
 	Token     Token  // DISCORD_TOKEN: required by serve only
 	GuildID   string // DISCORD_GUILD_ID: register commands on one guild instantly; empty = globally
@@ -334,6 +335,9 @@ func FromEnv(lookup Lookup) (Config, error) {
 	if err != nil {
 		errs = append(errs, err)
 	}
+	beyond, beyondErrs := beyondFromEnv(get)
+	c.Beyond = beyond
+	errs = append(errs, beyondErrs...)
 	if c.GuildID != "" {
 		if _, err := strconv.ParseUint(c.GuildID, 10, 64); err != nil {
 			errs = append(errs, fmt.Errorf("DISCORD_GUILD_ID=%q is not a server ID: copy it with Developer Mode on (right-click the server, Copy Server ID), or leave it empty to register commands globally", c.GuildID))
