@@ -96,11 +96,17 @@ func (ix *Index) Search(ctx context.Context, question string, n int) (Answer, er
 // searchParsed is Search on a question already parsed (followup.go adds
 // the previous question's words to it).
 func (ix *Index) searchParsed(ctx context.Context, question string, q *parsedQuestion, n int) (Answer, error) {
+	return ix.searchIn(ctx, question, q, nil, n)
+}
+
+// searchIn is searchParsed on the documents f lets through, all of them
+// when f is nil (see scope.go).
+func (ix *Index) searchIn(ctx context.Context, question string, q *parsedQuestion, f *docFilter, n int) (Answer, error) {
 	ans := Answer{Question: question, Lang: q.lang, Type: string(q.qtype)}
 	if len(q.concepts) == 0 {
 		return ans, nil
 	}
-	hits, err := ix.candidates(ctx, q)
+	hits, err := ix.candidates(ctx, q, f)
 	if err != nil {
 		return ans, err
 	}

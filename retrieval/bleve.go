@@ -327,8 +327,10 @@ type hit struct {
 }
 
 // candidates asks bleve for the sentences that best match the question's
-// weighted terms, at most maxCandidates, best first.
-func (ix *Index) candidates(ctx context.Context, q *parsedQuestion) ([]hit, error) {
+// weighted terms, at most maxCandidates, best first. A non-nil f keeps
+// only its documents' sentences, inside the search, so that a scope's
+// best sentences are never crowded out by others (see scope.go).
+func (ix *Index) candidates(ctx context.Context, q *parsedQuestion, f *docFilter) ([]hit, error) {
 	var qs []query.Query
 	for term, boost := range q.termBoosts() {
 		tq := bleve.NewTermQuery(term)
@@ -339,19 +341,23 @@ func (ix *Index) candidates(ctx context.Context, q *parsedQuestion) ([]hit, erro
 	if len(qs) == 0 {
 		return nil, nil
 	}
-	req := bleve.NewSearchRequestOptions(bleve.NewDisjunctionQuery(qs...), min(maxCandidates, len(ix.sents)), 0, false)
+	var match query.Query = bleve.NewDisjunctionQuery(qs...)
+	if f != nil {
+		match = f.restrict(match)
+	}
+	req := bleve.NewSearchRequestOptions(match, min(maxCandidates, len(ix.sents)), 0, false)
 	// Sorting by score alone: a tie-break on _id would load the external ID
 	// of every matching sentence. rank breaks ties by position instead.
 	if ix.broken.get() != nil {
 		// Damaged files; answer from memory until Live rebuilds them.
-		return ix.memoryCandidates(q), nil
+		return ix.memoryCandidates(q, f), nil
 	}
 	res, err := searchBleve(ctx, ix.bleve, req)
 	if err != nil {
 		if ctx.Err() == nil {
 			// Not a cancellation: the index files are damaged.
 			ix.broken.mark(err)
-			return ix.memoryCandidates(q), nil
+			return ix.memoryCandidates(q, f), nil
 		}
 		return nil, fmt.Errorf("search: %w", err)
 	}

@@ -386,8 +386,9 @@ func closeQuietly(b interface{ Close() error }) {
 // the sentences holding the question's terms, scored the way bleve's
 // TF-IDF scores them (boost × √tf, times the share of query terms matched,
 // over √length), at most maxCandidates, best first. It reads every
-// sentence, so it serves only until the index is rebuilt.
-func (ix *Index) memoryCandidates(q *parsedQuestion) []hit {
+// sentence, so it serves only until the index is rebuilt. A non-nil f
+// keeps only its documents' sentences.
+func (ix *Index) memoryCandidates(q *parsedQuestion, f *docFilter) []hit {
 	// boost by term ID, read once per word of every sentence.
 	boost := make([]float64, len(ix.termIDs))
 	nq := 0
@@ -408,6 +409,9 @@ func (ix *Index) memoryCandidates(q *parsedQuestion) []hit {
 	var tf []termCount // the question's terms in one sentence: few
 	for i := range ix.sents {
 		s := &ix.sents[i]
+		if f != nil && !f.docs[s.doc] {
+			continue
+		}
 		tf = tf[:0]
 	words:
 		for _, t := range s.terms {
