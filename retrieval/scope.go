@@ -229,3 +229,18 @@ func (l *Live) DocumentsIn(scope Scope) []corpus.Document {
 	defer r.release()
 	return r.ix.DocumentsIn(scope)
 }
+
+// sameFolders reports whether a and b, the same documents, were loaded
+// from the same folders: a file whose front matter sets its ID can move
+// to another folder without changing the index, but not its scopes.
+func sameFolders(a, b []corpus.Document) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if path.Dir(a[i].Source) != path.Dir(b[i].Source) {
+			return false
+		}
+	}
+	return true
+}
