@@ -208,6 +208,26 @@ func (it *interaction) owners() map[string]any {
 // is done) for a client to identify and for the command to be registered.
 // The bot's answers show in Responses and Reply.
 func (s *Server) Interact(ctx context.Context, in Interaction) (string, error) {
+	it, d, err := s.newInteraction(ctx, in)
+	if err != nil {
+		return "", err
+	}
+	// Discord's three seconds run from when the interaction is sent.
+	sent := func() {
+		s.mu.Lock()
+		it.created = time.Now()
+		s.mu.Unlock()
+	}
+	if err := s.dispatch(ctx, "INTERACTION_CREATE", d, sent); err != nil {
+		return it.id, fmt.Errorf("discordtest: interact: %w", err)
+	}
+	return it.id, nil
+}
+
+// newInteraction records the interaction a user starts with in and
+// returns it with its payload, as the gateway and the HTTP endpoint carry
+// it. It waits (until ctx is done) for the command to be registered.
+func (s *Server) newInteraction(ctx context.Context, in Interaction) (*interaction, map[string]any, error) {
 	if in.Type == 0 {
 		in.Type = ChatInput
 	}
@@ -224,15 +244,15 @@ func (s *Server) Interact(ctx context.Context, in Interaction) (string, error) {
 		return ok || s.closed
 	})
 	if err != nil || cmd.ID == "" {
-		return "", fmt.Errorf("discordtest: interact: command %q (type %d) is not registered: %w", in.Name, in.Type, err)
+		return nil, nil, fmt.Errorf("discordtest: interact: command %q (type %d) is not registered: %w", in.Name, in.Type, err)
 	}
 	if in.Type == ChatInput && in.DM && cmd.Contexts != nil && !containsInt(cmd.Contexts, 1) ||
 		in.Type == ChatInput && in.DM && cmd.DMPermission != nil && !*cmd.DMPermission {
-		return "", fmt.Errorf("discordtest: interact: command %q is not available in DMs", in.Name)
+		return nil, nil, fmt.Errorf("discordtest: interact: command %q is not available in DMs", in.Name)
 	}
 	opts, users, err := convertOptions(cmd.Options, in.Options, in.Autocomplete)
 	if err != nil {
-		return "", fmt.Errorf("discordtest: interact: /%s: %w", in.Name, err)
+		return nil, nil, fmt.Errorf("discordtest: interact: /%s: %w", in.Name, err)
 	}
 
 	s.mu.Lock()
@@ -272,7 +292,7 @@ func (s *Server) Interact(ctx context.Context, in Interaction) (string, error) {
 	case in.Type == UserCommand:
 		if in.TargetUser == nil {
 			s.mu.Unlock()
-			return "", errors.New("discordtest: interact: a user command needs TargetUser")
+			return nil, nil, errors.New("discordtest: interact: a user command needs TargetUser")
 		}
 		tu := s.knowLocked(*in.TargetUser)
 		data["target_id"] = tu.ID
@@ -316,17 +336,7 @@ func (s *Server) Interact(ctx context.Context, in Interaction) (string, error) {
 	}
 	it.created = time.Now()
 	s.mu.Unlock()
-
-	// Discord's three seconds run from when the interaction is sent.
-	sent := func() {
-		s.mu.Lock()
-		it.created = time.Now()
-		s.mu.Unlock()
-	}
-	if err := s.dispatch(ctx, "INTERACTION_CREATE", d, sent); err != nil {
-		return it.id, fmt.Errorf("discordtest: interact: %w", err)
-	}
-	return it.id, nil
+	return it, d, nil
 }
 
 func containsInt(list []int, v int) bool {
