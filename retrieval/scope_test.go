@@ -1,0 +1,308 @@
+package retrieval
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"testing"
+
+	"kutip/corpus"
+)
+
+func TestScopeContains(t *testing.T) {
+	tests := []struct {
+		folder, source string
+		want           bool
+	}{
+		{"", "a.txt", true},
+		{".", "news/a.txt", true},
+		{"news", "news/a.txt", true},
+		{"news", "news/2024/a.md", true},
+		{"news/", "news/a.txt", true},
+		{"./news", "news/a.txt", true},
+		{"news", "news/a.jsonl:3", true},
+		{"news", "newsletter/a.txt", false},
+		{"news", "a.txt", false},
+		{"news/2024", "news/a.txt", false},
+		{"news/2024", "news/2024/b.txt", true},
+		{"sports", "news/a.txt", false},
+	}
+	for _, tc := range tests {
+		got := Scope{Folder: tc.folder}.Contains(corpus.Document{Source: tc.source})
+		if got != tc.want {
+			t.Errorf("Scope{%q}.Contains(source %q) = %v, want %v", tc.folder, tc.source, got, tc.want)
+		}
+	}
+}
+
+// scopeCorpus writes files (path below dir → text) and loads them as
+// CORPUS_DIR would be.
+func scopeCorpus(tb testing.TB, dir string, files map[string]string) []corpus.Document {
+	tb.Helper()
+	for name, text := range files {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			tb.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+			tb.Fatal(err)
+		}
+	}
+	docs, _, err := corpus.Load(dir)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return docs
+}
+
+var scopeFiles = map[string]string{
+	"ships/ferry.txt":      "The ferry to the island sails at noon every day.\n\nIts ticket costs twelve euros.",
+	"ships/barge.md":       "---\nid: cargo\n---\nThe barge carries coal down the river.",
+	"trains/night.txt":     "The night train to Vienna leaves at ten in the evening.\n\nIts ticket costs ninety euros.",
+	"trains/old/steam.txt": "The steam train runs on Sundays in summer.",
+	"about.txt":            "This collection holds notes about travel.",
+}
+
+func TestAskIn(t *testing.T) {
+	ix := mustBuild(t, scopeCorpus(t, t.TempDir(), scopeFiles))
+	tests := []struct {
+		folder, question string
+		wantDoc          string // "" = not answered
+	}{
+		{"", "when does the ferry sail?", "ships/ferry"},
+		{"ships", "when does the ferry sail?", "ships/ferry"},
+		{"trains", "when does the ferry sail?", ""},
+		{"trains", "when does the night train leave?", "trains/night"},
+		{"ships", "when does the night train leave?", ""},
+		{"ships", "what does the barge carry?", "cargo"},                 // ID from front matter, folder from the file
+		{"trains", "when does the steam train run?", "trains/old/steam"}, // subfolders are in scope
+		{"trains/old", "when does the night train leave?", ""},
+		{"nowhere", "when does the ferry sail?", ""},
+	}
+	for _, tc := range tests {
+		a, err := ix.AskIn(t.Context(), Scope{Folder: tc.folder}, tc.question)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := ""
+		if a.Answered && len(a.Passages) > 0 {
+			got = a.Passages[0].Doc
+		}
+		if got != tc.wantDoc {
+			t.Errorf("AskIn(%q, %q) answered from %q, want %q (passages %v)", tc.folder, tc.question, got, tc.wantDoc, a.Passages)
+		}
+		for _, p := range a.Passages { // "maybe related" passages too
+			if d := docByID(t, ix, p.Doc); !(Scope{Folder: tc.folder}).Contains(d) {
+				t.Errorf("AskIn(%q, %q) cites %s from %s, outside the scope", tc.folder, tc.question, p.Doc, d.Source)
+			}
+		}
+	}
+}
+
+func docByID(tb testing.TB, ix *Index, id string) corpus.Document {
+	tb.Helper()
+	for _, d := range ix.Documents() {
+		if d.ID == id {
+			return d
+		}
+	}
+	tb.Fatalf("no document %q", id)
+	return corpus.Document{}
+}
+
+// TestSearchInFindsPastBetterMatches checks that the filter is applied in
+// the search, not to its results: the scope's one matching sentence is
+// found although more than maxCandidates sentences elsewhere match the
+// question better, and it scores as it does unscoped.
+func TestSearchInFindsPastBetterMatches(t *testing.T) {
+	files := map[string]string{
+		"lake/boat.txt": "A small boat crosses the lake.",
+	}
+	for i := range maxCandidates + 10 {
+		files[fmt.Sprintf("sea/boat%02d.txt", i)] = fmt.Sprintf("The boat crosses the sea to harbour number %d.", i)
+	}
+	ix := mustBuild(t, scopeCorpus(t, t.TempDir(), files))
+	const question = "boat crosses sea"
+	whole, err := ix.Search(t.Context(), question, maxCandidates)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range whole.Passages {
+		if p.Doc == "lake/boat" {
+			t.Fatalf("unscoped search already finds the lake sentence; the test needs it crowded out: %v", whole.Passages)
+		}
+	}
+	in, err := ix.SearchIn(t.Context(), Scope{Folder: "lake"}, question, 5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(in.Passages) != 1 || in.Passages[0].Doc != "lake/boat" {
+		t.Fatalf("SearchIn(lake) = %v, want the lake sentence", in.Passages)
+	}
+
+	// Same scores with and without a filter that lets everything through.
+	sea, err := ix.SearchIn(t.Context(), Scope{Folder: "sea"}, question, maxCandidates)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(sea.Passages) != len(whole.Passages) {
+		t.Fatalf("SearchIn(sea) has %d passages, Search %d", len(sea.Passages), len(whole.Passages))
+	}
+	for i := range sea.Passages {
+		if sea.Passages[i] != whole.Passages[i] {
+			t.Errorf("passage %d: SearchIn(sea) = %+v, Search = %+v", i, sea.Passages[i], whole.Passages[i])
+		}
+	}
+	if sea.Confidence != whole.Confidence || sea.Answered != whole.Answered {
+		t.Errorf("SearchIn(sea) confidence %v answered %v, Search %v %v", sea.Confidence, sea.Answered, whole.Confidence, whole.Answered)
+	}
+}
+
+// TestAskInFromMemory checks the fallback of a broken index honours the
+// scope as the bleve query does.
+func TestAskInFromMemory(t *testing.T) {
+	ix := mustBuild(t, scopeCorpus(t, t.TempDir(), scopeFiles))
+	ix.broken.mark(errors.New("test: damaged"))
+	for _, tc := range []struct{ folder, wantDoc string }{{"ships", "ships/ferry"}, {"trains", ""}} {
+		a, err := ix.AskIn(t.Context(), Scope{Folder: tc.folder}, "when does the ferry sail?")
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := ""
+		if a.Answered {
+			got = a.Passages[0].Doc
+		}
+		if got != tc.wantDoc {
+			t.Errorf("from memory, AskIn(%q) answered from %q, want %q", tc.folder, got, tc.wantDoc)
+		}
+	}
+}
+
+func TestDocumentsIn(t *testing.T) {
+	ix := mustBuild(t, scopeCorpus(t, t.TempDir(), scopeFiles))
+	ids := func(docs []corpus.Document) []string {
+		var out []string
+		for _, d := range docs {
+			out = append(out, d.ID)
+		}
+		return out
+	}
+	tests := []struct {
+		folder string
+		want   []string
+	}{
+		{"ships", []string{"cargo", "ships/ferry"}},
+		{"trains", []string{"trains/night", "trains/old/steam"}},
+		{"trains/old", []string{"trains/old/steam"}},
+		{"nowhere", nil},
+	}
+	for _, tc := range tests {
+		if got := ids(ix.DocumentsIn(Scope{Folder: tc.folder})); !slices.Equal(got, tc.want) {
+			t.Errorf("DocumentsIn(%q) = %q, want %q", tc.folder, got, tc.want)
+		}
+	}
+	if got, want := len(ix.DocumentsIn(Scope{})), len(ix.Documents()); got != want {
+		t.Errorf("DocumentsIn(whole) has %d documents, want %d", got, want)
+	}
+}
+
+func TestSummaryIn(t *testing.T) {
+	files := map[string]string{
+		"a/old.md": "---\npublished: 2024-01-01\n---\nThe old report covers the harbour.\n\nIt names three ships.",
+		"a/new.md": "---\npublished: 2024-06-01\n---\nThe new report covers the station.\n\nIt names two trains.",
+		"b/z.md":   "---\npublished: 2025-01-01\n---\nThe newest report of all covers the airport.\n\nIt names one plane.",
+	}
+	ix := mustBuild(t, scopeCorpus(t, t.TempDir(), files))
+	tests := []struct {
+		folder, doc string
+		want        string // the summarised document; "" = ErrUnknownDocument
+	}{
+		{"", "", "b/z"},
+		{"a", "", "a/new"},
+		{"a", "a/old", "a/old"},
+		{"a", "b/z", ""},
+		{"b", "", "b/z"},
+		{"c", "", ""},
+	}
+	for _, tc := range tests {
+		s, err := ix.SummaryIn(t.Context(), Scope{Folder: tc.folder}, SummaryOptions{Doc: tc.doc})
+		if tc.want == "" {
+			if !errors.Is(err, ErrUnknownDocument) {
+				t.Errorf("SummaryIn(%q, doc %q) error = %v, want ErrUnknownDocument", tc.folder, tc.doc, err)
+			}
+			continue
+		}
+		if err != nil || s.Doc != tc.want {
+			t.Errorf("SummaryIn(%q, doc %q) = %q, %v; want %q", tc.folder, tc.doc, s.Doc, err, tc.want)
+		}
+	}
+}
+
+// TestLiveAskInReload checks hot reload: a file added to one folder is
+// seen by that folder's scope only, and a document that moves folder
+// with its ID keeps its scopes right.
+func TestLiveAskInReload(t *testing.T) {
+	dir := t.TempDir()
+	ix := mustBuildLive(t, scopeCorpus(t, dir, scopeFiles))
+	l := NewLive(ix)
+	t.Cleanup(func() { l.Close() })
+	opts := WatchOptions{Path: dir}
+	answers := func(folder, question string) bool {
+		t.Helper()
+		a, err := l.AskIn(t.Context(), Scope{Folder: folder}, question)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return a.Answered
+	}
+	const q = "when does the hovercraft depart?"
+	if answers("ships", q) {
+		t.Fatal("the hovercraft is answered before its file exists")
+	}
+	scopeCorpus(t, dir, map[string]string{"ships/hover.txt": "The hovercraft departs at dawn from pier four."})
+	if rl := l.reload(t.Context(), opts); !rl.Swapped || rl.Err != nil {
+		t.Fatalf("reload after adding a file: %+v", rl)
+	}
+	if !answers("ships", q) {
+		t.Error("after reload, the ships scope does not answer from the new file")
+	}
+	if answers("trains", q) {
+		t.Error("after reload, the trains scope answers from a file in ships")
+	}
+	if got := len(l.DocumentsIn(Scope{Folder: "ships"})); got != 3 {
+		t.Errorf("DocumentsIn(ships) after reload has %d documents, want 3", got)
+	}
+
+	// The barge's ID comes from its front matter: moving it to trains
+	// leaves the index as it was, but not its scope.
+	if err := os.Rename(filepath.Join(dir, "ships", "barge.md"), filepath.Join(dir, "trains", "barge.md")); err != nil {
+		t.Fatal(err)
+	}
+	if rl := l.reload(t.Context(), opts); !rl.Swapped || rl.Err != nil {
+		t.Fatalf("reload after moving a file: %+v", rl)
+	}
+	const barge = "what does the barge carry?"
+	if answers("ships", barge) || !answers("trains", barge) {
+		t.Errorf("after moving the barge to trains: ships answers %v, trains %v; want false, true", answers("ships", barge), answers("trains", barge))
+	}
+}
+
+// mustBuildLive is mustBuild for an index a Live takes over (and closes).
+func mustBuildLive(tb testing.TB, docs []corpus.Document) *Index {
+	tb.Helper()
+	ix, err := Build(tb.Context(), docs, Options{})
+	if err != nil {
+		tb.Fatalf("Build: %v", err)
+	}
+	return ix
+}
+
+func TestScopeString(t *testing.T) {
+	for in, want := range map[string]string{"": ".", ".": ".", "./": ".", "news/": "news", " news//2024 ": "news/2024", "/news": "news"} {
+		if got := (Scope{Folder: in}).String(); got != want {
+			t.Errorf("Scope{%q}.String() = %q, want %q", in, got, want)
+		}
+	}
+}
