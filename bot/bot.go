@@ -32,6 +32,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"kutip/corpus"
+	"kutip/feedback"
 	"kutip/retrieval"
 )
 
@@ -122,6 +123,9 @@ type Options struct {
 	// has one document: hot reload may add more, and commands are
 	// registered once, at start-up.
 	CorpusGrows bool
+	// Feedback records answers, votes and questions (bot/feedback.go).
+	// Default: a store in memory, lost at exit.
+	Feedback Feedback
 }
 
 // Defaults of Options: the one place for them. The question budget lets a
@@ -235,6 +239,9 @@ func newBot(api Discord, ix Index, logger *slog.Logger, opts Options) (*Bot, err
 	}
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
+	}
+	if opts.Feedback == nil {
+		opts.Feedback, _ = feedback.Open("", feedback.Options{}) // in memory: the warning is for an operator's config
 	}
 	b := &Bot{
 		api:    api,
