@@ -108,6 +108,9 @@ func (s *Server) channelLocked(id, guildID string, dm bool, user User) channel {
 		ch.guildID, ch.name, ch.recipient = "", "", user
 	}
 	s.channels[id] = ch
+	if g := s.guilds[ch.guildID]; g != nil {
+		g.channels = append(g.channels, id)
+	}
 	return ch
 }
 
@@ -116,12 +119,10 @@ func (s *Server) channelLocked(id, guildID string, dm bool, user User) channel {
 func (s *Server) guildObjectLocked(id string) map[string]any {
 	g := s.guilds[id]
 	channels := []any{}
-	for _, ch := range s.channels {
-		if ch.guildID == id {
-			o := ch.object()
-			delete(o, "guild_id") // GUILD_CREATE's channels leave it out
-			channels = append(channels, o)
-		}
+	for _, chID := range g.channels {
+		o := s.channels[chID].object()
+		delete(o, "guild_id") // GUILD_CREATE's channels leave it out
+		channels = append(channels, o)
 	}
 	return map[string]any{
 		"id": id, "name": g.name, "icon": nil, "owner_id": s.User.ID, "unavailable": false,
@@ -218,7 +219,7 @@ func (s *Server) Interact(ctx context.Context, in Interaction) (string, error) {
 		it.created = time.Now()
 		s.mu.Unlock()
 	}
-	if err := s.dispatch(ctx, "INTERACTION_CREATE", d, sent); err != nil {
+	if err := s.dispatch(ctx, it.guildID, "INTERACTION_CREATE", d, sent); err != nil {
 		return it.id, fmt.Errorf("discordtest: interact: %w", err)
 	}
 	return it.id, nil
@@ -452,7 +453,7 @@ func (s *Server) messageFromLocked(in Message, ch channel, author User) *message
 // message that does not mention the bot arrives with empty content, as on
 // Discord.
 func (s *Server) Message(ctx context.Context, in Message) (string, error) {
-	sess, err := s.waitSession(ctx)
+	sess, err := s.waitSession(ctx, "")
 	if err != nil {
 		return "", fmt.Errorf("discordtest: message: %w", err)
 	}
@@ -467,6 +468,9 @@ func (s *Server) Message(ctx context.Context, in Message) (string, error) {
 		delete(member, "user") // MESSAGE_CREATE's member leaves out the user
 		d["member"] = member
 	}
+	if routed := s.routeLocked(ch.guildID); routed != nil {
+		sess = routed // the guild's shard (shards.go)
+	}
 	intents := sess.intents
 	s.mu.Unlock()
 
@@ -480,7 +484,7 @@ func (s *Server) Message(ctx context.Context, in Message) (string, error) {
 	if intents&intentMessageContent == 0 && !dm && !mentionsBot {
 		d["content"], d["embeds"], d["attachments"], d["components"] = "", []any{}, []any{}, []any{}
 	}
-	if err := s.dispatch(ctx, "MESSAGE_CREATE", d, nil); err != nil {
+	if err := s.dispatch(ctx, ch.guildID, "MESSAGE_CREATE", d, nil); err != nil {
 		return m.ID, fmt.Errorf("discordtest: message: %w", err)
 	}
 	return m.ID, nil

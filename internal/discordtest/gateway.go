@@ -44,6 +44,7 @@ const (
 	closeInvalidSeq         = 4007
 	closeSessionTimedOut    = 4009
 	closeInvalidShard       = 4010
+	closeShardingRequired   = 4011
 	closeInvalidAPIVersion  = 4012
 	closeInvalidIntents     = 4013
 	closeDisallowedIntents  = 4014
@@ -288,6 +289,10 @@ func (c *gwConn) identify(d json.RawMessage) bool {
 		c.closeWith(closeInvalidShard, "Invalid shard.")
 		return false
 	}
+	if s.shardTooLarge(p.Shard) {
+		c.closeWith(closeShardingRequired, "Sharding required.")
+		return false
+	}
 
 	s.mu.Lock()
 	refuse := s.refuseIdentify > 0
@@ -315,7 +320,9 @@ func (c *gwConn) identify(d json.RawMessage) bool {
 		delete(s.sessions, s.sessOrder[0])
 		s.sessOrder = s.sessOrder[1:]
 	}
-	c.sess, sess.conn, s.active = sess, c, sess
+	c.sess, sess.conn = sess, c
+	s.activateLocked(sess)
+	s.idents = append(s.idents, shardKey(sess.shard))
 	s.stats.Identifies++
 	disrupt := s.takeDisruptionLocked()
 	s.notifyLocked()
@@ -325,6 +332,9 @@ func (c *gwConn) identify(d json.RawMessage) bool {
 	unavailable := make([]any, 0, len(s.guildIDs))
 	creates := make([]map[string]any, 0, len(s.guildIDs))
 	for _, id := range s.guildIDs {
+		if !onShard(id, sess.shard) {
+			continue // another shard's (shards.go)
+		}
 		unavailable = append(unavailable, map[string]any{"id": id, "unavailable": true})
 		creates = append(creates, s.guildObjectLocked(id))
 	}
@@ -422,7 +432,8 @@ func (c *gwConn) resume(d json.RawMessage) bool {
 		}
 	}
 	old := sess.conn
-	c.sess, sess.conn, s.active = sess, c, sess
+	c.sess, sess.conn = sess, c
+	s.activateLocked(sess)
 	if old != nil && old != c {
 		old.sess = nil
 	}
@@ -487,12 +498,13 @@ func (s *Server) sendRawLocked(sess *session, typ string, data []byte) bool {
 	return c.writeFrame(f.Bytes(), sess.compress)
 }
 
-// dispatch sends an event to the session new events go to, waiting for one
-// if no client has identified yet. sent, if not nil, runs just before the
-// event is written.
-func (s *Server) dispatch(ctx context.Context, typ string, d any, sent func()) error {
+// dispatch sends an event about guild (or, for "", about no guild: a DM)
+// to the session new events go to, the one of the guild's shard
+// (shards.go), waiting for one if no such client has identified yet. sent,
+// if not nil, runs just before the event is written.
+func (s *Server) dispatch(ctx context.Context, guild, typ string, d any, sent func()) error {
 	data := marshal(typ, d)
-	sess, err := s.waitSession(ctx)
+	sess, err := s.waitSession(ctx, guild)
 	if err != nil {
 		return err
 	}
@@ -505,12 +517,12 @@ func (s *Server) dispatch(ctx context.Context, typ string, d any, sent func()) e
 	return nil
 }
 
-func (s *Server) waitSession(ctx context.Context) (*session, error) {
+func (s *Server) waitSession(ctx context.Context, guild string) (*session, error) {
 	var sess *session
 	err := s.WaitFor(ctx, func() bool {
 		s.mu.Lock()
 		defer s.mu.Unlock()
-		sess = s.active
+		sess = s.routeLocked(guild)
 		return sess != nil || s.closed
 	})
 	if err != nil {
@@ -525,9 +537,7 @@ func (s *Server) waitSession(ctx context.Context) (*session, error) {
 // invalidateLocked ends sess for good. s.mu must be held.
 func (s *Server) invalidateLocked(sess *session) {
 	sess.invalid = true
-	if s.active == sess {
-		s.active = nil
-	}
+	s.deactivateLocked(sess)
 }
 
 // eachSessionConn calls fn for every connection that speaks for a session,

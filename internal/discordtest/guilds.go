@@ -5,7 +5,8 @@ import "fmt"
 // guild is a server the bot is in.
 type guild struct {
 	id, name  string
-	channelID string // its text channel
+	channelID string   // its text channel
+	channels  []string // every channel of it, channelID first
 	// noCommands: the bot was invited without the applications.commands
 	// scope, so the guild's command routes answer 403 Missing Access.
 	noCommands bool
@@ -23,6 +24,11 @@ type Guild struct {
 	// every command route for the guild answers 403 Missing Access (50001)
 	// until AllowCommands.
 	NoCommandsScope bool
+	// Shard and Shards, when Shards > 1 and ID is empty, give the guild
+	// an ID that routes it to shard Shard of Shards: (id >> 22) % Shards
+	// == Shard. Otherwise IDs made at once mostly share a shard, since
+	// the shard comes from the ID's timestamp.
+	Shard, Shards int
 }
 
 // JoinGuild adds a server with one text channel to the bot's guilds, as
@@ -34,7 +40,7 @@ func (s *Server) JoinGuild(g Guild) (guildID, channelID string) {
 	s.mu.Lock()
 	id, ch := g.ID, s.newID()
 	if id == "" {
-		id = s.newID()
+		id = s.newGuildID(g.Shard, g.Shards)
 	}
 	if s.guilds[id] != nil {
 		s.mu.Unlock()
@@ -43,11 +49,11 @@ func (s *Server) JoinGuild(g Guild) (guildID, channelID string) {
 	if g.Name == "" {
 		g.Name = "guild-" + id[max(0, len(id)-4):]
 	}
-	s.guilds[id] = &guild{id: id, name: g.Name, channelID: ch, noCommands: g.NoCommandsScope}
+	s.guilds[id] = &guild{id: id, name: g.Name, channelID: ch, channels: []string{ch}, noCommands: g.NoCommandsScope}
 	s.guildIDs = append(s.guildIDs, id)
 	s.channels[ch] = channel{id: ch, guildID: id, name: "general"}
 	obj := s.guildObjectLocked(id)
-	sess := s.active
+	sess := s.routeLocked(id)
 	s.notifyLocked()
 	s.mu.Unlock()
 	if sess == nil {

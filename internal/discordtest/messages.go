@@ -577,7 +577,7 @@ func (s *Server) echo(typ string, m *message) {
 		return
 	}
 	s.mu.Lock()
-	sess := s.active
+	sess := s.routeLocked(m.GuildID)
 	if s.closed || sess == nil || !deliverable(sess.intents, m.GuildID == "") {
 		s.mu.Unlock()
 		return

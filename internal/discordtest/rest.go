@@ -434,11 +434,9 @@ func (s *Server) getGateway(c *call) {
 
 func (s *Server) getGatewayBot(c *call) {
 	c.json(http.StatusOK, map[string]any{
-		"url":    s.GatewayURL,
-		"shards": 1,
-		"session_start_limit": map[string]any{
-			"total": 1000, "remaining": 1000 - s.Stats().Identifies, "reset_after": 86400000, "max_concurrency": 1,
-		},
+		"url":                 s.GatewayURL,
+		"shards":              s.recommendedShards(),
+		"session_start_limit": s.sessionStartLimit(), // shards.go
 	})
 }
 

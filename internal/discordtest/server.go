@@ -79,6 +79,21 @@ type Options struct {
 
 	// Verbose logs every gateway frame and REST request with tb.Logf.
 	Verbose bool
+
+	// Sharding (shards.go). Shards is the shard count GET /gateway/bot
+	// recommends; default one per 1,000 guilds, at least 1, as Discord
+	// does. MaxConcurrency is its session_start_limit.max_concurrency,
+	// default 1. SessionStarts is session_start_limit.total, default
+	// 1,000; remaining is that less the IDENTIFYs accepted, and
+	// SessionResetAfter is reset_after, default 24 hours. GuildsPerShard
+	// is how many guilds one connection may hold: an IDENTIFY whose
+	// shard (or, unsharded, the bot) has more is closed with 4011
+	// Sharding required. Default 2,500, Discord's limit.
+	Shards            int
+	MaxConcurrency    int
+	SessionStarts     int
+	SessionResetAfter time.Duration
+	GuildsPerShard    int
 }
 
 func (o *Options) setDefaults() {
@@ -112,6 +127,7 @@ func (o *Options) setDefaults() {
 	if o.Seed == 0 {
 		o.Seed = 1
 	}
+	o.setShardDefaults()
 }
 
 // Server is a fake Discord: a REST API under URL+"/api/v9/" (v10 is
@@ -151,8 +167,9 @@ type Server struct {
 	rng       uint64 // xorshift state for FailRate
 	conns     map[*gwConn]struct{}
 	sessions  map[string]*session
-	sessOrder []string // oldest first, to bound sessions
-	active    *session // the session new events go to
+	sessOrder []string            // oldest first, to bound sessions
+	active    map[[2]int]*session // the sessions new events go to, by shard (shards.go)
+	idents    [][2]int            // every IDENTIFY's shard accepted, in order ([0,1] unsharded)
 	requests  []*Request
 	reqSeq    int
 	faults    []*faultRule
@@ -200,13 +217,14 @@ func New(tb testing.TB, opts Options) *Server {
 		channels: map[string]channel{},
 		guilds:   map[string]*guild{},
 		users:    map[string]User{},
+		active:   map[[2]int]*session{},
 	}
 	s.Bot = User{ID: s.newID(), Username: opts.BotName, Bot: true}
 	s.GuildID = s.newID()
 	s.ChannelID = s.newID()
 	s.User = User{ID: s.newID(), Username: "asker"}
 	s.channels[s.ChannelID] = channel{id: s.ChannelID, guildID: s.GuildID, name: "general"}
-	s.guilds[s.GuildID] = &guild{id: s.GuildID, name: "discordtest", channelID: s.ChannelID}
+	s.guilds[s.GuildID] = &guild{id: s.GuildID, name: "discordtest", channelID: s.ChannelID, channels: []string{s.ChannelID}}
 	s.guildIDs = []string{s.GuildID}
 
 	s.mux = http.NewServeMux()
@@ -332,7 +350,7 @@ func (s *Server) WaitReady(ctx context.Context) error {
 	return s.WaitFor(ctx, func() bool {
 		s.mu.Lock()
 		defer s.mu.Unlock()
-		return s.active != nil && s.active.conn != nil
+		return s.liveLocked(1)
 	})
 }
 
