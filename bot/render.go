@@ -46,13 +46,34 @@ const (
 // embedColor is the bar colour of kutip's embeds.
 const embedColor = 0x2f6f9f
 
-// reply is one message: the content and embeds of an interaction response,
-// an edit of @original, or a channel message. Ephemeral applies to
-// interaction responses only.
+// reply is one message: the content, embeds and buttons of an interaction
+// response, an edit of @original, or a channel message. Ephemeral applies
+// to interaction responses only.
 type reply struct {
-	Content   string
-	Embeds    []*discordgo.MessageEmbed
-	Ephemeral bool
+	Content    string
+	Embeds     []*discordgo.MessageEmbed
+	Components []discordgo.MessageComponent
+	Ephemeral  bool
+	// Abstained marks the reply to a question the corpus does not answer.
+	Abstained bool
+	// key, when set, names the catalogue sentence that is the whole
+	// content, so that localized can give it in the reader's language.
+	key msg
+}
+
+// shortReply is an ephemeral reply made of one sentence of the catalogue,
+// in English until localized.
+func shortReply(m msg) reply {
+	return reply{Content: english.tr(m), Ephemeral: true, key: m}
+}
+
+// localized returns r in language l: a short reply's sentence is looked up
+// again; any other reply was rendered in its language already.
+func (r reply) localized(l lang) reply {
+	if r.key != msgNone {
+		r.Content = l.tr(r.key)
+	}
+	return r
 }
 
 // noMentions is the allowed_mentions of every message kutip sends: an empty
@@ -331,7 +352,7 @@ func safeURL(u string) string {
 // citation renders where a passage comes from: the title (a link when the
 // document has a URL), paragraph and sentence. The title gets at most
 // titleMax units.
-func citation(p retrieval.Passage, titleMax int) string {
+func citation(p retrieval.Passage, titleMax int, l lang) string {
 	title := escapeInline(oneLine(p.Title), titleMax)
 	if title == "" {
 		title = escapeInline(oneLine(p.Doc), titleMax)
@@ -339,68 +360,77 @@ func citation(p retrieval.Passage, titleMax int) string {
 	if u := safeURL(p.URL); u != "" {
 		title = "[" + title + "](" + u + ")"
 	}
-	c := "— " + title + ", " + p.Citation().String()
+	c := "— " + title + ", " + l.cite(p.Paragraph, p.Sentence)
 	if p.Kind == string(corpus.Caption) {
-		c += " (photo caption)"
+		c += l.tr(msgPhotoCaption)
 	}
 	return c
 }
 
 // passageText renders a passage as its quote and citation in max units.
-func passageText(p retrieval.Passage, titleMax, max int) string {
-	cite := citation(p, titleMax)
+func passageText(p retrieval.Passage, titleMax, max int, l lang) string {
+	cite := citation(p, titleMax, l)
 	if width(cite) > max/2 {
-		cite = clip("— "+p.Citation().String(), max/2)
+		cite = clip("— "+l.cite(p.Paragraph, p.Sentence), max/2)
 	}
 	return quote(p.Text, p.Answer, max-width(cite)-1) + "\n" + cite
 }
 
-// answerReply renders an answer: an embed whose title is the question, whose
-// description is the best sentence quoted with its answer in bold and its
-// citation, and whose fields are up to two related passages. An abstention
-// renders as notInCorpus.
-func answerReply(a retrieval.Answer, docs int) reply {
+// maxLead is the longest answer span an answer leads with; a longer one (a
+// reason clause) is cut, and shows whole, in bold, in the quote below it.
+const maxLead = 200
+
+// answerReply renders an answer in language l. When the best passage has
+// a typed answer span ("6 November"), the message leads with it in bold;
+// then an embed whose title is the question, whose description is the best
+// sentence quoted with its answer in bold and its citation, and whose
+// fields are up to two related passages. An abstention renders as
+// notInCorpus. Buttons are added apart (answerButtons).
+func answerReply(a retrieval.Answer, docs int, l lang) reply {
 	if !a.Answered || len(a.Passages) == 0 {
-		return notInCorpus(a, docs)
+		return notInCorpus(a, docs, l)
 	}
 	e := &discordgo.MessageEmbed{
 		Title: escapeClip(oneLine(a.Question), maxTitle),
 		Color: embedColor,
 	}
-	related := "Related"
+	related := l.tr(msgRelated)
+	var lead string
 	if a.Topic {
 		// A topic, not a question ("kursk"): say that the sentences are
 		// about it, rather than quote one as if it answered something.
-		head := "Here is what the article says about "
+		head := msgTopicOne
 		if docs > 1 {
-			head = "Here is what the articles say about "
+			head = msgTopicMany
 		}
-		e.Title = head + escapeInline(oneLine(a.Question), maxTitle-width(head)-1) + ":"
-		related = "Also about it"
+		e.Title = l.tr(head, escapeInline(oneLine(a.Question), maxTitle-width(l.tr(head, ""))))
+		related = l.tr(msgAlsoAbout)
+	} else if span := escapeClip(oneLine(a.Passages[0].Answer), maxLead); span != "" {
+		lead = "**" + span + "**"
 	}
 	for _, p := range a.Passages[1:min(len(a.Passages), retrieval.DefaultTop)] {
 		e.Fields = append(e.Fields, &discordgo.MessageEmbedField{
 			Name:  related,
-			Value: passageText(p, 100, maxFieldValue),
+			Value: passageText(p, 100, maxFieldValue, l),
 		})
 	}
-	e.Description = passageText(a.Passages[0], 200, min(maxDescription, maxEmbedTotal-embedLen(e)))
-	return reply{Embeds: []*discordgo.MessageEmbed{e}}
+	e.Description = passageText(a.Passages[0], 200, min(maxDescription, maxEmbedTotal-embedLen(e)), l)
+	return reply{Content: lead, Embeds: []*discordgo.MessageEmbed{e}}
 }
 
 // notInCorpus is the reply when the corpus has no answer: plain text that
 // says so, a hint, and the nearest passage when retrieval found one close.
-func notInCorpus(a retrieval.Answer, docs int) reply {
-	what := "the article"
+func notInCorpus(a retrieval.Answer, docs int, l lang) reply {
+	m := msgNotInOne
 	if docs > 1 {
-		what = "the articles"
+		m = msgNotInMany
 	}
-	msg := "**Not in " + what + ".** I only quote sentences from " + what +
-		", and none of them answers that. Try the words the article would use, or see `/source` for what I have."
+	text := l.tr(m)
 	if len(a.Passages) > 0 {
-		msg += "\n\nMaybe related:\n" + passageText(a.Passages[0], 100, maxContent-width(msg)-len("\n\nMaybe related:\n"))
+		head := "\n\n" + l.tr(msgMaybeRelated) + "\n"
+		text += head + passageText(a.Passages[0], 100, maxContent-width(text)-width(head), l)
 	}
-	return reply{Content: msg}
+	return reply{Content: text, Abstained: true}
 }
 
 // summaryReply renders a summary as an embed: the document's title (a link
@@ -529,54 +559,54 @@ func firstNonEmpty(ss ...string) string {
 	return ""
 }
 
-// helpReply explains how to use kutip.
-func helpReply(docs int) reply {
-	what := "a news article"
+// helpReply explains how to use kutip, in language l with the commands as
+// that language's users see them.
+func helpReply(docs int, l lang) reply {
+	what := l.tr(msgHelpOne)
 	if docs > 1 {
-		what = strconv.Itoa(docs) + " news articles"
+		what = l.tr(msgHelpMany, docs)
+	}
+	names := [5]string{"/ask question", "/summary", "/source", "Mention me", "Ask kutip"}
+	if l == indonesian {
+		names = [5]string{"/" + commandsID[cmdAsk].name + " " + commandsID[cmdAsk+".question"].name,
+			"/" + commandsID[cmdSummary].name, "/" + commandsID[cmdSource].name, "Sebut saya", commandsID[cmdMenuAsk].name}
 	}
 	e := &discordgo.MessageEmbed{
-		Title: "kutip — answers with the sentence that says it",
-		Color: embedColor,
-		Description: "I answer questions about " + what + " by quoting the sentence that answers, " +
-			"with its title, paragraph (¶) and sentence, and the answer in **bold**. I never make things up: " +
-			"when the text does not say, I say so.",
+		Title:       l.tr(msgHelpTitle),
+		Color:       embedColor,
+		Description: l.tr(msgHelpBody, what),
 		Fields: []*discordgo.MessageEmbedField{
-			{Name: "/ask question", Value: "Ask a question in English or Indonesian. Add `private: True` to see the answer yourself only."},
-			{Name: "/summary", Value: "A summary in the article's own sentences: `sentences` (1–10), an optional `topic`."},
-			{Name: "/source", Value: "What I can quote: titles, languages, sizes and links."},
-			{Name: "Mention me", Value: "Write `@kutip when did Russia ratify?` in a channel, or message me directly."},
-			{Name: "Ask kutip", Value: "Right-click a message → Apps → **Ask kutip** to ask that message as a question."},
+			{Name: names[0], Value: l.tr(msgHelpAsk)},
+			{Name: names[1], Value: l.tr(msgHelpSummary)},
+			{Name: names[2], Value: l.tr(msgHelpSource)},
+			{Name: names[3], Value: l.tr(msgHelpMention)},
+			{Name: names[4], Value: l.tr(msgHelpMenu)},
 		},
 	}
 	return reply{Embeds: []*discordgo.MessageEmbed{e}, Ephemeral: true}
 }
 
-// rateLimited tells a user when to ask again.
-func rateLimited(k kind, retry time.Time, opts Options) reply {
+// rateLimited tells a user, in language l, when to ask again.
+func rateLimited(k kind, retry time.Time, opts Options, l lang) reply {
 	count, window := opts.budget(k)
-	what, verb := plural(count, "question"), "asking faster than I answer"
+	m, what := msgRateQuestions, l.count(count, msgQuestion, msgQuestions)
 	if k == kindSummary {
-		what, verb = strconv.Itoa(count)+" summaries", "asking for summaries faster than I make them"
-		if count == 1 {
-			what = "1 summary"
-		}
+		m, what = msgRateSummaries, l.count(count, msgSummary, msgSummaries)
 	}
 	return reply{
-		Content: fmt.Sprintf("You're %s: up to %s every %s. Try again <t:%d:R>.",
-			verb, what, inWords(window), retry.Unix()+1),
+		Content:   l.tr(m, what, inWords(window, l), retry.Unix()+1),
 		Ephemeral: true,
 	}
 }
 
-func inWords(d time.Duration) string {
+func inWords(d time.Duration, l lang) string {
 	switch {
 	case d%time.Hour == 0:
-		return plural(int(d/time.Hour), "hour")
+		return l.count(int(d/time.Hour), msgHour, msgHours)
 	case d%time.Minute == 0:
-		return plural(int(d/time.Minute), "minute")
+		return l.count(int(d/time.Minute), msgMinute, msgMinutes)
 	case d%time.Second == 0 && d < 10*time.Minute:
-		return plural(int(d/time.Second), "second")
+		return l.count(int(d/time.Second), msgSecond, msgSeconds)
 	}
 	return d.String()
 }
@@ -589,18 +619,18 @@ func unknownDoc(name string) reply {
 	}
 }
 
-// Short replies.
+// Short replies, ephemeral, in English until localized.
 var (
-	failed      = reply{Content: "Sorry, something went wrong on my side. Please try again in a moment.", Ephemeral: true}
-	emptyAsk    = reply{Content: "Ask me a question about the article, for example `when did Russia ratify?`", Ephemeral: true}
-	noText      = reply{Content: "That message has no text I can read as a question.", Ephemeral: true}
-	unknownCmd  = reply{Content: "I don't know that command any more; it may take a minute for Discord to update the list.", Ephemeral: true}
-	noSentences = reply{Content: "That document has no body text to summarise.", Ephemeral: true}
+	failed      = shortReply(msgFailed)
+	emptyAsk    = shortReply(msgEmptyAsk)
+	noText      = shortReply(msgNoText)
+	unknownCmd  = shortReply(msgUnknownCmd)
+	noSentences = shortReply(msgNoSentences)
 	// summaryInFlight answers a second /summary from a user whose first is
 	// still being made; summariesBusy one that found every summary slot
 	// taken for summaryQueueWait.
-	summaryInFlight = reply{Content: "I'm still making your last summary; it will be posted here. Ask for another once it is.", Ephemeral: true}
-	summariesBusy   = reply{Content: "I'm busy making other summaries right now. Please try again in a minute; questions (`/ask`) are answered meanwhile.", Ephemeral: true}
+	summaryInFlight = shortReply(msgSummaryInFlight)
+	summariesBusy   = shortReply(msgSummariesBusy)
 )
 
 // embedLen is the text of e that counts towards maxEmbedTotal.
@@ -664,6 +694,7 @@ func (r reply) check() error {
 	if total > maxEmbedTotal {
 		errs = append(errs, fmt.Errorf("embeds total %d, over %d", total, maxEmbedTotal))
 	}
+	errs = append(errs, checkComponents(r.Components)...)
 	return errors.Join(errs...)
 }
 
@@ -672,6 +703,7 @@ func (r reply) interactionData() *discordgo.InteractionResponseData {
 	d := &discordgo.InteractionResponseData{
 		Content:         r.Content,
 		Embeds:          r.embeds(),
+		Components:      r.Components,
 		AllowedMentions: noMentions(),
 	}
 	if r.Ephemeral {
@@ -680,11 +712,11 @@ func (r reply) interactionData() *discordgo.InteractionResponseData {
 	return d
 }
 
-// webhookEdit is r as an edit of a deferred response. Content and embeds
-// are always sent, so that the edit replaces whatever was there.
+// webhookEdit is r as an edit of a deferred response. Content, embeds and
+// components are always sent, so that the edit replaces whatever was there.
 func (r reply) webhookEdit() *discordgo.WebhookEdit {
-	content, embeds := r.Content, r.embeds()
-	return &discordgo.WebhookEdit{Content: &content, Embeds: &embeds, AllowedMentions: noMentions()}
+	content, embeds, components := r.Content, r.embeds(), r.components()
+	return &discordgo.WebhookEdit{Content: &content, Embeds: &embeds, Components: &components, AllowedMentions: noMentions()}
 }
 
 // messageSend is r as a reply to message ref in its channel.
@@ -692,9 +724,18 @@ func (r reply) messageSend(ref *discordgo.MessageReference) *discordgo.MessageSe
 	return &discordgo.MessageSend{
 		Content:         r.Content,
 		Embeds:          r.embeds(),
+		Components:      r.Components,
 		AllowedMentions: noMentions(),
 		Reference:       ref,
 	}
+}
+
+// components is r's buttons, never nil, so that an edit removes any.
+func (r reply) components() []discordgo.MessageComponent {
+	if r.Components == nil {
+		return []discordgo.MessageComponent{}
+	}
+	return r.Components
 }
 
 func (r reply) embeds() []*discordgo.MessageEmbed {

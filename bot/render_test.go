@@ -22,14 +22,14 @@ var ratified = retrieval.Passage{
 	Doc: "korea-utara-rusia", Title: "Korea Utara meratifikasi pakta pertahanan bersama dengan Rusia",
 	Paragraph: 8, Sentence: 1, Kind: "body",
 	Text:   "Parlemen Rusia meratifikasi perjanjian tersebut pada 6 November, di tengah-tengah berbulan-bulan peningkatan kerja sama keamanan dengan Korea Utara.",
-	Answer: "pada 6 November",
+	Answer: "6 November",
 }
 
 var signed = retrieval.Passage{
 	Doc: "korea-utara-rusia", Title: "Korea Utara meratifikasi pakta pertahanan bersama dengan Rusia",
 	URL: "https://example.org/news/korea (1)", Paragraph: 3, Sentence: 1, Kind: "body",
 	Text:   "Kim Jong Un menandatangani dekrit untuk meratifikasi perjanjian dengan Rusia pada hari Senin.",
-	Answer: "pada hari Senin",
+	Answer: "hari Senin",
 }
 
 var caption = retrieval.Passage{
@@ -89,6 +89,28 @@ func docs(n int) []corpus.Document {
 	return ds
 }
 
+// testAnswerID is the snowflake of the interaction that asked, in goldens.
+const testAnswerID = "1311111111111111111"
+
+// card is an answer as the bot sends it: rendered in l, with its buttons.
+func card(a retrieval.Answer, docs int, l lang) reply {
+	r := answerReply(a, docs, l)
+	r.Components = answerButtons(a, testAnswerID, l, true)
+	return r
+}
+
+// korea is a document for Show context: paragraphs of one, two and three
+// sentences, one holding markdown and a mention.
+var korea = corpus.Document{
+	ID: "korea-utara-rusia", Title: "Korea Utara meratifikasi pakta pertahanan bersama dengan Rusia", URL: "https://example.org/korea",
+	Paragraphs: []corpus.Paragraph{
+		{N: 1, Kind: corpus.Body, Sentences: []corpus.Sentence{{N: 1, Text: "Korea Utara telah meratifikasi perjanjian pertahanan bersama."}}},
+		{N: 2, Kind: corpus.Body, Sentences: []corpus.Sentence{{N: 1, Text: "Kim Jong Un menandatangani dekrit pada hari Senin."}, {N: 2, Text: "KCNA melaporkannya @everyone *hari ini*."}}},
+		{N: 3, Kind: corpus.Body, Sentences: []corpus.Sentence{{N: 1, Text: "Parlemen Rusia meratifikasi perjanjian tersebut pada 6 November."}, {N: 2, Text: "Putin menandatanganinya menjadi undang-undang."}, {N: 3, Text: "Perjanjian itu mulai berlaku."}}},
+		{N: 4, Kind: corpus.Body, Sentences: []corpus.Sentence{{N: 1, Text: "Para analis menyebutnya aliansi."}}},
+	},
+}
+
 func TestRenderGolden(t *testing.T) {
 	longSpanEnd := ratified
 	longSpanEnd.Text = longText(5000) + " pada 6 November."
@@ -102,15 +124,29 @@ func TestRenderGolden(t *testing.T) {
 		name string
 		r    reply
 	}{
-		{"answer", answerReply(retrieval.Answer{Question: "when did Russia ratify?", Answered: true, Passages: []retrieval.Passage{ratified, signed, caption}}, 1)},
-		{"answer_topic", answerReply(retrieval.Answer{Question: "nuclear  tech", Answered: true, Topic: true, Passages: []retrieval.Passage{ratified, signed}}, 1)},
-		{"answer_topic_long", answerReply(retrieval.Answer{Question: strings.Repeat("*kursk* ", 60), Answered: true, Topic: true, Passages: []retrieval.Passage{signed}}, 3)},
-		{"answer_one_passage", answerReply(retrieval.Answer{Question: "kapan?", Answered: true, Passages: []retrieval.Passage{signed}}, 1)},
-		{"answer_hostile", answerReply(retrieval.Answer{Question: "@everyone **why** <@1> [x](https://evil) ||?||\nline two", Answered: true, Passages: []retrieval.Passage{hostile, hostile, hostile}}, 1)},
-		{"answer_long", answerReply(retrieval.Answer{Question: strings.Repeat("q", 300), Answered: true, Passages: []retrieval.Passage{longSpanEnd, longRelated, longBoth}}, 1)},
-		{"answer_long_both", answerReply(retrieval.Answer{Question: "when?", Answered: true, Passages: []retrieval.Passage{longBoth}}, 1)},
-		{"abstain", answerReply(retrieval.Answer{Question: "who won the world cup?"}, 1)},
-		{"abstain_related", answerReply(retrieval.Answer{Question: "when?", Passages: []retrieval.Passage{longRelated}}, 3)},
+		{"answer", card(retrieval.Answer{Question: "when did Russia ratify?", Type: "date", Answered: true, Passages: []retrieval.Passage{ratified, signed, caption}}, 1, english)},
+		{"answer_id", card(retrieval.Answer{Question: "kapan Rusia meratifikasi?", Type: "date", Answered: true, Passages: []retrieval.Passage{ratified, signed, caption}}, 1, indonesian)},
+		{"answer_no_span", card(retrieval.Answer{Question: "what did Russia do?", Answered: true, Passages: []retrieval.Passage{caption, signed, ratified}}, 1, english)},
+		{"abstain_related_id", card(retrieval.Answer{Question: "siapa juara piala dunia?", Passages: []retrieval.Passage{signed}}, 1, indonesian)},
+		{"abstain_buttons", card(retrieval.Answer{Question: "who won the world cup?"}, 2, english)},
+		{"context", contextReply(&korea, 3, 1, english)},
+		{"context_id_first", contextReply(&korea, 1, 1, indonesian)},
+		{"context_gone", shortReply(msgContextGone).localized(indonesian)},
+		{"more", moreReply("when did Russia ratify?", []retrieval.Passage{caption, hostile, signed}, testAnswerID, 6, true, english)},
+		{"more_last_id", moreReply("kapan?", []retrieval.Passage{caption}, testAnswerID, 12, false, indonesian)},
+		{"more_none", moreReply("kapan?", nil, testAnswerID, 6, true, english)},
+		{"voted_up", shortReply(msgVotedUp)},
+		{"voted_down_id", shortReply(msgVotedDown).localized(indonesian)},
+		{"help_id", helpReply(3, indonesian)},
+		{"rate_limited_id", rateLimited(kindQuestion, retry, Options{RateCount: 5, RateWindow: 30 * time.Second}, indonesian)},
+		{"answer_topic", card(retrieval.Answer{Question: "nuclear  tech", Answered: true, Topic: true, Passages: []retrieval.Passage{ratified, signed, caption}}, 1, english)},
+		{"answer_topic_long", answerReply(retrieval.Answer{Question: strings.Repeat("*kursk* ", 60), Answered: true, Topic: true, Passages: []retrieval.Passage{signed}}, 3, english)},
+		{"answer_one_passage", answerReply(retrieval.Answer{Question: "kapan?", Answered: true, Passages: []retrieval.Passage{signed}}, 1, english)},
+		{"answer_hostile", answerReply(retrieval.Answer{Question: "@everyone **why** <@1> [x](https://evil) ||?||\nline two", Answered: true, Passages: []retrieval.Passage{hostile, hostile, hostile}}, 1, english)},
+		{"answer_long", answerReply(retrieval.Answer{Question: strings.Repeat("q", 300), Answered: true, Passages: []retrieval.Passage{longSpanEnd, longRelated, longBoth}}, 1, english)},
+		{"answer_long_both", answerReply(retrieval.Answer{Question: "when?", Answered: true, Passages: []retrieval.Passage{longBoth}}, 1, english)},
+		{"abstain", answerReply(retrieval.Answer{Question: "who won the world cup?"}, 1, english)},
+		{"abstain_related", card(retrieval.Answer{Question: "when?", Passages: []retrieval.Passage{longRelated}}, 3, english)},
 		{"summary", summaryReply(retrieval.Summary{Doc: "korea-utara-rusia", Title: ratified.Title, URL: "https://example.org/a",
 			Sentences: []retrieval.Passage{signed, ratified, hostile}}, "")},
 		{"summary_topic_long", summaryReply(retrieval.Summary{Doc: "d", Title: strings.Repeat("T", 400),
@@ -118,12 +154,12 @@ func TestRenderGolden(t *testing.T) {
 		{"topic_not_found", topicNotFound(retrieval.Summary{Doc: "d", Title: "A *title*"}, "**football**")},
 		{"source", sourceReply(corpus.Default())},
 		{"source_many", sourceReply(docs(40))},
-		{"help", helpReply(1)},
-		{"rate_limited", rateLimited(kindQuestion, retry, Options{RateCount: 5, RateWindow: 30 * time.Second})},
-		{"rate_limited_summary", rateLimited(kindSummary, retry, Options{SummaryCount: DefaultSummaryCount, SummaryWindow: DefaultSummaryWindow})},
+		{"help", helpReply(1, english)},
+		{"rate_limited", rateLimited(kindQuestion, retry, Options{RateCount: 5, RateWindow: 30 * time.Second}, english)},
+		{"rate_limited_summary", rateLimited(kindSummary, retry, Options{SummaryCount: DefaultSummaryCount, SummaryWindow: DefaultSummaryWindow}, english)},
 		{"unknown_doc", unknownDoc("no such @everyone")},
-		{"answer_bidi", answerReply(retrieval.Answer{Question: "\u202ewhen was it signed?\u2066", Answered: true, Passages: []retrieval.Passage{spoofed, spoofed}}, 1)},
-		{"answer_rtl", answerReply(retrieval.Answer{Question: "\u0645\u0639\u0627\u0647\u062f\u0629", Answered: true, Topic: true, Passages: []retrieval.Passage{arabic, arabic}}, 1)},
+		{"answer_bidi", answerReply(retrieval.Answer{Question: "\u202ewhen was it signed?\u2066", Answered: true, Passages: []retrieval.Passage{spoofed, spoofed}}, 1, english)},
+		{"answer_rtl", answerReply(retrieval.Answer{Question: "\u0645\u0639\u0627\u0647\u062f\u0629", Answered: true, Topic: true, Passages: []retrieval.Passage{arabic, arabic}}, 1, english)},
 		{"topic_not_found_rtl", topicNotFound(retrieval.Summary{Doc: "ar", Title: arabic.Title}, "\u05e9\u05dc\u05d5\u05dd\u202e")},
 		{"source_bidi", sourceReply([]corpus.Document{
 			{ID: "spoof", Title: "\u202egnp.exe", Published: "\u202e2024", Lang: "id"},
@@ -254,11 +290,11 @@ func TestBidiControls(t *testing.T) {
 		{"clip (autocomplete, plain)", clip("\u202egnp.exe\u200f", 100), "gnp.exe"},
 		{"oneLine only controls", oneLine(" \u202e\u2066 \u200f "), ""},
 		{"quote span with override", quote("ditandatangani pada \u202e19 Juni.", "pada \u202e19 Juni", 100), "> ditandatangani **pada 19 Juni**."},
-		{"citation", citation(spoofed, 100), "— [Laporan fdp.exe](https://example.org/spoof), ¶4, sentence 2"},
-		{"citation rtl title isolated", citation(arabic, 100), "— [\u2068\u0643\u0648\u0631\u064a\u0627 \u0627\u0644\u0634\u0645\u0627\u0644\u064a\u0629 2024\u2069](https://example.org/ar), ¶2, sentence 1"},
+		{"citation", citation(spoofed, 100, english), "— [Laporan fdp.exe](https://example.org/spoof), ¶4, sentence 2"},
+		{"citation rtl title isolated", citation(arabic, 100, english), "— [\u2068\u0643\u0648\u0631\u064a\u0627 \u0627\u0644\u0634\u0645\u0627\u0644\u064a\u0629 2024\u2069](https://example.org/ar), ¶2, sentence 1"},
 		{"escapeInline ltr unchanged", escapeInline("Korea *Utara*", 100), `Korea \*Utara\*`},
 		{"escapeInline rtl counts its isolate", escapeInline("\u05e9\u05dc\u05d5\u05dd \u05e2\u05d5\u05dc\u05dd", 6), "\u2068\u05e9\u05dc\u05d5…\u2069"},
-		{"citation title only controls", citation(retrieval.Passage{Doc: "d\u202e1", Title: "\u202e", Paragraph: 1, Sentence: 1}, 100), "— d1, ¶1, sentence 1"},
+		{"citation title only controls", citation(retrieval.Passage{Doc: "d\u202e1", Title: "\u202e", Paragraph: 1, Sentence: 1}, 100, english), "— d1, ¶1, sentence 1"},
 	}
 	for _, tc := range tests {
 		if tc.got != tc.want {
@@ -444,7 +480,7 @@ func FuzzRender(f *testing.F) {
 		span = strings.Repeat(cutInput(span), 1<<(grow>>10&3))
 		p := retrieval.Passage{Doc: title, Title: title, URL: url, Paragraph: 1, Sentence: 1, Text: text, Answer: span}
 		replies := map[string]reply{
-			"answer":  answerReply(retrieval.Answer{Question: question, Answered: answered, Topic: grow>>12&1 == 1, Passages: []retrieval.Passage{p, p, p}}, 2),
+			"answer":  answerReply(retrieval.Answer{Question: question, Answered: answered, Topic: grow>>12&1 == 1, Passages: []retrieval.Passage{p, p, p}}, 2, english),
 			"summary": summaryReply(retrieval.Summary{Doc: title, Title: title, URL: url, Sentences: []retrieval.Passage{p, p, p, p, p, p, p, p, p, p}}, question),
 			"topic":   topicNotFound(retrieval.Summary{Title: title}, question),
 			"doc":     unknownDoc(question),
