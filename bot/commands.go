@@ -110,6 +110,7 @@ func (b *Bot) commandTable() ([]*discordgo.ApplicationCommand, map[string]handle
 		}
 		c.def.Contexts = &contexts
 		c.def.IntegrationTypes = &install
+		localizeCommand(c.def) // locale.go
 		defs = append(defs, c.def)
 		handlers[c.def.Name] = c.run
 	}
@@ -126,6 +127,7 @@ func (b *Bot) onInteraction(work context.Context, api Discord, i *discordgo.Inte
 	in := &interaction{
 		i: i, api: api, budget: ackBudget(i.ID, b.opts.AckBudget, now), created: createdAt(i.ID, now),
 		m: b.metrics, work: work, log: b.logger.With("interaction", i.ID, "guild", i.GuildID),
+		lang: localeLang(i.Locale),
 	}
 	switch i.Type {
 	case discordgo.InteractionApplicationCommand:
@@ -151,6 +153,8 @@ func (b *Bot) onInteraction(work context.Context, api Discord, i *discordgo.Inte
 			}
 		}()
 		b.autocomplete(ctx, in, i.ApplicationCommandData())
+	case discordgo.InteractionMessageComponent:
+		b.onComponent(ctx, in) // components.go
 	default:
 		in.log.Debug("interaction ignored", "type", i.Type)
 	}
@@ -190,7 +194,7 @@ func (b *Bot) allow(in *interaction, k kind) bool {
 	if !ok {
 		b.metrics.rateLimited.Inc()
 		in.log.Info("rate limited", "kind", k)
-		in.respond(rateLimited(k, retry, b.opts))
+		in.respond(rateLimited(k, retry, b.opts, in.lang))
 	}
 	return ok
 }
@@ -230,11 +234,12 @@ func (b *Bot) question(ctx context.Context, in *interaction, source, q string, p
 	b.metrics.questions.WithLabelValues(source).Inc()
 	in.log.DebugContext(ctx, "question", "text", q)
 	in.answer(ctx, private, func(ctx context.Context) (reply, error) {
-		r, err := b.answerQuestion(ctx, in.log, q)
+		o := origin{id: in.i.ID, guild: in.i.GuildID, channel: in.i.ChannelID, locale: string(in.i.Locale)}
+		r, err := b.answerQuestion(ctx, in.log, q, o)
 		if err != nil {
 			return r, err
 		}
-		if r.Content == "" { // an answer, not an abstention
+		if !r.Abstained {
 			r.Ephemeral = private
 		} else {
 			r.Ephemeral = true
@@ -243,8 +248,11 @@ func (b *Bot) question(ctx context.Context, in *interaction, source, q string, p
 	})
 }
 
-// answerQuestion asks the index and renders the answer, counting it.
-func (b *Bot) answerQuestion(ctx context.Context, log *slog.Logger, q string) (reply, error) {
+// answerQuestion asks the index and renders the answer with its buttons,
+// counting it and recording it in the feedback store (before it is sent,
+// so that a click on its buttons finds it). Its sentences are in the
+// language of o's locale, or of the question when o has none.
+func (b *Bot) answerQuestion(ctx context.Context, log *slog.Logger, q string, o origin) (reply, error) {
 	start := time.Now()
 	a, err := b.ix.Ask(ctx, q)
 	b.metrics.observe(start)
@@ -258,7 +266,12 @@ func (b *Bot) answerQuestion(ctx context.Context, log *slog.Logger, q string) (r
 	}
 	b.metrics.outcomes.WithLabelValues(result).Inc()
 	log.InfoContext(ctx, result, "passages", len(a.Passages), "lang", a.Lang, "type", a.Type, "took", time.Since(start))
-	return answerReply(a, len(b.ix.Documents())), nil
+	l := answerLang(o, a)
+	r := answerReply(a, len(b.ix.Documents()), l)
+	_, paging := b.ix.(pager)
+	r.Components = answerButtons(a, o.id, l, paging)
+	b.record(ctx, log, o, a, shownPassages(a))
+	return r, nil
 }
 
 func (b *Bot) summary(ctx context.Context, in *interaction, data discordgo.ApplicationCommandInteractionData) {
@@ -338,7 +351,7 @@ func (b *Bot) source(_ context.Context, in *interaction, _ discordgo.Application
 }
 
 func (b *Bot) help(_ context.Context, in *interaction, _ discordgo.ApplicationCommandInteractionData) {
-	in.respond(helpReply(len(b.ix.Documents())))
+	in.respond(helpReply(len(b.ix.Documents()), in.lang))
 }
 
 // autocomplete offers the documents whose title or ID contains what the

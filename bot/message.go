@@ -58,7 +58,7 @@ func (b *Bot) onMessage(work context.Context, api Discord, self string, m *disco
 		// Once per retry time told: a notice to every message would let
 		// one user make the bot post as often as they do.
 		if tell {
-			send(rateLimited(kindQuestion, retry, b.opts))
+			send(rateLimited(kindQuestion, retry, b.opts, english))
 		}
 		return
 	}
@@ -69,7 +69,7 @@ func (b *Bot) onMessage(work context.Context, api Discord, self string, m *disco
 	}
 	b.metrics.questions.WithLabelValues("mention").Inc()
 	log.DebugContext(ctx, "question", "text", q)
-	r, err := b.answerQuestion(ctx, log, q)
+	r, err := b.answerQuestion(ctx, log, q, origin{id: m.ID, guild: m.GuildID, channel: m.ChannelID})
 	if err != nil {
 		log.Error("answer failed", "err", err)
 		r = failed

@@ -26,6 +26,9 @@ type interaction struct {
 	m       *metrics
 	// work is the bot's context for replies; ctx bounds this interaction.
 	work context.Context
+	// lang is the language of the user's client (Interaction.Locale),
+	// which kutip's own sentences are given in.
+	lang lang
 
 	mu    sync.Mutex
 	state responseState
@@ -67,6 +70,7 @@ func (in *interaction) sendContext(window time.Duration) (context.Context, conte
 // edit of @original after a deferral. A reply that breaks Discord's limits
 // (a rendering bug) is logged and replaced by the generic failure.
 func (in *interaction) respond(r reply) {
+	r = r.localized(in.lang)
 	if err := r.check(); err != nil {
 		in.log.Error("reply breaks discord limits", "err", err)
 		r = failed

@@ -430,6 +430,7 @@ func checkMessage(b *msgBody, at []string, flags int) []formError {
 			errs = append(errs, formError{p("embeds"), "MAX_EMBED_SIZE_EXCEEDED", "Embed size exceeds maximum size of 6000"})
 		}
 	}
+	errs = append(errs, checkComponents(b.Components, at)...) // components.go
 	if am := b.AllowedMentions; am != nil {
 		for _, v := range am.Parse {
 			if v != "users" && v != "roles" && v != "everyone" {
