@@ -22,6 +22,8 @@ import (
 type boltBackend struct {
 	path    string
 	timeout time.Duration // to get the file's lock
+	// readOnly refuses writes (OpenReadOnly).
+	readOnly bool
 	// mu orders this process's transactions: flock locks belong to an
 	// open file, so two of ours would exclude each other like strangers.
 	mu sync.RWMutex
@@ -31,6 +33,8 @@ type boltBackend struct {
 var errCorrupt = errors.New("feedback: store file is corrupt")
 
 var errReadOnlyTx = errors.New("feedback: write in a read-only transaction")
+
+var errReadOnly = errors.New("feedback: store opened read-only")
 
 func (b *boltBackend) open(readOnly bool) (db *bolt.DB, err error) {
 	defer func() {
@@ -60,6 +64,9 @@ func classify(path string, err error) error {
 }
 
 func (b *boltBackend) update(fn func(tx) error) (err error) {
+	if b.readOnly {
+		return errReadOnly
+	}
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	db, err := b.open(false)

@@ -11,6 +11,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"os"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -92,6 +93,28 @@ func Open(path string, opts Options) (s *Store, warning error) {
 		warnings = append(warnings, fmt.Errorf("%w; moved it to %s and started a new one", err, aside))
 	}
 	return s, errors.Join(warnings...)
+}
+
+// OpenReadOnly opens the store in the existing bbolt file at path for
+// reading, as `kutip report` does while kutip serve writes to it: it
+// creates, prunes and moves nothing, and the writing methods fail. It
+// fails when the file is missing, corrupt, or locked by a writer for
+// longer than LockTimeout.
+func OpenReadOnly(path string, opts Options) (*Store, error) {
+	if opts.LockTimeout <= 0 {
+		opts.LockTimeout = DefaultLockTimeout
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if _, err := os.Stat(path); err != nil {
+		return nil, err
+	}
+	b := &boltBackend{path: path, timeout: opts.LockTimeout, readOnly: true}
+	if err := b.view(func(tx) error { return nil }); err != nil {
+		return nil, err
+	}
+	return &Store{be: b, path: path, opts: opts}, nil
 }
 
 // Path returns the store's file, or "" when it is in memory.

@@ -496,3 +496,38 @@ func FuzzNormalize(f *testing.F) {
 		}
 	})
 }
+
+func TestOpenReadOnly(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "feedback.db")
+	if _, err := feedback.OpenReadOnly(path, feedback.Options{}); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("OpenReadOnly(missing) = %v, want not exist", err)
+	}
+	if _, err := os.Stat(path); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("OpenReadOnly created the file")
+	}
+	w := mustOpen(t, path, feedback.Options{})
+	if err := w.Asked(t.Context(), feedback.Question{ID: "1", Text: "q?", Outcome: feedback.Abstained}); err != nil {
+		t.Fatal(err)
+	}
+	r, err := feedback.OpenReadOnly(path, feedback.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep, err := r.Report(t.Context(), time.Time{}); err != nil || rep.Asked != 1 {
+		t.Errorf("read-only Report = %d asked, %v; want 1", rep.Asked, err)
+	}
+	if err := r.Asked(t.Context(), feedback.Question{ID: "2", Text: "q?", Outcome: feedback.Abstained}); err == nil {
+		t.Errorf("read-only Asked succeeded")
+	}
+	garbage := filepath.Join(dir, "garbage.db")
+	if err := os.WriteFile(garbage, bytes.Repeat([]byte("x"), 8192), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := feedback.OpenReadOnly(garbage, feedback.Options{}); err == nil || !strings.Contains(err.Error(), "corrupt") {
+		t.Errorf("OpenReadOnly(garbage) = %v, want corrupt", err)
+	}
+	if _, err := os.Stat(garbage); err != nil {
+		t.Errorf("OpenReadOnly moved a corrupt file: %v", err)
+	}
+}
