@@ -207,7 +207,9 @@ func (a sessionAPI) config(method, endpoint string, payload []byte, options []di
 	if err != nil {
 		return nil, err
 	}
-	req.Header.Set("Authorization", a.Token)
+	if a.Token != "" { // an HTTP-only bot has none; interaction webhooks need none
+		req.Header.Set("Authorization", a.Token)
+	}
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("User-Agent", a.UserAgent)
 	cfg := &discordgo.RequestConfig{
