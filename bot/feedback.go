@@ -3,7 +3,6 @@ package bot
 import (
 	"context"
 	"log/slog"
-	"time"
 
 	"kutip/feedback"
 	"kutip/retrieval"
@@ -26,8 +25,8 @@ type Feedback interface {
 	Vote(ctx context.Context, answerID, userID string, v feedback.Vote) (feedback.Tally, error)
 	// Asked records a question and its outcome.
 	Asked(ctx context.Context, q feedback.Question) error
-	// Report summarises the period from since to now.
-	Report(ctx context.Context, since time.Time) (feedback.Report, error)
+	// Report summarises a period, for one server or all.
+	Report(ctx context.Context, o feedback.ReportOptions) (feedback.Report, error)
 }
 
 var _ Feedback = (*feedback.Store)(nil)

@@ -10,7 +10,6 @@ import (
 	"strings"
 	"syscall"
 	"testing"
-	"time"
 
 	"kutip/feedback"
 )
@@ -91,7 +90,7 @@ func TestCrashKeepsAcknowledged(t *testing.T) {
 				}
 			}
 		}
-		rep, err := s.Report(t.Context(), time.Time{})
+		rep, err := s.Report(t.Context(), feedback.ReportOptions{})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -11,18 +11,28 @@ import (
 	"unicode"
 )
 
-// Report summarises the questions asked and the votes cast from since until
-// now.
-func (s *Store) Report(ctx context.Context, since time.Time) (Report, error) {
+// ReportOptions select what a Report covers.
+type ReportOptions struct {
+	// Since is the start of the period; it ends now.
+	Since time.Time
+	// Guild keeps only the questions asked and the answers given in one
+	// server, for a server's admins: they see nothing of another server.
+	// Empty keeps everything (the operator's `kutip report`), direct
+	// messages included.
+	Guild string
+}
+
+// Report summarises the questions asked and the votes cast in the period.
+func (s *Store) Report(ctx context.Context, o ReportOptions) (Report, error) {
 	if err := s.usable(ctx); err != nil {
 		return Report{}, err
 	}
-	r := Report{Since: since.UTC(), Until: s.opts.Now().UTC()}
+	r := Report{Since: o.Since.UTC(), Until: s.opts.Now().UTC()}
 	err := s.be.view(func(t tx) error {
-		if err := r.addQuestions(t); err != nil {
+		if err := r.addQuestions(t, o.Guild); err != nil {
 			return err
 		}
-		return r.addVotes(t)
+		return r.addVotes(t, o.Guild)
 	})
 	if err != nil {
 		return Report{}, fmt.Errorf("feedback report: %w", err)
@@ -30,7 +40,7 @@ func (s *Store) Report(ctx context.Context, since time.Time) (Report, error) {
 	return r, nil
 }
 
-func (r *Report) addQuestions(t tx) error {
+func (r *Report) addQuestions(t tx, guild string) error {
 	days := map[string]*Day{}
 	unanswered := map[string]*Unanswered{}
 	err := t.scan(bucketQuestions, timeKey(r.Since), nil, func(_, v []byte) error {
@@ -38,7 +48,7 @@ func (r *Report) addQuestions(t tx) error {
 		if err := json.Unmarshal(v, &q); err != nil {
 			return nil // unreadable: pruned later, counted never
 		}
-		if q.Time.Before(r.Since) || q.Time.After(r.Until) {
+		if q.Time.Before(r.Since) || q.Time.After(r.Until) || (guild != "" && q.Guild != guild) {
 			return nil
 		}
 		date := q.Time.UTC().Format(time.DateOnly)
@@ -102,7 +112,7 @@ func (r *Report) addQuestions(t tx) error {
 	return nil
 }
 
-func (r *Report) addVotes(t tx) error {
+func (r *Report) addVotes(t tx, guild string) error {
 	byAnswer := map[string]*Voted{}
 	err := t.scan(bucketVotes, nil, nil, func(k, v []byte) error {
 		var rec voteRecord
@@ -131,27 +141,28 @@ func (r *Report) addVotes(t tx) error {
 		return err
 	}
 	r.DownVoted = make([]Voted, 0, len(byAnswer))
-	for _, a := range byAnswer {
-		if a.Down > 0 {
-			r.DownVoted = append(r.DownVoted, *a)
+	for _, v := range byAnswer {
+		if v.Down == 0 {
+			continue
 		}
+		var a Answer
+		if val := t.get(bucketAnswers, []byte(v.AnswerID)); val == nil || json.Unmarshal(val, &a) != nil {
+			a = Answer{}
+		}
+		if guild != "" && a.Guild != guild {
+			continue // another server's, or unknown: not for this server's admins
+		}
+		v.Question = a.Question
+		if len(a.Passages) > 0 {
+			p := a.Passages[0]
+			v.Passage = &p
+		}
+		r.DownVoted = append(r.DownVoted, *v)
 	}
 	slices.SortFunc(r.DownVoted, func(a, b Voted) int {
 		return cmp.Or(cmp.Compare(b.Down, a.Down), cmp.Compare(a.Up, b.Up), strings.Compare(a.AnswerID, b.AnswerID))
 	})
 	r.DownVoted = r.DownVoted[:min(len(r.DownVoted), MaxDownVoted)]
-	for i := range r.DownVoted {
-		val := t.get(bucketAnswers, []byte(r.DownVoted[i].AnswerID))
-		var a Answer
-		if val == nil || json.Unmarshal(val, &a) != nil {
-			continue
-		}
-		r.DownVoted[i].Question = a.Question
-		if len(a.Passages) > 0 {
-			p := a.Passages[0]
-			r.DownVoted[i].Passage = &p
-		}
-	}
 	return nil
 }
 

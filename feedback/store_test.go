@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -232,7 +233,7 @@ func TestReport(t *testing.T) {
 			c.advance(5 * 24 * time.Hour)
 			s = restart()
 
-			got, err := s.Report(ctx, t0.Add(24*time.Hour))
+			got, err := s.Report(ctx, feedback.ReportOptions{Since: t0.Add(24 * time.Hour)})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -256,7 +257,7 @@ func TestReport(t *testing.T) {
 				t.Errorf("Report(since day 1):\n got %s\nwant %s", js(t, got), js(t, want))
 			}
 
-			got, err = s.Report(ctx, t0)
+			got, err = s.Report(ctx, feedback.ReportOptions{Since: t0})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -320,7 +321,7 @@ func TestRetention(t *testing.T) {
 			if _, ok, _ := s.Recall(ctx, "young"); !ok {
 				t.Errorf("answer within retention pruned")
 			}
-			r, err := s.Report(ctx, time.Time{})
+			r, err := s.Report(ctx, feedback.ReportOptions{Since: time.Time{}})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -514,7 +515,7 @@ func TestOpenReadOnly(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if rep, err := r.Report(t.Context(), time.Time{}); err != nil || rep.Asked != 1 {
+	if rep, err := r.Report(t.Context(), feedback.ReportOptions{}); err != nil || rep.Asked != 1 {
 		t.Errorf("read-only Report = %d asked, %v; want 1", rep.Asked, err)
 	}
 	if err := r.Asked(t.Context(), feedback.Question{ID: "2", Text: "q?", Outcome: feedback.Abstained}); err == nil {
@@ -529,5 +530,54 @@ func TestOpenReadOnly(t *testing.T) {
 	}
 	if _, err := os.Stat(garbage); err != nil {
 		t.Errorf("OpenReadOnly moved a corrupt file: %v", err)
+	}
+}
+
+// TestReportGuild: a server's report holds nothing of another server.
+func TestReportGuild(t *testing.T) {
+	for _, k := range kinds {
+		t.Run(k.name, func(t *testing.T) {
+			s, _ := k.open(t, feedback.Options{Now: (&clock{t: t0}).Now})
+			ctx := t.Context()
+			for _, g := range []string{"g1", "g2", ""} {
+				if err := s.Asked(ctx, feedback.Question{ID: "q" + g, Text: "secret of " + g, Guild: g, Outcome: feedback.Abstained}); err != nil {
+					t.Fatal(err)
+				}
+				mustRemember(t, s, feedback.Answer{ID: "a" + g, Question: "answer in " + g, Guild: g})
+				if _, err := s.Vote(ctx, "a"+g, "u", feedback.Down); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if _, err := s.Vote(ctx, "unknown", "u", feedback.Down); err != nil {
+				t.Fatal(err)
+			}
+			tests := []struct {
+				guild      string
+				unanswered []string
+				voted      []string
+			}{
+				{"g1", []string{"secret of g1"}, []string{"ag1"}},
+				{"g2", []string{"secret of g2"}, []string{"ag2"}},
+				{"", []string{"secret of g1", "secret of g2", "secret of "}, []string{"a", "ag1", "ag2", "unknown"}},
+			}
+			for _, tc := range tests {
+				r, err := s.Report(ctx, feedback.ReportOptions{Guild: tc.guild})
+				if err != nil {
+					t.Fatal(err)
+				}
+				var unanswered, voted []string
+				for _, u := range r.Unanswered {
+					unanswered = append(unanswered, u.Example)
+				}
+				for _, v := range r.DownVoted {
+					voted = append(voted, v.AnswerID)
+				}
+				slices.Sort(unanswered)
+				slices.Sort(tc.unanswered)
+				if !slices.Equal(unanswered, tc.unanswered) || !slices.Equal(voted, tc.voted) || r.Asked != len(tc.unanswered) {
+					t.Errorf("Report(guild %q): unanswered %q, down-voted %q, asked %d; want %q, %q, %d", tc.guild, unanswered, voted, r.Asked, tc.unanswered, tc.voted, len(tc.unanswered))
+				}
+			}
+		})
 	}
 }
