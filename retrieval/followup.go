@@ -1,0 +1,234 @@
+package retrieval
+
+import (
+	"context"
+	"strings"
+	"unicode"
+)
+
+// Follow-ups. A question asked in reply to an answer often leaves out what
+// it is about: "and North Korea?" after "when did Russia ratify the
+// treaty?", "when was that?", "siapa yang menandatanganinya?". Such a
+// follow-up is read with the previous question's content words added at a
+// lower weight (a share of their idf, so both their pull on the search and
+// their part of coverage shrink), and with its answer type when it asks
+// none of its own. Words the follow-up has itself are not added twice, and
+// when the follow-up names an entity of its own ("and North Korea?") it
+// replaces the previous question's entities instead of joining them. A
+// follow-up that reads as a question of its own (long, no pronoun) is
+// asked as it stands.
+
+// followUp are the choices of reading a follow-up; defaultFollowUp holds
+// kutip's, measured on the pairs in eval/testdata/followup (see
+// followup_test.go).
+type followUp struct {
+	// carry is the share of its idf a previous question's word keeps.
+	carry float64
+	// mass bounds the carried words' idf, together, to this many times
+	// the follow-up's own words'; 0 leaves it unbounded.
+	mass float64
+	// maxOwn is the most content words a follow-up may have and still be
+	// read as short; one with more is read with the previous question
+	// only when it points back (a pronoun, "-nya", "and …?").
+	maxOwn int
+	// maxBack is the most content words a follow-up that points back may
+	// have; one with more is complete.
+	maxBack int
+	// always reads every follow-up with the previous question, however
+	// complete it is (measured, not used).
+	always bool
+	// keepEntities keeps the previous question's entities when the
+	// follow-up names one of its own (measured, not used).
+	keepEntities bool
+}
+
+var defaultFollowUp = followUp{carry: 0.5, maxOwn: 0, maxBack: 3}
+
+// AskFollowUp answers question as a follow-up to previous, the question
+// asked before it in the same conversation: like Ask, but a question that
+// leaves out what it is about is read with previous's subject. With an
+// empty previous it is Ask.
+func (ix *Index) AskFollowUp(ctx context.Context, previous, question string) (Answer, error) {
+	ans, err := ix.SearchFollowUp(ctx, previous, question, DefaultTop)
+	if err != nil || ans.Answered {
+		return ans, err
+	}
+	return withheld(ans), nil
+}
+
+// SearchFollowUp is Search for a follow-up: AskFollowUp without
+// abstention's trimming.
+func (ix *Index) SearchFollowUp(ctx context.Context, previous, question string, n int) (Answer, error) {
+	return ix.searchParsed(ctx, question, ix.parseFollowUp(previous, question, defaultFollowUp), n)
+}
+
+// AskFollowUp is Index.AskFollowUp on the current index.
+func (l *Live) AskFollowUp(ctx context.Context, previous, question string) (Answer, error) {
+	r := l.acquire()
+	if r == nil {
+		return Answer{Question: question}, ErrNoIndex
+	}
+	defer r.release()
+	a, err := r.ix.AskFollowUp(ctx, previous, question)
+	l.repairIfBroken(r.ix)
+	return a, err
+}
+
+// parseFollowUp parses question and, when it needs them, adds previous's
+// content words and answer type (see the comment at the top).
+func (ix *Index) parseFollowUp(previous, question string, f followUp) *parsedQuestion {
+	q := ix.parseQuestion(question)
+	if strings.TrimSpace(previous) == "" || !f.always && !elliptical(q, f.maxOwn, f.maxBack) {
+		return q
+	}
+	p := ix.parseQuestion(previous)
+	ownEntity := false
+	if !f.keepEntities {
+		for _, c := range q.concepts {
+			if namedIn(q.text, c.word) {
+				ownEntity = true
+				break
+			}
+		}
+	}
+	own := len(q.concepts)
+	var ownMass, carriedMass float64
+	for _, c := range q.concepts {
+		ownMass += c.idf
+	}
+	focus := -1
+	for i := range p.concepts {
+		c := p.concepts[i]
+		if len(q.concepts) == maxConcepts {
+			break
+		}
+		if ownEntity && namedIn(p.text, c.word) || sharesTerm(q.concepts[:own], c) {
+			continue
+		}
+		if i == p.focus {
+			focus = len(q.concepts)
+		}
+		carriedMass += c.idf
+		q.concepts = append(q.concepts, c)
+	}
+	if own > 0 && carriedMass > 0 {
+		// Each carried word keeps at most carry of its idf, and together
+		// they weigh at most mass times the follow-up's own words: a long
+		// previous question must not drown a short follow-up. Alone, the
+		// previous question's words are the whole subject ("when was
+		// that?") and keep their weight.
+		scale := f.carry
+		if f.mass > 0 {
+			scale = min(scale, f.mass*ownMass/carriedMass)
+		}
+		for i := own; i < len(q.concepts); i++ {
+			q.concepts[i].idf *= scale
+		}
+	}
+	if q.qtype == typeNone && !asksItself(q) {
+		q.qtype = p.qtype
+		if q.focus < 0 {
+			q.focus = focus
+		}
+	}
+	return q
+}
+
+// namedIn reports whether word stands capitalised in text other than as
+// its first word: a name ("Russia", "Korea Utara"). The corpus's own
+// casing is no guide here: "perjanjian" may be written capitalised in a
+// treaty's title more often than not.
+func namedIn(text, word string) bool {
+	fields := strings.FieldsFunc(text, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
+	for i, f := range fields {
+		if i > 0 && capitalized(f) && strings.ToLower(f) == word {
+			return true
+		}
+	}
+	return false
+}
+
+// sharesTerm reports whether concept c shares an index term, at a weight
+// above a synonym's, with one of cs: the follow-up says it already.
+func sharesTerm(cs []concept, c concept) bool {
+	for _, o := range cs {
+		for _, a := range o.alts {
+			if a.weight <= weightSynonym {
+				continue
+			}
+			for _, b := range c.alts {
+				if b.weight > weightSynonym && a.term == b.term {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+// asksItself reports whether q has a question word of its own: its
+// answer type, even when none, is then its own ("what else?").
+func asksItself(q *parsedQuestion) bool {
+	for _, w := range q.words {
+		if isQuestionWord(w) {
+			return true
+		}
+	}
+	return false
+}
+
+// elliptical reports whether q reads as a follow-up that leaves out its
+// subject: it has at most maxOwn content words, or at most maxBack and it
+// points back to what was asked before (a pronoun, Indonesian "-nya", a
+// leading "and"). A longer question is complete whatever its pronouns:
+// "that" and "its" are as often part of a question that says everything
+// ("the boat that TNI fired on").
+func elliptical(q *parsedQuestion, maxOwn, maxBack int) bool {
+	if len(q.concepts) <= maxOwn {
+		return true
+	}
+	if len(q.concepts) > maxBack {
+		return false
+	}
+	for i, w := range q.words {
+		if pointsBack[w] || i == 0 && leadingBack[w] || possessiveNya(w) {
+			return true
+		}
+	}
+	return false
+}
+
+// pointsBack are words that stand for something named earlier in the
+// conversation.
+var pointsBack = map[string]bool{
+	// English
+	"it": true, "its": true, "that": true, "this": true, "these": true, "those": true,
+	"they": true, "them": true, "their": true, "he": true, "him": true, "his": true,
+	"she": true, "her": true, "there": true, "then": true,
+	// Indonesian
+	"itu": true, "ini": true, "tersebut": true, "dia": true, "ia": true, "beliau": true,
+	"mereka": true, "sana": true, "situ": true,
+}
+
+// leadingBack are words that, first in a question, continue the one
+// before: "and North Korea?", "what about Seoul?", "lalu kapan?".
+var leadingBack = map[string]bool{
+	"and": true, "also": true, "so": true, "dan": true, "lalu": true, "terus": true, "kalau": true,
+}
+
+// possessiveNya reports whether an Indonesian word ends in the clitic
+// -nya ("menandatanganinya", "umurnya"), which points back to something
+// named before. Words in which "nya" is part of the root are left out.
+func possessiveNya(w string) bool {
+	if len(w) < 6 || !strings.HasSuffix(w, "nya") {
+		return false
+	}
+	return !nyaRoots[w]
+}
+
+// nyaRoots are words that end in "nya" without the clitic.
+var nyaRoots = map[string]bool{
+	"hanya": true, "punya": true, "tanya": true, "bertanya": true, "ditanya": true, "menanya": true,
+	"menanyakan": true, "sebenarnya": true, "biasanya": true, "seharusnya": true, "sepertinya": true,
+	"akhirnya": true, "sebelumnya": true, "selanjutnya": true, "lainnya": true, "setelahnya": true,
+}

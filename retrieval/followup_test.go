@@ -1,0 +1,344 @@
+package retrieval
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"math"
+	"os"
+	"path/filepath"
+	"reflect"
+	"slices"
+	"strings"
+	"testing"
+
+	"kutip/corpus"
+)
+
+// followUpPair is one line of eval/testdata/followup/pairs.jsonl.
+type followUpPair struct {
+	ID       string   `json:"id"`
+	Set      string   `json:"set"`
+	Previous string   `json:"previous"`
+	Question string   `json:"question"`
+	Gold     []string `json:"gold"`
+}
+
+// followUpCorpora names the corpus (below evalTestdata) of each set the
+// pairs are written on; "" is the embedded article.
+var followUpCorpora = map[string]string{
+	"article":  "",
+	"facqa":    "facqa/corpus.jsonl",
+	"facqa-en": "facqa/corpus.jsonl",
+	"casual":   "",
+	"xquad-en": "xquad-en/corpus.jsonl",
+}
+
+// followUpIndexes builds one index per corpus the named sets use.
+func followUpIndexes(tb testing.TB, sets ...string) map[string]*Index {
+	tb.Helper()
+	byCorpus := map[string]*Index{}
+	out := map[string]*Index{}
+	for _, s := range sets {
+		path, ok := followUpCorpora[s]
+		if !ok {
+			tb.Fatalf("set %q has no corpus in followUpCorpora", s)
+		}
+		if ix, ok := byCorpus[path]; ok {
+			out[s] = ix
+			continue
+		}
+		docs := corpus.Default()
+		if path != "" {
+			var err error
+			docs, _, err = corpus.Load(filepath.Join(evalTestdata, path))
+			if err != nil {
+				tb.Fatal(err)
+			}
+		}
+		ix, err := Build(context.Background(), docs, Options{})
+		if err != nil {
+			tb.Fatal(err)
+		}
+		tb.Cleanup(func() { ix.Close() })
+		byCorpus[path], out[s] = ix, ix
+	}
+	return out
+}
+
+// readJSONL decodes each non-blank line of a file into a T.
+func readJSONL[T any](tb testing.TB, path string) []T {
+	tb.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer f.Close()
+	var out []T
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 0, 64<<10), 4<<20)
+	for line := 1; sc.Scan(); line++ {
+		if strings.TrimSpace(sc.Text()) == "" {
+			continue
+		}
+		var v T
+		if err := json.Unmarshal(sc.Bytes(), &v); err != nil {
+			tb.Fatalf("%s:%d: %v", path, line, err)
+		}
+		out = append(out, v)
+	}
+	if err := sc.Err(); err != nil {
+		tb.Fatal(err)
+	}
+	return out
+}
+
+// followUpScore counts the pairs answered right (answered, first passage
+// correct) when each follow-up is read by parse.
+func followUpScore(tb testing.TB, ixs map[string]*Index, pairs []followUpPair, parse func(ix *Index, p followUpPair) *parsedQuestion) (right map[string]int, misses []string) {
+	tb.Helper()
+	right = map[string]int{}
+	for _, p := range pairs {
+		ix := ixs[p.Set]
+		a, err := ix.searchParsed(tb.Context(), p.Question, parse(ix, p), 10)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		if a.Answered && firstCorrect(a.Passages, p.Gold) == 1 {
+			right[p.Set]++
+			right[""]++
+		} else {
+			misses = append(misses, p.ID)
+		}
+	}
+	return right, misses
+}
+
+// TestFollowUpPairs measures follow-ups on the pairs written from the dev
+// questions (eval/testdata/followup/README.md): asked alone, a follow-up
+// that leaves out its subject is seldom answered right; asked with the
+// previous question it must be, most of the time. The variants kutip does
+// not use are measured beside it, for the record (go test -v).
+func TestFollowUpPairs(t *testing.T) {
+	pairs := readJSONL[followUpPair](t, filepath.Join(evalTestdata, "followup", "pairs.jsonl"))
+	sets := map[string]int{}
+	for _, p := range pairs {
+		sets[p.Set]++
+	}
+	var names []string
+	for s := range sets {
+		names = append(names, s)
+	}
+	ixs := followUpIndexes(t, names...)
+
+	alone, _ := followUpScore(t, ixs, pairs, func(ix *Index, p followUpPair) *parsedQuestion {
+		return ix.parseQuestion(p.Question)
+	})
+	variants := []struct {
+		name string
+		f    followUp
+	}{
+		{"kutip", defaultFollowUp},
+		{"carry 0.3", followUp{carry: 0.3, maxBack: 3}},
+		{"carry 0.7", followUp{carry: 0.7, maxBack: 3}},
+		{"carry 1", followUp{carry: 1, maxBack: 3}},
+		{"carried words weigh at most the follow-up's", followUp{carry: 0.5, mass: 1, maxBack: 3}},
+		{"short: at most 2 words, pointing back: 4", followUp{carry: 0.5, maxOwn: 2, maxBack: 4}},
+		{"pointing back: any length", followUp{carry: 0.5, maxBack: maxConcepts}},
+		{"always carry", followUp{carry: 0.5, always: true}},
+		{"keep the previous entities", followUp{carry: 0.5, maxBack: 3, keepEntities: true}},
+	}
+	var with map[string]int
+	for i, v := range variants {
+		got, misses := followUpScore(t, ixs, pairs, func(ix *Index, p followUpPair) *parsedQuestion {
+			return ix.parseFollowUp(p.Previous, p.Question, v.f)
+		})
+		t.Logf("%-62s all %d/%d  article %d/%d  facqa %d/%d  facqa-en %d/%d", v.name,
+			got[""], len(pairs), got["article"], sets["article"], got["facqa"], sets["facqa"], got["facqa-en"], sets["facqa-en"])
+		if i == 0 {
+			with = got
+			t.Logf("  missed: %s", strings.Join(misses, " "))
+		}
+	}
+	t.Logf("%-62s all %d/%d  article %d/%d  facqa %d/%d  facqa-en %d/%d", "asked alone",
+		alone[""], len(pairs), alone["article"], sets["article"], alone["facqa"], sets["facqa"], alone["facqa-en"], sets["facqa-en"])
+
+	// Bars at what was measured, rounded down: a change that makes
+	// follow-ups worse fails here.
+	bars := map[string]float64{"": 0.59, "article": 0.61, "facqa": 0.58, "facqa-en": 0.58}
+	for s, bar := range bars {
+		n := len(pairs)
+		if s != "" {
+			n = sets[s]
+		}
+		if got := float64(with[s]) / float64(n); got < bar {
+			t.Errorf("follow-ups of set %q answered right %d/%d = %.3f with the previous question, want at least %.2f", s, with[s], n, got, bar)
+		}
+		if with[s] <= alone[s] {
+			t.Errorf("follow-ups of set %q: %d right with the previous question, %d alone; want more with it", s, with[s], alone[s])
+		}
+	}
+}
+
+// devQuestion is a dev question with its gold strings.
+type devQuestion struct {
+	Question string   `json:"question"`
+	Gold     []string `json:"gold"`
+	Answers  []string `json:"answers"`
+}
+
+func (q devQuestion) gold() []string {
+	if q.Gold != nil {
+		return q.Gold
+	}
+	return q.Answers
+}
+
+// TestFollowUpStandalone checks that questions asked on their own lose
+// nothing through the follow-up path: with no previous question every dev
+// question gets exactly the answer Search gives it. It also measures a
+// complete question asked in reply to an unrelated one (each dev question
+// after the one before it in its file), which the follow-up reading must
+// leave nearly untouched.
+func TestFollowUpStandalone(t *testing.T) {
+	files := map[string]string{
+		"article":  "article/questions.jsonl",
+		"casual":   "casual/questions.jsonl",
+		"facqa":    "facqa/dev.jsonl",
+		"facqa-en": "facqa-en/dev.jsonl",
+		"xquad-en": "xquad-en/dev.jsonl",
+	}
+	var names []string
+	for s := range files {
+		names = append(names, s)
+	}
+	ixs := followUpIndexes(t, names...)
+	for _, s := range names {
+		t.Run(s, func(t *testing.T) {
+			ix := ixs[s]
+			qs := readJSONL[devQuestion](t, filepath.Join(evalTestdata, files[s]))
+			alone, replied, answerable := 0, 0, 0
+			for i, q := range qs {
+				want, err := ix.Search(t.Context(), q.Question, 10)
+				if err != nil {
+					t.Fatal(err)
+				}
+				got, err := ix.SearchFollowUp(t.Context(), "", q.Question, 10)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if !sameAnswer(got, want) {
+					t.Errorf("SearchFollowUp(\"\", %q) differs from Search:\n got %+v\nwant %+v", q.Question, got, want)
+				}
+				gotAsk, err := ix.AskFollowUp(t.Context(), "", q.Question)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if wantAsk, _ := ix.Ask(t.Context(), q.Question); !sameAnswer(gotAsk, wantAsk) {
+					t.Errorf("AskFollowUp(\"\", %q) differs from Ask:\n got %+v\nwant %+v", q.Question, gotAsk, wantAsk)
+				}
+				if len(q.gold()) == 0 || i == 0 {
+					continue
+				}
+				answerable++
+				if want.Answered && firstCorrect(want.Passages, q.gold()) == 1 {
+					alone++
+				}
+				r, err := ix.SearchFollowUp(t.Context(), qs[i-1].Question, q.Question, 10)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if r.Answered && firstCorrect(r.Passages, q.gold()) == 1 {
+					replied++
+				}
+			}
+			t.Logf("%s: complete questions right alone %d/%d, in reply to the question before %d/%d", s, alone, answerable, replied, answerable)
+			// A complete question read with an unrelated one may lose a
+			// little (measured: casual 2 of 39, a one-word "kursk" and
+			// "kpn putin ke pyongyang" read as follow-ups; xquad-en 1);
+			// more would make replying to kutip costly.
+			if limit := max(2, answerable/100); alone-replied > limit {
+				t.Errorf("%s: %d of %d complete questions right alone, %d in reply to an unrelated question; want a loss of at most %d", s, alone, answerable, replied, limit)
+			}
+		})
+	}
+}
+
+// sameAnswer reports whether two answers are the same but for the last
+// bits of their scores: bleve adds a question's term scores in map order,
+// so two runs of one question may differ there.
+func sameAnswer(a, b Answer) bool {
+	if len(a.Passages) != len(b.Passages) {
+		return false
+	}
+	a.Passages, b.Passages = slices.Clone(a.Passages), slices.Clone(b.Passages)
+	for i := range a.Passages {
+		if math.Abs(a.Passages[i].Score-b.Passages[i].Score) > 1e-9 {
+			return false
+		}
+		a.Passages[i].Score, b.Passages[i].Score = 0, 0
+	}
+	return reflect.DeepEqual(a, b)
+}
+
+// TestElliptical checks which questions read as follow-ups.
+func TestElliptical(t *testing.T) {
+	ix := followUpIndexes(t, "article")["article"]
+	tests := []struct {
+		q    string
+		want bool
+	}{
+		{"and North Korea?", true},
+		{"when was that?", true},
+		{"siapa yang menandatanganinya?", true},
+		{"Kapan?", true},
+		{"who reported that?", true},
+		{"Berapa luas daratannya?", true},
+		{"kursk", false},
+		{"When did Russia ratify the treaty with North Korea?", false},
+		{"Berapa tentara Korea Utara yang dikerahkan ke Kursk?", false},
+		{"How many troops did they mass there?", true},
+		{"How many North Korean troops did Russia mass in Kursk, according to them?", false},
+		{"Apa yang hanya dikatakan Zelenskyy tentang pasukan Korea Utara?", false},
+	}
+	for _, tc := range tests {
+		if got := elliptical(ix.parseQuestion(tc.q), defaultFollowUp.maxOwn, defaultFollowUp.maxBack); got != tc.want {
+			t.Errorf("elliptical(%q) = %v, want %v", tc.q, got, tc.want)
+		}
+	}
+}
+
+// TestParseFollowUp checks what a follow-up takes from the previous
+// question.
+func TestParseFollowUp(t *testing.T) {
+	ix := followUpIndexes(t, "article")["article"]
+	words := func(q *parsedQuestion) []string {
+		var out []string
+		for _, c := range q.concepts {
+			out = append(out, c.word)
+		}
+		return out
+	}
+	tests := []struct {
+		name, previous, question string
+		want                     []string
+		wantType                 answerType
+	}{
+		{"entity replaced", "when did Russia ratify the treaty?", "and North Korea?", []string{"north", "korea", "ratify", "treaty"}, typeDate},
+		{"nothing of its own", "Kapan Rusia meratifikasi perjanjian itu?", "Siapa yang menandatanganinya?", []string{"menandatanganinya", "rusia", "meratifikasi", "perjanjian"}, typePerson},
+		{"own type kept", "When was the treaty signed in Pyongyang?", "who was visiting then?", []string{"visiting", "treaty", "signed", "pyongyang"}, typePerson},
+		{"complete question", "when did Russia ratify?", "Who is the leader of North Korea today?", []string{"leader", "north", "korea", "today"}, typePerson},
+		{"no previous", "", "when was that?", nil, typeDate},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			q := ix.parseFollowUp(tc.previous, tc.question, defaultFollowUp)
+			if got := words(q); !reflect.DeepEqual(got, tc.want) {
+				t.Errorf("parseFollowUp(%q, %q) words = %q, want %q", tc.previous, tc.question, got, tc.want)
+			}
+			if q.qtype != tc.wantType {
+				t.Errorf("parseFollowUp(%q, %q) type = %q, want %q", tc.previous, tc.question, q.qtype, tc.wantType)
+			}
+		})
+	}
+}
