@@ -67,6 +67,10 @@ func (s *Server) memberObject(u User) map[string]any {
 type channel struct {
 	id, guildID, name string
 	recipient         User // for a DM
+	// typ and parent are a guild channel's type (0, text, when unset) and
+	// parent: its category, or a thread's channel (see channels.go).
+	typ    ChannelType
+	parent string
 }
 
 func (ch channel) object() map[string]any {
@@ -76,11 +80,7 @@ func (ch channel) object() map[string]any {
 			"recipients": []any{ch.recipient.object()},
 		}
 	}
-	return map[string]any{
-		"id": ch.id, "type": defaultGuildChannel, "guild_id": ch.guildID, "name": ch.name, "position": 0,
-		"permission_overwrites": []any{}, "parent_id": nil, "nsfw": false, "topic": nil,
-		"rate_limit_per_user": 0, "last_message_id": nil, "flags": 0,
-	}
+	return ch.guildObject() // channels.go
 }
 
 // channelLocked returns the channel an event happens in, making it up on
@@ -118,16 +118,21 @@ func (s *Server) channelLocked(id, guildID string, dm bool, user User) channel {
 // held.
 func (s *Server) guildObjectLocked(id string) map[string]any {
 	g := s.guilds[id]
-	channels := []any{}
+	channels, threads := []any{}, []any{}
 	for _, chID := range g.channels {
-		o := s.channels[chID].object()
+		ch := s.channels[chID]
+		o := ch.object()
+		if ch.typ == PublicThread {
+			threads = append(threads, o) // with their guild_id
+			continue
+		}
 		delete(o, "guild_id") // GUILD_CREATE's channels leave it out
 		channels = append(channels, o)
 	}
 	return map[string]any{
 		"id": id, "name": g.name, "icon": nil, "owner_id": s.User.ID, "unavailable": false,
 		"joined_at": time.Unix(1700000000, 0).UTC().Format(time.RFC3339), "large": false, "member_count": 2,
-		"channels": channels, "threads": []any{}, "presences": []any{}, "voice_states": []any{},
+		"channels": channels, "threads": threads, "presences": []any{}, "voice_states": []any{},
 		"members": []any{s.memberObject(s.Bot)},
 		"roles": []any{map[string]any{
 			"id": id, "name": "@everyone", "permissions": defaultMemberPermission, "position": 0,
