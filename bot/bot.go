@@ -123,6 +123,13 @@ type Options struct {
 	// has one document: hot reload may add more, and commands are
 	// registered once, at start-up.
 	CorpusGrows bool
+	// ShardCount is the number of gateway shards the bot's servers are
+	// split over (shard.go); 0 asks Discord (GET /gateway/bot) for its
+	// recommended count, and 1 runs unsharded without asking. ShardIDs
+	// are the shards this process runs, default all; a process running
+	// some shards only must set ShardCount too.
+	ShardCount int
+	ShardIDs   []int
 	// Feedback records answers, votes and questions (bot/feedback.go).
 	// Default: a store in memory, lost at exit.
 	Feedback Feedback
@@ -176,8 +183,8 @@ type Bot struct {
 	metrics      *metrics
 	now          func() time.Time // the clock of the rate limits; tests set it
 
-	connected  atomic.Bool
-	connects   atomic.Int64
+	// shards are the gateway connections Run keeps (shard.go).
+	shards     atomic.Pointer[[]*shardConn]
 	registered atomic.Bool // the commands are registered in their scope
 	// registerWait, when set, replaces registerWait (tests).
 	registerWait func(n int, missing bool) time.Duration
@@ -187,8 +194,9 @@ type Bot struct {
 	connectWait func(n int) time.Duration
 	// invalidWait, when set, replaces invalidSessionWait (tests).
 	invalidWait func() time.Duration
-	// readyEvents is signalled at every READY.
-	readyEvents chan struct{}
+	// sleepHook, when set, replaces the waits of shard start-up pacing
+	// and of the session start limit (tests).
+	sleepHook func(ctx context.Context, d time.Duration) error
 
 	// mu guards closing; wg counts the event handlers running. Together
 	// they make shutdown race-free: a handler starts only while !closing.
@@ -265,9 +273,21 @@ func newBot(api Discord, ix Index, logger *slog.Logger, opts Options) (*Bot, err
 	return b, nil
 }
 
-// Connected reports whether the gateway connection is up: true from the
-// first READY (or RESUMED after a reconnect) until a disconnect.
-func (b *Bot) Connected() bool { return b.connected.Load() }
+// Connected reports whether the gateway connections are up, every shard's
+// this process runs: each from its first READY (or RESUMED after a
+// reconnect) until a disconnect.
+func (b *Bot) Connected() bool {
+	p := b.shards.Load()
+	if p == nil || len(*p) == 0 {
+		return false
+	}
+	for _, sh := range *p {
+		if !sh.connected.Load() {
+			return false
+		}
+	}
+	return true
+}
 
 // Commands returns the application commands Run registers.
 func (b *Bot) Commands() []*discordgo.ApplicationCommand { return b.commands }
@@ -277,7 +297,10 @@ func (b *Bot) Commands() []*discordgo.ApplicationCommand { return b.commands }
 // connection drops; discordgo's own reconnection is turned off (see
 // reconnect.go). Then it stops reconnecting and taking events, waits for
 // the replies in flight (at most Options.DrainTimeout, after which their
-// contexts are cancelled), closes the gateway and returns nil.
+// contexts are cancelled), closes the gateway and returns nil. It runs the
+// gateway shards of Options.ShardCount and ShardIDs, each over a
+// connection of its own, paced as Discord asks (shard.go); by default the
+// count Discord recommends, one shard below 1,000 or so servers.
 //
 // It returns an error when it cannot make the first connection, wrapping
 // ErrTokenRefused when Discord refuses the token. A server that refuses
@@ -294,101 +317,46 @@ func (b *Bot) Run(ctx context.Context) error {
 	work, cancelWork := context.WithCancel(context.WithoutCancel(ctx))
 	defer cancelWork()
 
-	b.s.Identify.Intents = intents
-	// No payload compression: with these intents events are small, and
-	// inflating each one costs more CPU (a new zlib reader per event) than
-	// the bytes saved, which shows under a burst of interactions.
-	b.s.Identify.Compress = false
-	// The bot reconnects by itself: see reconnect.go for why.
-	b.s.ShouldReconnectOnError = false
-	gw := gatewayConns{log: b.logger, invalidWait: b.invalidWait}
-	b.readyEvents = make(chan struct{}, 1)
-	b.s.Dialer = gw.dialer(b.s.Dialer)
-	rc := newReconnector(b.s, &gw, b.logger)
-	if b.openTimeout > 0 {
-		rc.timeout = b.openTimeout
+	// Which shards this process runs (shard.go): one, unless configured
+	// or recommended by Discord.
+	plan, err := b.planShards(ctx)
+	if err != nil || ctx.Err() != nil {
+		return err
 	}
-	if b.connectWait != nil {
-		rc.wait = b.connectWait
+	fatal := make(chan error, len(plan.ids))
+	shards, err := b.newShards(plan, fatal)
+	if err != nil {
+		return err
 	}
+	b.shards.Store(&shards)
 	reg := newRegistrar(b, b.s)
 	if b.registerWait != nil {
 		reg.wait = b.registerWait
 	}
-	// Every handler runs through track, so that none runs, or logs, after
-	// Run returns.
-	removers := []func(){
-		b.s.AddHandler(func(_ *discordgo.Session, ic *discordgo.InteractionCreate) {
-			b.track(func() {
-				b.metrics.inflight.Inc()
-				defer b.metrics.inflight.Dec()
-				b.onInteraction(work, b.api, ic.Interaction)
-			})
-		}),
-		b.s.AddHandler(func(_ *discordgo.Session, m *discordgo.MessageCreate) {
-			b.track(func() {
-				b.metrics.inflight.Inc()
-				defer b.metrics.inflight.Dec()
-				b.onMessage(work, b.api, b.selfID(), m.Message)
-			})
-		}),
-		b.s.AddHandler(func(_ *discordgo.Session, _ *discordgo.Connect) {
-			b.track(func() {
-				b.connected.Store(true)
-				if b.connects.Add(1) > 1 {
-					b.metrics.reconnects.Inc()
-					b.logger.Info("gateway reconnected")
-				}
-			})
-		}),
-		b.s.AddHandler(func(_ *discordgo.Session, _ *discordgo.Disconnect) {
-			b.track(func() {
-				b.connected.Store(false)
-				b.logger.Warn("gateway disconnected")
-				rc.disconnected()
-			})
-		}),
-		b.s.AddHandler(func(_ *discordgo.Session, _ *discordgo.Ready) {
-			select {
-			case b.readyEvents <- struct{}{}:
-			default:
-			}
-		}),
-		b.s.AddHandler(func(_ *discordgo.Session, g *discordgo.GuildCreate) {
-			b.track(func() { reg.guildCreated(g.ID) })
-		}),
-		b.s.AddHandler(func(_ *discordgo.Session, rl *discordgo.RateLimit) {
-			b.track(func() {
-				if rl.TooManyRequests != nil {
-					b.logger.Warn("discord rate limit", "retry_after", rl.RetryAfter, "bucket", rl.Bucket)
-				}
-			})
-		}),
+	for _, sh := range shards {
+		defer b.addShardHandlers(work, sh, reg)()
 	}
-	removeHandlers := func() {
-		for _, remove := range removers {
-			remove()
-		}
+	if plan.count > 1 {
+		b.logger.Info("gateway shards", "shards", plan.ids, "count", plan.count, "max_concurrency", plan.maxConcurrency)
 	}
-	defer removeHandlers()
 
-	// The first connection is retried, with backoff, until it is up or
-	// fails in a way retrying cannot mend (connect.go).
-	if err := b.connect(ctx, &gw, rc); err != nil || ctx.Err() != nil {
-		b.drain(cancelWork)
-		return err
-	}
-	b.connected.Store(true)
+	// The first connections are retried, with backoff, until they are up
+	// or one fails in a way retrying cannot mend (connect.go); then each
+	// shard keeps its connection up (reconnect.go) until rcCtx ends.
 	rcCtx, stopReconnecting := context.WithCancel(ctx)
 	defer stopReconnecting()
-	reconnecting := make(chan bool, 1)
-	go func() { reconnecting <- rc.run(rcCtx) }()
-	// stop ends the reconnections, then shuts down; it leaves the gateway
-	// alone when an Open the reconnector abandoned may hold the session.
+	waitShards, err := b.connectShards(rcCtx, shards, fatal)
+	// stop ends the reconnections, then shuts down; it leaves a shard's
+	// gateway alone when an Open its reconnector abandoned may hold the
+	// session.
 	stop := func() {
 		stopReconnecting()
-		abandoned := <-reconnecting
-		b.shutdown(cancelWork, !abandoned)
+		waitShards()
+		b.shutdown(cancelWork)
+	}
+	if err != nil || ctx.Err() != nil {
+		stop()
+		return err
 	}
 
 	// Commands are registered while the bot already answers mentions and
@@ -419,7 +387,7 @@ func (b *Bot) Run(ctx context.Context) error {
 			return err
 		}
 		// The registrar runs until ctx ends.
-	case err := <-rc.fatal:
+	case err := <-fatal:
 		b.logger.Error("the gateway refused the connection for good; stopping", "err", err)
 		finishRegistering()
 		stop()
@@ -431,15 +399,22 @@ func (b *Bot) Run(ctx context.Context) error {
 }
 
 // shutdown stops taking events, drains the handlers in flight (bounded)
-// and, if closeGateway, closes the gateway.
-func (b *Bot) shutdown(cancelWork context.CancelFunc, closeGateway bool) {
+// and closes the gateway connections, except a shard's whose reconnector
+// abandoned an Open that may still hold its session.
+func (b *Bot) shutdown(cancelWork context.CancelFunc) {
 	b.drain(cancelWork)
-	if b.s != nil && closeGateway {
-		if err := b.s.Close(); err != nil {
-			b.logger.Warn("close gateway", "err", err)
-		}
+	p := b.shards.Load()
+	if p == nil {
+		return
 	}
-	b.connected.Store(false)
+	for _, sh := range *p {
+		if sh.opened && !sh.abandoned {
+			if err := sh.s.Close(); err != nil {
+				sh.log.Warn("close gateway", "err", err)
+			}
+		}
+		sh.connected.Store(false)
+	}
 }
 
 // drain stops taking events and waits for the handlers in flight, at most
@@ -484,19 +459,7 @@ func (b *Bot) track(f func()) {
 
 // identity returns the application's ID (for registering commands) and
 // the bot user's ID, from the READY event Open has processed.
-func (b *Bot) identity() (appID, self string) {
-	st := b.s.State
-	st.RLock()
-	defer st.RUnlock()
-	if st.User != nil {
-		self = st.User.ID
-	}
-	appID = self
-	if st.Application != nil && st.Application.ID != "" {
-		appID = st.Application.ID
-	}
-	return appID, self
-}
+func (b *Bot) identity() (appID, self string) { return sessionIdentity(b.s) }
 
 // selfID returns the bot user's ID, or "" before READY.
 func (b *Bot) selfID() string {

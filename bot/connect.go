@@ -9,32 +9,42 @@ import (
 	"github.com/gorilla/websocket"
 )
 
-// connect makes the first gateway connection. Each try is bounded by the
-// reconnector's timeout (discordgo's Open waits for HELLO and READY with no
+// connect makes a shard's first gateway connection, after the shard's
+// start-up wait (shard.go). Each try is bounded by the reconnector's timeout (discordgo's Open waits for HELLO and READY with no
 // deadline), and a connection whose READY named no bot user is not one: it
 // is closed. A failed try is retried after the reconnector's wait, growing
 // with each failure, until ctx ends (connect then returns nil, and Run
 // stops) or a failure that retrying cannot mend: a refused token
 // (ErrTokenRefused) or a gateway close code Discord documents as final
 // (fatalCloseCodes).
-func (b *Bot) connect(ctx context.Context, gw *gatewayConns, rc *reconnector) error {
+func (b *Bot) connect(ctx context.Context, sh *shardConn) error {
+	gw, rc := sh.gw, sh.rc
+	if sh.startWait > 0 {
+		sh.log.Info("gateway identify waits for its shard's turn", "wait", sh.startWait.Round(time.Millisecond))
+	}
+	if b.shardSleep(ctx, sh.startWait) != nil {
+		return nil
+	}
 	for n := 1; ; n++ {
-		err := b.openFirst(ctx, gw, rc.timeout)
+		if n > 1 && sh.gate != nil && sh.gate(ctx) != nil {
+			return nil
+		}
+		err := b.openFirst(ctx, sh, rc.timeout)
 		if ctx.Err() != nil {
 			return nil
 		}
 		if err == nil {
-			if b.waitIdentity(ctx, rc.timeout) {
+			if b.waitIdentity(ctx, sh, rc.timeout) {
 				rc.opened()
 				return nil
 			}
 			if ctx.Err() != nil {
-				b.s.Close()
+				sh.s.Close()
 				return nil
 			}
 			err = errNoReady
-			if cerr := b.s.Close(); cerr != nil {
-				b.logger.Warn("close gateway", "err", cerr)
+			if cerr := sh.s.Close(); cerr != nil {
+				sh.log.Warn("close gateway", "err", cerr)
 			}
 		}
 		if fatal := gatewayFatal(err); fatal != nil {
@@ -43,9 +53,9 @@ func (b *Bot) connect(ctx context.Context, gw *gatewayConns, rc *reconnector) er
 		gw.closeCode() // this failure's, acted on here
 		// Whatever session a failed try began, the next one starts anew:
 		// a RESUME of it would only be refused.
-		forgetSession(b.s)
+		forgetSession(sh.s)
 		wait := rc.wait(n)
-		b.logger.Warn("cannot connect to the discord gateway; retrying", "err", err, "attempt", n, "retry_in", wait.Round(time.Millisecond))
+		sh.log.Warn("cannot connect to the discord gateway; retrying", "err", err, "attempt", n, "retry_in", wait.Round(time.Millisecond))
 		if sleep(ctx, wait) != nil {
 			return nil
 		}
@@ -56,15 +66,15 @@ func (b *Bot) connect(ctx context.Context, gw *gatewayConns, rc *reconnector) er
 // it at most timeout: Open returns after the first event that follows
 // IDENTIFY, which is not READY when Discord answered INVALID_SESSION first
 // (discordgo then identifies again, and READY comes later).
-func (b *Bot) waitIdentity(ctx context.Context, timeout time.Duration) bool {
-	if _, self := b.identity(); self != "" {
+func (b *Bot) waitIdentity(ctx context.Context, sh *shardConn, timeout time.Duration) bool {
+	if _, self := sh.identity(); self != "" {
 		return true
 	}
 	t := time.NewTimer(timeout)
 	defer t.Stop()
 	select {
-	case <-b.readyEvents:
-		_, self := b.identity()
+	case <-sh.ready:
+		_, self := sh.identity()
 		return self != ""
 	case <-t.C:
 	case <-ctx.Done():
@@ -78,9 +88,10 @@ var errNoReady = errors.New("the gateway opened without a READY naming the bot u
 // openFirst runs one Open, bounded by timeout; ctx ending stops it. When
 // ctx ends it waits for the Open (at most DrainTimeout) and closes what it
 // opened.
-func (b *Bot) openFirst(ctx context.Context, gw *gatewayConns, timeout time.Duration) error {
+func (b *Bot) openFirst(ctx context.Context, sh *shardConn, timeout time.Duration) error {
+	gw := sh.gw
 	opened := make(chan error, 1)
-	go func() { opened <- b.s.Open() }()
+	go func() { opened <- sh.s.Open() }()
 	timer := time.NewTimer(timeout)
 	defer timer.Stop()
 	select {
@@ -100,10 +111,10 @@ func (b *Bot) openFirst(ctx context.Context, gw *gatewayConns, timeout time.Dura
 		select {
 		case err := <-opened:
 			if err == nil {
-				b.s.Close()
+				sh.s.Close()
 			}
 		case <-time.After(b.opts.DrainTimeout):
-			b.logger.Warn("gateway connection still opening at shutdown")
+			sh.log.Warn("gateway connection still opening at shutdown")
 		}
 		return ctx.Err()
 	}
@@ -112,8 +123,8 @@ func (b *Bot) openFirst(ctx context.Context, gw *gatewayConns, timeout time.Dura
 // fatalCloseCodes are the gateway close codes after which Discord says not
 // to reconnect, and what each means for kutip. 4004 is ErrTokenRefused.
 var fatalCloseCodes = map[int]string{
-	4010: "Discord refused the shard (close 4010, invalid shard); kutip runs one shard",
-	4011: "Discord requires sharding (close 4011): the bot is in too many servers for one connection, which kutip does not support",
+	4010: "Discord refused the shard (close 4010, invalid shard): check SHARD_COUNT and SHARD_IDS, or set SHARD_COUNT=0 to use the count Discord recommends",
+	4011: "Discord requires sharding (close 4011): a shard is in more than 2,500 servers; set SHARD_COUNT=0 (the count Discord recommends) or a larger SHARD_COUNT",
 	4012: "Discord refused the gateway API version (close 4012, invalid API version): update kutip",
 	4013: "Discord refused the gateway intents (close 4013, invalid intents): update kutip",
 	4014: "Discord refused the gateway intents (close 4014, disallowed intents): kutip asks for no privileged intent, so check the application in the Developer Portal (Bot page) and that DISCORD_TOKEN belongs to it",

@@ -79,6 +79,9 @@ type reconnector struct {
 	// fatal gets the error that ends Run when the gateway ends the
 	// connection in a way no reconnection can mend.
 	fatal chan error
+	// gate, when set, waits before an Open for the shard's turn to
+	// identify (shard.go); it fails only when ctx ends.
+	gate func(ctx context.Context) error
 }
 
 func newReconnector(s *discordgo.Session, gw *gatewayConns, log *slog.Logger) *reconnector {
@@ -138,6 +141,9 @@ func (r *reconnector) run(ctx context.Context) (abandoned bool) {
 				if sleep(ctx, d) != nil {
 					return false
 				}
+			}
+			if r.gate != nil && r.gate(ctx) != nil {
+				return false
 			}
 			// Disconnects meanwhile are the ones this reconnection answers.
 			select {

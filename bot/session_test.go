@@ -107,7 +107,10 @@ func TestRunTokenRefused(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			var logs syncBuffer
-			b, err := NewFromToken(token, &fakeIndex{}, slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug})), Options{APIBase: tc.base})
+			// One shard, so that the bot skips GET /gateway/bot (which
+			// refuses the token with 401 before the gateway can; see
+			// TestShardPlanTokenRefused) and meets the gateway's 4004.
+			b, err := NewFromToken(token, &fakeIndex{}, slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug})), Options{APIBase: tc.base, ShardCount: 1})
 			if err != nil {
 				t.Fatal(err)
 			}
