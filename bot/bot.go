@@ -133,6 +133,12 @@ type Options struct {
 	// Feedback records answers, votes and questions (bot/feedback.go).
 	// Default: a store in memory, lost at exit.
 	Feedback Feedback
+	// Channels maps channel and category IDs, and AnyChannel, to the
+	// folder of the corpus each sees (CHANNELS_FILE; "." is the whole
+	// corpus), resolved through parents as channels.go describes. A
+	// channel without a folder sees no document. Nil: every channel sees
+	// the whole corpus. Set, it needs an index that is a Scoper.
+	Channels map[string]string
 }
 
 // Defaults of Options: the one place for them. The question budget lets a
@@ -175,6 +181,7 @@ type Bot struct {
 	commands []*discordgo.ApplicationCommand
 	handlers map[string]handler
 	limits   [numKinds]*limiter // per kind of request
+	channels *channelMap        // Options.Channels; nil without (channels.go)
 	// summarySlots holds a token per summary being made (MaxSummaries);
 	// summarizing the users with one in the making.
 	summarySlots chan struct{}
@@ -269,6 +276,9 @@ func newBot(api Discord, ix Index, logger *slog.Logger, opts Options) (*Bot, err
 		return nil, fmt.Errorf("register metrics: %w", err)
 	}
 	b.metrics = m
+	if b.channels, err = newChannelMap(ix, opts.Channels); err != nil {
+		return nil, err
+	}
 	b.commands, b.handlers = b.commandTable()
 	return b, nil
 }
