@@ -115,6 +115,7 @@ func commands() []command {
 		{"summary", "summarise an article in a few cited sentences", runSummary},
 		{"serve", "run the Discord bot (needs DISCORD_TOKEN)", runServe},
 		{"health", "exit 0 if a running kutip serve is healthy, else 1", runHealth},
+		{"report", "what users asked that kutip could not answer, down-voted answers, answer rate", runReport},
 	}
 }
 
