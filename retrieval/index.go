@@ -45,6 +45,8 @@ type Index struct {
 	// somewhere: common words, as opposed to names.
 	lowerWords map[string]bool
 	termIDs    map[string]int32 // index term → a small integer
+	postings   postings         // term ID → the sentences holding it (postings.go)
+	scores     sync.Pool        // *scoreScratch: one question's candidate scores
 	spanCache  sync.Map         // spanKey → []span, filled as questions need them
 }
 
@@ -191,6 +193,7 @@ func (ix *Index) analyzeCorpus() {
 		}
 		s.terms = slab[from:len(slab):len(slab)]
 	}
+	ix.postings = buildPostings(ix.sents, len(ix.termIDs))
 	perLang := map[string]int{}
 	for _, s := range ix.sents {
 		perLang[s.lang]++

@@ -7,7 +7,6 @@ import (
 	"hash/crc32"
 	"io"
 	"io/fs"
-	"math"
 	"os"
 	"path/filepath"
 	"sort"
@@ -379,71 +378,4 @@ func closeQuietly(b interface{ Close() error }) {
 	}
 	defer func() { recover() }()
 	b.Close()
-}
-
-// memoryCandidates does what candidates asks bleve for without it, from
-// the sentence table in memory, for an index whose bleve files are broken:
-// the sentences holding the question's terms, scored the way bleve's
-// TF-IDF scores them (boost × √tf, times the share of query terms matched,
-// over √length), at most maxCandidates, best first. It reads every
-// sentence, so it serves only until the index is rebuilt. A non-nil f
-// keeps only its documents' sentences.
-func (ix *Index) memoryCandidates(q *parsedQuestion, f *docFilter) []hit {
-	// boost by term ID, read once per word of every sentence.
-	boost := make([]float64, len(ix.termIDs))
-	nq := 0
-	for term, b := range q.termBoosts() {
-		if id, ok := ix.termIDs[term]; ok {
-			boost[id] = b
-			nq++
-		}
-	}
-	if nq == 0 {
-		return nil
-	}
-	var hits []hit
-	type termCount struct {
-		id int32
-		n  int
-	}
-	var tf []termCount // the question's terms in one sentence: few
-	for i := range ix.sents {
-		s := &ix.sents[i]
-		if f != nil && !f.docs[s.doc] {
-			continue
-		}
-		tf = tf[:0]
-	words:
-		for _, t := range s.terms {
-			if boost[t.id] == 0 {
-				continue
-			}
-			for k := range tf {
-				if tf[k].id == t.id {
-					tf[k].n++
-					continue words
-				}
-			}
-			tf = append(tf, termCount{t.id, 1})
-		}
-		if len(tf) == 0 {
-			continue
-		}
-		score := 0.0
-		for _, c := range tf {
-			score += boost[c.id] * math.Sqrt(float64(c.n))
-		}
-		score *= float64(len(tf)) / float64(nq) / math.Sqrt(float64(len(s.terms)))
-		// Keep the best maxCandidates, best first, earlier first on ties.
-		if len(hits) == maxCandidates && score <= hits[len(hits)-1].score {
-			continue
-		}
-		at := sort.Search(len(hits), func(k int) bool { return hits[k].score < score })
-		if len(hits) < maxCandidates {
-			hits = append(hits, hit{})
-		}
-		copy(hits[at+1:], hits[at:])
-		hits[at] = hit{id: i, score: score}
-	}
-	return hits
 }

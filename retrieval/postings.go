@@ -1,0 +1,196 @@
+package retrieval
+
+import "math"
+
+// The candidates bleve's query proposes (bleve.go) can be scored without
+// bleve, from an inverted index over the sentence table's term IDs, with
+// bleve's TF-IDF formula: the same sentences with the same scores (to
+// rounding; among equal scores, earlier sentences first), for a fraction
+// of the cost. bleve's searcher pays, for each question term and segment,
+// a dictionary look-up and an iterator, and for each matching sentence a
+// heap step and a pooled match; here a term is an array slice and a
+// matching sentence two array writes.
+
+// postings is the inverted index: for each term ID, the sentences that
+// hold it, in corpus order, each with how often it holds it.
+type postings struct {
+	start []uint32 // term ID → offset in entries; one more than there are terms
+	// entries are sentence<<postingTFBits | tf, tf capped at
+	// postingTFMax (a sentence holding a term that often is recounted).
+	entries []uint32
+}
+
+const (
+	postingTFBits = 4
+	postingTFMax  = 1<<postingTFBits - 1
+	// postingsMaxSentences is the most sentences a posting entry can
+	// name.
+	postingsMaxSentences = 1 << (32 - postingTFBits)
+)
+
+// buildPostings makes the inverted index of the sentences' terms (their
+// terms slices must be set), for a vocabulary of nterms term IDs.
+func buildPostings(sents []sentence, nterms int) postings {
+	p := postings{start: make([]uint32, nterms+1)}
+	// last[id] is 1 + the last sentence counted for term id.
+	last := make([]uint32, nterms)
+	for i := range sents {
+		for _, t := range sents[i].terms {
+			if last[t.id] != uint32(i)+1 {
+				last[t.id] = uint32(i) + 1
+				p.start[t.id+1]++
+			}
+		}
+	}
+	for id := range nterms {
+		p.start[id+1] += p.start[id]
+	}
+	p.entries = make([]uint32, p.start[nterms])
+	next := make([]uint32, nterms) // written entries per term
+	clear(last)
+	for i := range sents {
+		for _, t := range sents[i].terms {
+			at := p.start[t.id] + next[t.id]
+			if last[t.id] != uint32(i)+1 {
+				last[t.id] = uint32(i) + 1
+				p.entries[at] = uint32(i)<<postingTFBits | 1
+				next[t.id]++
+				continue
+			}
+			if e := &p.entries[at-1]; *e&postingTFMax < postingTFMax {
+				*e++
+			}
+		}
+	}
+	return p
+}
+
+// of returns the posting entries of term id.
+func (p *postings) of(id int32) []uint32 { return p.entries[p.start[id]:p.start[id+1]] }
+
+// termFreq is how often sentence s holds term id, from its posting entry e.
+func termFreq(s *sentence, id int32, e uint32) int {
+	if tf := int(e & postingTFMax); tf < postingTFMax {
+		return tf
+	}
+	n := 0
+	for _, t := range s.terms {
+		if t.id == id {
+			n++
+		}
+	}
+	return n
+}
+
+// fieldNorm is bleve's length norm of a field of n terms as its segments
+// store it: 1/√n in single precision.
+func fieldNorm(n int) float64 {
+	if n < len(fieldNorms) {
+		return fieldNorms[n]
+	}
+	return float64(float32(1 / math.Sqrt(float64(n))))
+}
+
+var fieldNorms = func() (t [256]float64) {
+	for n := range t {
+		t[n] = float64(float32(1 / math.Sqrt(float64(n))))
+	}
+	return t
+}()
+
+// scoreScratch is one question's accumulators over the sentence table,
+// pooled: allocated once per index size and cleared where used.
+type scoreScratch struct {
+	sum     []float64
+	matched []uint16
+	touched []int32
+}
+
+// memoryCandidates scores the sentences that hold any of the question's
+// terms as bleve's TF-IDF scores a disjunction of one term query per term
+// (boost b) on the terms field:
+//
+//	idf(t)   = 1 + ln(sentences / (sentences holding t + 1))
+//	norm     = 1 / √(Σ (b·idf)²) over the question's terms
+//	score(s) = matched/terms · Σ √tf(t,s) · lengthNorm(s) · idf(t) · b·idf(t)·norm
+//
+// and returns the best maxCandidates, best first, earlier first on ties,
+// as bleve orders equal scores. A non-nil f keeps only its documents'
+// sentences; like bleve's unscored filter, it changes no score.
+func (ix *Index) memoryCandidates(q *parsedQuestion, f *docFilter) []hit {
+	type qterm struct {
+		id     int32
+		idf, w float64 // w: boost × idf, then times the query norm
+	}
+	boosts := q.termBoosts()
+	terms := make([]qterm, 0, len(boosts))
+	total := float64(len(ix.sents))
+	var sumSquares float64
+	for term, b := range boosts {
+		id, ok := ix.termIDs[term]
+		if !ok {
+			continue
+		}
+		idf := 1 + math.Log(total/float64(ix.vocab[term]+1))
+		w := b * idf
+		sumSquares += w * w
+		terms = append(terms, qterm{id: id, idf: idf, w: w})
+	}
+	if len(terms) == 0 {
+		return nil
+	}
+	queryNorm := 1 / math.Sqrt(sumSquares)
+	sc, _ := ix.scores.Get().(*scoreScratch)
+	if sc == nil {
+		sc = &scoreScratch{sum: make([]float64, len(ix.sents)), matched: make([]uint16, len(ix.sents))}
+	}
+	defer ix.scores.Put(sc)
+	touched := sc.touched[:0]
+	for _, t := range terms {
+		qw := t.w * queryNorm
+		for _, e := range ix.postings.of(t.id) {
+			n := e >> postingTFBits
+			s := &ix.sents[n]
+			score := math.Sqrt(float64(termFreq(s, t.id, e))) * fieldNorm(len(s.terms)) * t.idf
+			if qw != 1 {
+				score *= qw
+			}
+			if sc.matched[n] == 0 {
+				touched = append(touched, int32(n))
+			}
+			sc.sum[n] += score
+			sc.matched[n]++
+		}
+	}
+	var hits []hit
+	nq := float64(len(terms))
+	for _, n := range touched {
+		score := sc.sum[n] * (float64(sc.matched[n]) / nq)
+		sc.sum[n], sc.matched[n] = 0, 0
+		if f != nil && !f.docs[ix.sents[n].doc] {
+			continue
+		}
+		hits = keepBest(hits, hit{id: int(n), score: score}, maxCandidates)
+	}
+	sc.touched = touched
+	return hits
+}
+
+// keepBest adds h to hits, the best k so far, best first and earlier
+// first on ties, when it belongs there.
+func keepBest(hits []hit, h hit, k int) []hit {
+	better := func(a, b hit) bool { return a.score > b.score || a.score == b.score && a.id < b.id }
+	if len(hits) == k && !better(h, hits[k-1]) {
+		return hits
+	}
+	at := len(hits)
+	for at > 0 && better(h, hits[at-1]) {
+		at--
+	}
+	if len(hits) < k {
+		hits = append(hits, hit{})
+	}
+	copy(hits[at+1:], hits[at:])
+	hits[at] = h
+	return hits
+}

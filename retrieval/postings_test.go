@@ -1,0 +1,151 @@
+package retrieval
+
+import (
+	"context"
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/search/query"
+)
+
+// TestBuildPostings checks the inverted index on a hand-made table: each
+// term lists its sentences once, in order, with how often each holds it,
+// also past the entry's own count.
+func TestBuildPostings(t *testing.T) {
+	terms := func(ids ...int32) []termAt {
+		out := make([]termAt, len(ids))
+		for i, id := range ids {
+			out[i] = termAt{id: id, pos: int32(i)}
+		}
+		return out
+	}
+	many := make([]int32, 20) // term 3, twenty times
+	for i := range many {
+		many[i] = 3
+	}
+	sents := []sentence{
+		{terms: terms(0, 1, 0)},
+		{terms: terms()},
+		{terms: terms(1, 2)},
+		{terms: terms(append(many, 0)...)},
+	}
+	p := buildPostings(sents, 5)
+	type entry struct{ sent, tf int }
+	for _, tc := range []struct {
+		term int32
+		want []entry
+	}{
+		{0, []entry{{0, 2}, {3, 1}}},
+		{1, []entry{{0, 1}, {2, 1}}},
+		{2, []entry{{2, 1}}},
+		{3, []entry{{3, 20}}},
+		{4, nil},
+	} {
+		var got []entry
+		for _, e := range p.of(tc.term) {
+			n := int(e >> postingTFBits)
+			got = append(got, entry{n, termFreq(&sents[n], tc.term, e)})
+		}
+		if !slices.Equal(got, tc.want) {
+			t.Errorf("postings of term %d = %v, want %v", tc.term, got, tc.want)
+		}
+	}
+}
+
+// TestMemoryCandidatesMatchBleve checks memoryCandidates against the
+// query bleve runs for the same question, on every dev set, over the whole
+// corpus and within a scope of every other document: the same scores at
+// every place, and the same sentences except where equal scores straddle
+// the last place, which bleve orders by its segments' layout.
+func TestMemoryCandidatesMatchBleve(t *testing.T) {
+	for _, set := range benchSets {
+		t.Run(set.name, func(t *testing.T) {
+			ix, qs := loadEval(t, evalTestdata, set.corpus, set.questions)
+			half := &docFilter{docs: make([]bool, len(ix.docs))}
+			var docQueries []query.Query
+			for i, d := range ix.docs {
+				if i%2 == 0 {
+					half.docs[i] = true
+					tq := bleve.NewTermQuery(d.ID)
+					tq.SetField(fieldDoc)
+					docQueries = append(docQueries, tq)
+				}
+			}
+			half.query = bleve.NewDisjunctionQuery(docQueries...)
+			for _, f := range []*docFilter{nil, half} {
+				for _, q := range qs {
+					pq := ix.parseQuestion(q.Question)
+					want := bleveCandidates(t, ix, pq, f)
+					got := ix.memoryCandidates(pq, f)
+					if !sameCandidates(got, want) {
+						t.Errorf("%q (scoped %v):\n got %v\nwant %v", q.Question, f != nil, got, want)
+					}
+				}
+			}
+		})
+	}
+}
+
+// sameCandidates reports whether two candidate lists have the same scores
+// place by place and the same sentences apart from ties at the last place.
+func sameCandidates(got, want []hit) bool {
+	if len(got) != len(want) {
+		return false
+	}
+	close := func(a, b float64) bool { return math.Abs(a-b) <= 1e-9*math.Abs(b) }
+	scores := map[int]float64{}
+	for _, h := range want {
+		scores[h.id] = h.score
+	}
+	for i, h := range got {
+		if !close(h.score, want[i].score) {
+			return false
+		}
+		s, ok := scores[h.id]
+		if ok && !close(h.score, s) || !ok && !close(h.score, want[len(want)-1].score) {
+			return false
+		}
+	}
+	return true
+}
+
+// bleveCandidates asks bleve the query memoryCandidates stands for: one
+// term query per question term, boosted, in a disjunction, limited to f's
+// documents by an unscored filter.
+func bleveCandidates(tb testing.TB, ix *Index, q *parsedQuestion, f *docFilter) []hit {
+	tb.Helper()
+	var qs []query.Query
+	for term, boost := range q.termBoosts() {
+		tq := bleve.NewTermQuery(term)
+		tq.SetField(fieldTerms)
+		tq.SetBoost(boost)
+		qs = append(qs, tq)
+	}
+	if len(qs) == 0 {
+		return nil
+	}
+	var match query.Query = bleve.NewDisjunctionQuery(qs...)
+	if f != nil {
+		b := bleve.NewBooleanQuery()
+		b.Must = match
+		b.AddFilter(f.query)
+		match = b
+	}
+	res, err := ix.bleve.SearchInContext(context.Background(), bleve.NewSearchRequestOptions(match, min(maxCandidates, len(ix.sents)), 0, false))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	var hits []hit
+	for _, h := range res.Hits {
+		n, err := strconv.Atoi(strings.TrimSpace(h.ID))
+		if err != nil {
+			tb.Fatal(err)
+		}
+		hits = append(hits, hit{id: n, score: h.Score})
+	}
+	return hits
+}
