@@ -253,8 +253,14 @@ func (b *Bot) question(ctx context.Context, in *interaction, source, q string, p
 // so that a click on its buttons finds it). Its sentences are in the
 // language of o's locale, or of the question when o has none.
 func (b *Bot) answerQuestion(ctx context.Context, log *slog.Logger, q string, o origin) (reply, error) {
+	return b.answerFollowUp(ctx, log, "", q, o)
+}
+
+// answerFollowUp is answerQuestion for q asked after previous (see
+// followup.go); with an empty previous it asks q alone.
+func (b *Bot) answerFollowUp(ctx context.Context, log *slog.Logger, previous, q string, o origin) (reply, error) {
 	start := time.Now()
-	a, err := b.ix.Ask(ctx, q)
+	a, err := b.askAfter(ctx, previous, q)
 	b.metrics.observe(start)
 	if err != nil {
 		b.metrics.outcomes.WithLabelValues("failed").Inc()

@@ -22,7 +22,7 @@ func (b *Bot) onMessage(work context.Context, api Discord, self string, m *disco
 		return
 	}
 	dm := m.GuildID == ""
-	if !dm && !mentioned(m, self) {
+	if !dm && !mentioned(m, self) && !repliesToSelf(m, self) {
 		return
 	}
 	ctx, cancel := context.WithTimeout(work, b.opts.AnswerTimeout)
@@ -69,7 +69,8 @@ func (b *Bot) onMessage(work context.Context, api Discord, self string, m *disco
 	}
 	b.metrics.questions.WithLabelValues("mention").Inc()
 	log.DebugContext(ctx, "question", "text", q)
-	r, err := b.answerQuestion(ctx, log, q, origin{id: m.ID, guild: m.GuildID, channel: m.ChannelID})
+	previous := b.previousQuestion(ctx, api, log, self, m) // followup.go
+	r, err := b.answerFollowUp(ctx, log, previous, q, origin{id: m.ID, guild: m.GuildID, channel: m.ChannelID})
 	if err != nil {
 		log.Error("answer failed", "err", err)
 		r = failed

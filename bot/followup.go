@@ -1,0 +1,148 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net/http"
+
+	"github.com/bwmarrin/discordgo"
+
+	"kutip/retrieval"
+)
+
+// Follow-ups. A message that replies to one of kutip's answers, or that
+// is written in a thread started from one, asks a follow-up: it is read
+// with the question that answer answered (see retrieval.AskFollowUp), which
+// the feedback store recalls by the answer's ID, held in the answer's
+// buttons (AnswerID).
+//
+// A reply to kutip's message counts as addressed to kutip, mention or not.
+// In a thread started from an answer kutip still needs a mention: without
+// the privileged Message Content intent, which kutip does not ask for,
+// Discord sends the text of a guild message only when it mentions kutip
+// or replies to it, so an unaddressed message in the thread arrives empty.
+
+// FollowUpAnswerer answers a question asked after another one in the same
+// conversation. *retrieval.Index and *retrieval.Live satisfy it; an Index
+// that does not is asked every question alone.
+type FollowUpAnswerer interface {
+	AskFollowUp(ctx context.Context, previous, question string) (retrieval.Answer, error)
+}
+
+var (
+	_ FollowUpAnswerer = (*retrieval.Index)(nil)
+	_ FollowUpAnswerer = (*retrieval.Live)(nil)
+)
+
+// threadAPI is the part of Discord's REST API follow-ups use beyond
+// Discord: reading a channel and a message (a thread's starter, a reply's
+// message when the event leaves it out), starting a thread from an answer,
+// and reading and following up an interaction's response.
+// *discordgo.Session (and so sessionAPI) satisfies it; without it
+// follow-ups are asked alone and /ask's thread option is declined.
+type threadAPI interface {
+	Channel(channelID string, options ...discordgo.RequestOption) (*discordgo.Channel, error)
+	ChannelMessage(channelID, messageID string, options ...discordgo.RequestOption) (*discordgo.Message, error)
+	MessageThreadStartComplex(channelID, messageID string, data *discordgo.ThreadStart, options ...discordgo.RequestOption) (*discordgo.Channel, error)
+	InteractionResponse(i *discordgo.Interaction, options ...discordgo.RequestOption) (*discordgo.Message, error)
+	FollowupMessageCreate(i *discordgo.Interaction, wait bool, data *discordgo.WebhookParams, options ...discordgo.RequestOption) (*discordgo.Message, error)
+}
+
+var _ threadAPI = sessionAPI{}
+
+// askAfter asks q, as a follow-up of previous when there is one and the
+// index can.
+func (b *Bot) askAfter(ctx context.Context, previous, q string) (retrieval.Answer, error) {
+	if f, ok := b.ix.(FollowUpAnswerer); ok && previous != "" {
+		return f.AskFollowUp(ctx, previous, q)
+	}
+	return b.ix.Ask(ctx, q)
+}
+
+// repliesToSelf reports whether m replies to a message of user self.
+func repliesToSelf(m *discordgo.Message, self string) bool {
+	return self != "" && m.ReferencedMessage != nil && m.ReferencedMessage.Author != nil && m.ReferencedMessage.Author.ID == self
+}
+
+// previousQuestion returns the question of the kutip answer m follows up:
+// the answer m replies to, or the answer the thread m is written in was
+// started from. It returns "" when m follows up no answer, or when the
+// answer is unknown to the feedback store (past its retention, or another
+// replica's store): m is then asked alone. Failures are logged, never
+// returned: a follow-up without its context is still a question.
+func (b *Bot) previousQuestion(ctx context.Context, api Discord, log *slog.Logger, self string, m *discordgo.Message) string {
+	var answer *discordgo.Message
+	switch {
+	case repliesToSelf(m, self):
+		answer = m.ReferencedMessage
+	case m.MessageReference != nil && m.ReferencedMessage == nil && m.MessageReference.MessageID != "":
+		// The event may leave the replied message out; fetch it.
+		if t, ok := api.(threadAPI); ok {
+			ref, err := t.ChannelMessage(m.MessageReference.ChannelID, m.MessageReference.MessageID, discordgo.WithContext(ctx))
+			if err != nil {
+				log.Warn("fetch replied message", "err", err)
+				return ""
+			}
+			if ref.Author != nil && ref.Author.ID == self {
+				answer = ref
+			}
+		}
+	case m.GuildID != "":
+		answer = b.threadStarter(ctx, api, log, self, m.ChannelID)
+	}
+	if answer == nil {
+		return ""
+	}
+	id, ok := AnswerID(answer.Components)
+	if !ok {
+		return ""
+	}
+	rec, found, err := b.opts.Feedback.Recall(ctx, id)
+	if err != nil {
+		log.Warn("recall previous question", "answer", id, "err", err)
+		return ""
+	}
+	if !found {
+		log.Info("previous answer unknown; asked alone", "answer", id)
+		return ""
+	}
+	return rec.Question
+}
+
+// threadStarter returns kutip's message a thread was started from, or nil
+// when channelID is not a thread, or its starter is not kutip's. A thread
+// started from a message has that message's ID, in the thread's parent.
+func (b *Bot) threadStarter(ctx context.Context, api Discord, log *slog.Logger, self, channelID string) *discordgo.Message {
+	t, ok := api.(threadAPI)
+	if !ok {
+		return nil
+	}
+	if b.s != nil && b.s.State != nil {
+		// The gateway's cache knows most channels; a plain one needs no
+		// request.
+		if ch, err := b.s.State.Channel(channelID); err == nil && !ch.IsThread() {
+			return nil
+		}
+	}
+	ch, err := t.Channel(channelID, discordgo.WithContext(ctx))
+	if err != nil {
+		log.Warn("fetch channel", "err", err)
+		return nil
+	}
+	if !ch.IsThread() || ch.ParentID == "" {
+		return nil
+	}
+	starter, err := t.ChannelMessage(ch.ParentID, ch.ID, discordgo.WithContext(ctx))
+	if err != nil {
+		var rest *discordgo.RESTError
+		if !errors.As(err, &rest) || rest.Response == nil || rest.Response.StatusCode != http.StatusNotFound {
+			log.Warn("fetch thread starter", "err", err)
+		}
+		return nil // 404: a thread not started from a message
+	}
+	if starter.Author == nil || starter.Author.ID != self {
+		return nil
+	}
+	return starter
+}
