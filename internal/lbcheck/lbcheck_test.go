@@ -1,0 +1,279 @@
+package lbcheck
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"kutip/bot"
+	"kutip/corpus"
+	"kutip/internal/discordtest"
+	"kutip/retrieval"
+)
+
+// questions are what the simulated users ask, in turn.
+var questions = []string{
+	"Kapan Rusia meratifikasi perjanjian itu?",
+	"Kapan perjanjian itu ditandatangani?",
+	"Who signed the treaty?",
+	"Apa isi perjanjian pertahanan itu?",
+	"Where was the treaty signed?",
+	"Berapa tentara Korea Utara yang dikirim?",
+}
+
+// interaction is the i-th one a load sends: a question from a user of its
+// own (the per-user rate limit would refuse most of them from one).
+func interaction(i int) discordtest.Interaction {
+	return discordtest.Interaction{
+		Name:    "ask",
+		Options: []discordtest.Option{{Name: "question", Value: questions[i%len(questions)]}},
+		User:    discordtest.User{ID: strconv.Itoa(900000000000000000 + i), Username: fmt.Sprintf("user%d", i)},
+	}
+}
+
+// a cluster is the fake Discord and the replicas it reaches through nginx.
+type cluster struct {
+	srv      *discordtest.Server
+	replicas []*replica
+	bin      string
+	dir      string
+	indexDir string
+	nginx    string
+}
+
+// newCluster builds kutip and the shared read-only index, starts the fake
+// Discord (with the commands registered, as the gateway process would)
+// and n replicas, and waits until each answers a PING.
+func newCluster(t *testing.T, n int) *cluster {
+	t.Helper()
+	c := &cluster{nginx: needNginx(t), dir: workDir(t)}
+	c.bin = buildKutip(t, c.dir)
+	c.indexDir = filepath.Join(c.dir, "index")
+	buildIndex(t, c.bin, c.dir, c.indexDir)
+	// Many interactions wait at once; each may take a second under load.
+	c.srv = discordtest.New(t, discordtest.Options{MaxInteractions: 100000, MaxRequests: 1000})
+	registerCommands(t, c.srv)
+	pub := c.srv.Endpoint("").PublicKeyHex()
+	ctx, cancel := context.WithTimeout(t.Context(), 60*time.Second)
+	defer cancel()
+	for i := range n {
+		c.replicas = append(c.replicas, startReplica(t, fmt.Sprintf("r%d", i+1), c.bin, c.dir, c.indexDir, c.srv, pub))
+	}
+	for _, r := range c.replicas {
+		waitReady(ctx, t, c.srv, r)
+	}
+	return c
+}
+
+// registerCommands registers kutip's commands on the fake, taken from a
+// bot made in this process (HTTP-only replicas never register them).
+func registerCommands(t *testing.T, srv *discordtest.Server) {
+	t.Helper()
+	ix, err := retrieval.Build(t.Context(), corpus.Default(), retrieval.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	b, err := bot.NewHTTPOnly(ix, slog.New(slog.DiscardHandler), bot.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := srv.RegisterCommands(t.Context(), b.Commands()); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func (c *cluster) addrs(n int) []string {
+	var out []string
+	for _, r := range c.replicas[:n] {
+		out = append(out, r.addr)
+	}
+	return out
+}
+
+// load posts count interactions (or as many as fit in d when count is 0)
+// from workers at once through url, and returns each delivery. after is
+// called with the number delivered so far, after each one.
+func load(ctx context.Context, t *testing.T, srv *discordtest.Server, url string, workers, count int, d time.Duration, after func(done int)) []discordtest.Delivery {
+	t.Helper()
+	ep := srv.Endpoint(url + "/interactions")
+	ep.Client = &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: workers}}
+	var (
+		next atomic.Int64
+		mu   sync.Mutex
+		out  []discordtest.Delivery
+		wg   sync.WaitGroup
+	)
+	stop := time.Now().Add(d)
+	for range workers {
+		wg.Go(func() {
+			for {
+				i := int(next.Add(1)) - 1
+				if count > 0 && i >= count || count == 0 && time.Now().After(stop) || ctx.Err() != nil {
+					return
+				}
+				del, err := ep.Interact(ctx, interaction(i))
+				if err != nil {
+					t.Errorf("interaction %d not made: %v", i, err)
+					return
+				}
+				mu.Lock()
+				out = append(out, del)
+				n := len(out)
+				mu.Unlock()
+				if after != nil {
+					after(n)
+				}
+			}
+		})
+	}
+	wg.Wait()
+	return out
+}
+
+// TestFailover posts interactions through nginx to three replicas and
+// kills one a third of the way: every interaction is answered exactly
+// once or fails cleanly (nginx answers 502 and the interaction has no
+// response at all), and none is answered twice.
+func TestFailover(t *testing.T) {
+	c := newCluster(t, 3)
+	url := startNginx(t, c.nginx, c.dir, c.addrs(3))
+	n := 300
+	if v, err := strconv.Atoi(os.Getenv("KUTIP_LB_N")); err == nil && v > 0 {
+		n = v
+	}
+	ctx, cancel := context.WithTimeout(t.Context(), 90*time.Second)
+	defer cancel()
+	var killOnce sync.Once
+	dels := load(ctx, t, c.srv, url, 12, n, 0, func(done int) {
+		if done >= n/3 {
+			killOnce.Do(func() { c.replicas[1].kill(t) })
+		}
+	})
+	if len(dels) != n {
+		t.Fatalf("%d deliveries, want %d", len(dels), n)
+	}
+
+	var answered, deferred, failed, lostEdits int
+	for _, d := range dels {
+		resps := c.srv.Responses(d.ID)
+		callbacks, edits := 0, 0
+		for _, r := range resps {
+			switch r.Route {
+			case discordtest.RouteCallback:
+				callbacks++
+			case discordtest.RouteEditOriginal, discordtest.RouteFollowup:
+				edits++
+			}
+		}
+		switch {
+		case d.Err != nil:
+			// Failed cleanly: Discord got no response and shows the user
+			// that the interaction failed; nothing of it was sent.
+			failed++
+			if len(resps) != 0 {
+				t.Errorf("interaction %s failed (%v) yet has responses %v", d.ID, d.Err, routes(resps))
+			}
+		case callbacks != 1:
+			t.Errorf("interaction %s: %d callbacks, want 1", d.ID, callbacks)
+		case d.Callback == 4:
+			answered++
+			if edits != 0 {
+				t.Errorf("interaction %s answered in the body and edited %d times: answered twice", d.ID, edits)
+			}
+		case d.Callback == 5:
+			deferred++
+			if _, err := c.srv.WaitReply(ctx, d.ID); err != nil {
+				// The replica that deferred it was killed before its edit.
+				lostEdits++
+			}
+			if got := len(c.srv.Responses(d.ID)); got > 2 {
+				t.Errorf("interaction %s: deferred and then %d edits: answered twice", d.ID, got-1)
+			}
+		default:
+			t.Errorf("interaction %s answered with callback type %d", d.ID, d.Callback)
+		}
+	}
+	st := c.srv.Stats()
+	if st.DoubleAcks != 0 {
+		t.Errorf("%d second callbacks: some interaction was answered twice", st.DoubleAcks)
+	}
+	t.Logf("%d interactions through nginx, replica r2 killed after %d: %d answered, %d deferred then edited (%d of them never edited: their replica died), %d failed cleanly",
+		n, n/3, answered, deferred, lostEdits, failed)
+	// Killing one of three replicas loses at most the requests it held;
+	// nginx sends every later one to the others.
+	if failed > 24 {
+		t.Errorf("%d of %d interactions failed; the kill should cost at most the ~12 in flight on the killed replica", failed, n)
+	}
+	if answered+deferred+failed != n {
+		t.Errorf("%d answered + %d deferred + %d failed != %d", answered, deferred, failed, n)
+	}
+	// The survivors answered the rest, from the shared index on disk.
+	for _, r := range []*replica{c.replicas[0], c.replicas[2]} {
+		select {
+		case <-r.exited:
+			t.Errorf("replica %s exited:\n%s", r.name, r.logs)
+		default:
+		}
+	}
+	for _, r := range c.replicas {
+		if strings.Contains(r.logs.String(), "from memory") {
+			t.Errorf("replica %s did not answer from the shared index on disk:\n%s", r.name, r.logs)
+		}
+	}
+}
+
+func routes(rs []discordtest.Request) []string {
+	var out []string
+	for _, r := range rs {
+		out = append(out, string(r.Route))
+	}
+	return out
+}
+
+// TestNginxConfMatchesDeploy checks that deploy/nginx.conf, which the
+// compose file and the docs use, has the location block this package
+// tests.
+func TestNginxConfMatchesDeploy(t *testing.T) {
+	b, err := os.ReadFile("../../deploy/nginx.conf")
+	if err != nil {
+		t.Fatal(err)
+	}
+	norm := func(s string) string { return strings.Join(strings.Fields(s), " ") }
+	if !strings.Contains(norm(string(b)), norm(interactionsLocation)) {
+		t.Errorf("deploy/nginx.conf lacks the tested location block:\n%s", interactionsLocation)
+	}
+	for _, want := range []string{"upstream kutip_interactions", "proxy_pass http://kutip_interactions;"} {
+		if !strings.Contains(string(b), want) {
+			t.Errorf("deploy/nginx.conf lacks %q", want)
+		}
+	}
+	var directives []string // without the comments
+	for line := range strings.Lines(string(b)) {
+		line, _, _ = strings.Cut(line, "#")
+		directives = append(directives, line)
+	}
+	if strings.Contains(strings.Join(directives, ""), "non_idempotent") {
+		t.Error("deploy/nginx.conf retries POSTs that a replica may have processed (non_idempotent): an interaction could be answered twice")
+	}
+}
+
+// percentile returns the p-th percentile (0-100) of ds, which it sorts.
+func percentile(ds []time.Duration, p float64) time.Duration {
+	if len(ds) == 0 {
+		return 0
+	}
+	slices.Sort(ds)
+	i := int(float64(len(ds)-1) * p / 100)
+	return ds[i]
+}
