@@ -130,6 +130,16 @@ func (ix *Index) SearchIn(ctx context.Context, scope Scope, question string, n i
 	return ix.searchIn(ctx, question, ix.parseQuestion(question), ix.filter(scope), n)
 }
 
+// AskFollowUpIn is AskFollowUp within scope.
+func (ix *Index) AskFollowUpIn(ctx context.Context, scope Scope, previous, question string) (Answer, error) {
+	q := ix.parseFollowUp(previous, question, defaultFollowUp)
+	ans, err := ix.searchIn(ctx, question, q, ix.filter(scope), DefaultTop)
+	if err != nil || ans.Answered {
+		return ans, err
+	}
+	return withheld(ans), nil
+}
+
 // DocumentsIn returns the documents of the corpus in scope, in corpus
 // order; none when the scope's folder holds no document.
 func (ix *Index) DocumentsIn(scope Scope) []corpus.Document {
@@ -205,6 +215,18 @@ func (l *Live) AskTopIn(ctx context.Context, scope Scope, question string, top i
 	}
 	defer r.release()
 	a, err := r.ix.AskTopIn(ctx, scope, question, top)
+	l.repairIfBroken(r.ix)
+	return a, err
+}
+
+// AskFollowUpIn is Index.AskFollowUpIn on the current index.
+func (l *Live) AskFollowUpIn(ctx context.Context, scope Scope, previous, question string) (Answer, error) {
+	r := l.acquire()
+	if r == nil {
+		return Answer{Question: question}, ErrNoIndex
+	}
+	defer r.release()
+	a, err := r.ix.AskFollowUpIn(ctx, scope, previous, question)
 	l.repairIfBroken(r.ix)
 	return a, err
 }

@@ -306,3 +306,45 @@ func TestScopeString(t *testing.T) {
 		}
 	}
 }
+
+func TestAskFollowUpIn(t *testing.T) {
+	ix := mustBuild(t, scopeCorpus(t, t.TempDir(), scopeFiles))
+	const previous = "when does the night train leave?"
+	tests := []struct {
+		folder, question, wantDoc string
+	}{
+		{"trains", "how much is its ticket?", "trains/night"},
+		{"ships", "how much is its ticket?", ""}, // the night train's ticket is in trains only
+		{"nowhere", "how much is its ticket?", ""},
+	}
+	for _, tc := range tests {
+		a, err := ix.AskFollowUpIn(t.Context(), Scope{Folder: tc.folder}, previous, tc.question)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := ""
+		if a.Answered && len(a.Passages) > 0 {
+			got = a.Passages[0].Doc
+		}
+		if got != tc.wantDoc {
+			t.Errorf("AskFollowUpIn(%q, %q after %q) answered from %q, want %q", tc.folder, tc.question, previous, got, tc.wantDoc)
+		}
+		for _, p := range a.Passages {
+			if d := docByID(t, ix, p.Doc); !(Scope{Folder: tc.folder}).Contains(d) {
+				t.Errorf("AskFollowUpIn(%q) cites %s from %s, outside the scope", tc.folder, p.Doc, d.Source)
+			}
+		}
+	}
+	// The whole corpus answers as AskFollowUp does.
+	want, err := ix.AskFollowUp(t.Context(), previous, "how much is its ticket?")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := ix.AskFollowUpIn(t.Context(), Scope{}, previous, "how much is its ticket?")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(got.Passages, want.Passages) || got.Answered != want.Answered {
+		t.Errorf("AskFollowUpIn(whole) = %v, AskFollowUp = %v", got.Passages, want.Passages)
+	}
+}
