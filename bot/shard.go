@@ -462,3 +462,26 @@ func (b *Bot) connectShards(ctx context.Context, shards []*shardConn, fatal <-ch
 	}
 	return wg.Wait, nil
 }
+
+// stateChannel returns a channel from the gateway state of whichever of
+// the process's shards has it (a server's channels are in its shard's
+// session only), or false.
+func (b *Bot) stateChannel(id string) (*discordgo.Channel, bool) {
+	var sessions []*discordgo.Session
+	if p := b.shards.Load(); p != nil {
+		for _, sh := range *p {
+			sessions = append(sessions, sh.s)
+		}
+	} else if b.s != nil {
+		sessions = append(sessions, b.s)
+	}
+	for _, s := range sessions {
+		if !s.StateEnabled || s.State == nil {
+			continue
+		}
+		if ch, err := s.State.Channel(id); err == nil {
+			return ch, true
+		}
+	}
+	return nil, false
+}

@@ -5,10 +5,13 @@ import (
 	"errors"
 	"log/slog"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/bwmarrin/discordgo"
 
 	"kutip/internal/discordtest"
 )
@@ -515,5 +518,34 @@ func TestShardGateReconnect(t *testing.T) {
 	// the waits are recorded, not slept, so each is close to 5 s.
 	if len(got) != 4 || got[2] <= 0 || got[3] <= 0 || got[2] > identifyInterval || got[3] > identifyInterval {
 		t.Errorf("waits %v, want the two start-up waits then one of up to %v per shard", got, identifyInterval)
+	}
+}
+
+// TestStateChannel: a channel is found in the state of the shard whose
+// server holds it, not only the first shard's.
+func TestStateChannel(t *testing.T) {
+	t.Parallel()
+	b, _, _ := newTestBot(t, &fakeIndex{}, Options{})
+	var shards []*shardConn
+	for k := range 2 {
+		s, err := discordgo.New("Bot t")
+		if err != nil {
+			t.Fatal(err)
+		}
+		g := &discordgo.Guild{ID: strconv.Itoa(k + 1), Channels: []*discordgo.Channel{{ID: strconv.Itoa(10 + k), GuildID: strconv.Itoa(k + 1)}}}
+		if err := s.State.GuildAdd(g); err != nil {
+			t.Fatal(err)
+		}
+		shards = append(shards, &shardConn{id: k, count: 2, s: s})
+	}
+	b.shards.Store(&shards)
+	for _, tc := range []struct {
+		id   string
+		want bool
+	}{{"10", true}, {"11", true}, {"12", false}} {
+		ch, ok := b.stateChannel(tc.id)
+		if ok != tc.want || (ok && ch.ID != tc.id) {
+			t.Errorf("stateChannel(%s) = %v, %v; want found %v", tc.id, ch, ok, tc.want)
+		}
 	}
 }
