@@ -115,6 +115,7 @@ const (
 	msgHelpSource
 	msgHelpMention
 	msgHelpMenu
+	msgNoCorpus
 	numMsgs
 )
 
@@ -197,6 +198,8 @@ var catalogue = [numMsgs][numLangs]string{
 		"Tulis `@kutip kapan Rusia meratifikasi?` di sebuah saluran, atau kirimi saya pesan langsung."},
 	msgHelpMenu: {"Right-click a message → Apps → **Ask kutip** to ask that message as a question.",
 		"Klik kanan sebuah pesan → Aplikasi → **Tanya kutip** untuk menanyakan pesan itu sebagai pertanyaan."},
+	msgNoCorpus: {"This channel has no articles for me to quote: ask the server's admins to give it a folder in kutip's channels file.",
+		"Saluran ini belum punya artikel untuk saya kutip: minta admin server memberinya folder di berkas saluran kutip."},
 }
 
 // tr returns sentence m in language l, formatted with args when it takes
