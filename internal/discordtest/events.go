@@ -424,6 +424,10 @@ type Message struct {
 	// @here) fill the event's mentions and mention_everyone, as Discord
 	// works them out.
 	Content string
+	// ReplyTo is the message this one replies to, in the same channel
+	// (message_reference and referenced_message, see threads.go). A reply
+	// mentions the replied message's author, as Discord's default does.
+	ReplyTo string
 }
 
 // messageFromLocked stores a user's message and returns it. s.mu must be
@@ -443,7 +447,7 @@ func (s *Server) messageFromLocked(in Message, ch channel, author User) *message
 		Sent:   Sent{ID: in.ID, ChannelID: ch.id, GuildID: ch.guildID, Type: typeDefault, Time: time.Now()},
 		author: author,
 	}
-	m.apply(&msgBody{Content: &in.Content}, "")
+	m.apply(&msgBody{Content: &in.Content}, s.replyLocked(m, in.ReplyTo)) // threads.go
 	s.storeLocked(m)
 	return m
 }

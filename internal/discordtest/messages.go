@@ -556,7 +556,7 @@ func (s *Server) messageObjectLocked(m *message) map[string]any {
 	if m.ReplyTo != "" {
 		obj["message_reference"] = map[string]any{"type": 0, "message_id": m.ReplyTo, "channel_id": m.ChannelID, "guild_id": m.GuildID}
 		if ref := s.msgs[m.ReplyTo]; ref != nil {
-			obj["referenced_message"] = s.messageObjectLocked(&message{Sent: ref.Sent, author: ref.author})
+			obj["referenced_message"] = s.messageObjectLocked(&message{Sent: ref.Sent, author: ref.author, components: ref.components})
 		}
 	}
 	if it := s.inters[m.InteractionID]; it != nil {

@@ -163,6 +163,7 @@ func (s *Server) routes() {
 		{RouteCreateMessage, true, s.createMessage},
 		{RouteGetMessage, true, s.getMessage},
 		{RouteTyping, true, s.typing},
+		{RouteStartThread, true, s.startThread},
 	} {
 		method, path, _ := strings.Cut(string(e.route), " ")
 		s.mux.Handle(method+" /api/{version}"+path, s.wrap(e.route, e.auth, e.fn))

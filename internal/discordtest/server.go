@@ -182,6 +182,7 @@ type Server struct {
 	msgs      map[string]*message
 	msgOrder  []string
 	channels  map[string]channel
+	noThreads map[string]bool   // channels where the bot may not start threads (threads.go)
 	guilds    map[string]*guild // every guild the bot is in, GuildID included
 	guildIDs  []string          // in the order the bot joined them
 	users     map[string]User
