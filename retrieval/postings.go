@@ -18,6 +18,9 @@ type postings struct {
 	// entries are sentence<<postingTFBits | tf, tf capped at
 	// postingTFMax (a sentence holding a term that often is recounted).
 	entries []uint32
+	// norms are the sentences' length norms, as bleve stores them: 1/√n
+	// in single precision for a sentence of n terms.
+	norms []float32
 }
 
 const (
@@ -31,7 +34,10 @@ const (
 // buildPostings makes the inverted index of the sentences' terms (their
 // terms slices must be set), for a vocabulary of nterms term IDs.
 func buildPostings(sents []sentence, nterms int) postings {
-	p := postings{start: make([]uint32, nterms+1)}
+	p := postings{start: make([]uint32, nterms+1), norms: make([]float32, len(sents))}
+	for i := range sents {
+		p.norms[i] = float32(1 / math.Sqrt(float64(len(sents[i].terms))))
+	}
 	// last[id] is 1 + the last sentence counted for term id.
 	last := make([]uint32, nterms)
 	for i := range sents {
@@ -82,76 +88,84 @@ func termFreq(s *sentence, id int32, e uint32) int {
 	return n
 }
 
-// fieldNorm is bleve's length norm of a field of n terms as its segments
-// store it: 1/√n in single precision.
-func fieldNorm(n int) float64 {
-	if n < len(fieldNorms) {
-		return fieldNorms[n]
-	}
-	return float64(float32(1 / math.Sqrt(float64(n))))
-}
-
-var fieldNorms = func() (t [256]float64) {
-	for n := range t {
-		t[n] = float64(float32(1 / math.Sqrt(float64(n))))
-	}
-	return t
-}()
-
-// scoreScratch is one question's accumulators over the sentence table,
-// pooled: allocated once per index size and cleared where used.
+// scoreScratch is one question's working memory for memoryCandidates,
+// pooled per index: accumulators over the sentence table, cleared where
+// used.
 type scoreScratch struct {
 	sum     []float64
 	matched []uint16
 	touched []int32
+	terms   []queryTerm
+}
+
+// queryTerm is one term of the question's query: its ID, its idf and its
+// boost, then its weight in bleve's query (boost × idf × query norm).
+type queryTerm struct {
+	id              int32
+	idf, boost, wgt float64
 }
 
 // memoryCandidates scores the sentences that hold any of the question's
 // terms as bleve's TF-IDF scores a disjunction of one term query per term
-// (boost b) on the terms field:
+// (boost b, the largest any concept gives it; see termBoosts) on the terms
+// field:
 //
 //	idf(t)   = 1 + ln(sentences / (sentences holding t + 1))
 //	norm     = 1 / √(Σ (b·idf)²) over the question's terms
 //	score(s) = matched/terms · Σ √tf(t,s) · lengthNorm(s) · idf(t) · b·idf(t)·norm
 //
-// and returns the best maxCandidates, best first, earlier first on ties,
-// as bleve orders equal scores. A non-nil f keeps only its documents'
-// sentences; like bleve's unscored filter, it changes no score.
+// and returns the best maxCandidates, best first, earlier first on ties.
+// A non-nil f keeps only its documents' sentences; like bleve's unscored
+// filter, it changes no score.
 func (ix *Index) memoryCandidates(q *parsedQuestion, f *docFilter) []hit {
-	type qterm struct {
-		id     int32
-		idf, w float64 // w: boost × idf, then times the query norm
-	}
-	boosts := q.termBoosts()
-	terms := make([]qterm, 0, len(boosts))
-	total := float64(len(ix.sents))
-	var sumSquares float64
-	for term, b := range boosts {
-		id, ok := ix.termIDs[term]
-		if !ok {
-			continue
-		}
-		idf := 1 + math.Log(total/float64(ix.vocab[term]+1))
-		w := b * idf
-		sumSquares += w * w
-		terms = append(terms, qterm{id: id, idf: idf, w: w})
-	}
-	if len(terms) == 0 {
-		return nil
-	}
-	queryNorm := 1 / math.Sqrt(sumSquares)
 	sc, _ := ix.scores.Get().(*scoreScratch)
 	if sc == nil {
 		sc = &scoreScratch{sum: make([]float64, len(ix.sents)), matched: make([]uint16, len(ix.sents))}
 	}
 	defer ix.scores.Put(sc)
+	// The question's terms in the order its concepts name them, so that
+	// scores add up in the same order every time.
+	terms := sc.terms[:0]
+	for _, c := range q.concepts {
+	alts:
+		for _, a := range c.alts {
+			id, ok := ix.termIDs[a.term]
+			if !ok {
+				continue
+			}
+			b := a.weight * c.idf
+			for k := range terms {
+				if terms[k].id == id {
+					terms[k].boost = max(terms[k].boost, b)
+					continue alts
+				}
+			}
+			terms = append(terms, queryTerm{id: id, boost: b})
+		}
+	}
+	sc.terms = terms
+	if len(terms) == 0 {
+		return nil
+	}
+	total := float64(len(ix.sents))
+	var sumSquares float64
+	for k := range terms {
+		t := &terms[k]
+		t.idf = 1 + math.Log(total/float64(len(ix.postings.of(t.id))+1))
+		sumSquares += (t.boost * t.idf) * (t.boost * t.idf)
+	}
+	queryNorm := 1 / math.Sqrt(sumSquares)
+	norms := ix.postings.norms
 	touched := sc.touched[:0]
 	for _, t := range terms {
-		qw := t.w * queryNorm
+		qw := t.boost * t.idf * queryNorm
 		for _, e := range ix.postings.of(t.id) {
 			n := e >> postingTFBits
-			s := &ix.sents[n]
-			score := math.Sqrt(float64(termFreq(s, t.id, e))) * fieldNorm(len(s.terms)) * t.idf
+			tf := sqrtTF[e&postingTFMax]
+			if e&postingTFMax == postingTFMax {
+				tf = math.Sqrt(float64(termFreq(&ix.sents[n], t.id, e)))
+			}
+			score := tf * float64(norms[n]) * t.idf
 			if qw != 1 {
 				score *= qw
 			}
@@ -162,7 +176,7 @@ func (ix *Index) memoryCandidates(q *parsedQuestion, f *docFilter) []hit {
 			sc.matched[n]++
 		}
 	}
-	var hits []hit
+	hits := make([]hit, 0, maxCandidates)
 	nq := float64(len(terms))
 	for _, n := range touched {
 		score := sc.sum[n] * (float64(sc.matched[n]) / nq)
@@ -170,11 +184,22 @@ func (ix *Index) memoryCandidates(q *parsedQuestion, f *docFilter) []hit {
 		if f != nil && !f.docs[ix.sents[n].doc] {
 			continue
 		}
+		if len(hits) == maxCandidates && score < hits[maxCandidates-1].score {
+			continue
+		}
 		hits = keepBest(hits, hit{id: int(n), score: score}, maxCandidates)
 	}
 	sc.touched = touched
 	return hits
 }
+
+// sqrtTF is √tf for the counts a posting entry holds.
+var sqrtTF = func() (t [postingTFMax + 1]float64) {
+	for n := range t {
+		t[n] = math.Sqrt(float64(n))
+	}
+	return t
+}()
 
 // keepBest adds h to hits, the best k so far, best first and earlier
 // first on ties, when it belongs there.
