@@ -333,6 +333,7 @@ func FuzzQuestion(f *testing.F) {
 		f.Add(tc.question)
 	}
 	f.Add("+foo -bar title:x* ~2")
+	f.Add("Siapa ketua Komisi Pemilihan Umum (KPU) ( (x) )(")
 	f.Add("\xff\u200b@everyone")
 	texts := map[string]bool{}
 	for _, s := range ix.sents {

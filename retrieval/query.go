@@ -111,7 +111,8 @@ type parsedQuestion struct {
 	qtype    answerType
 	focus    int // index of the concept a "how many" question counts, or -1
 	concepts []concept
-	words    wordSet // the question's own words, lower case, to keep them out of answer spans
+	words    wordSet      // the question's own words, lower case, to keep them out of answer spans
+	aliases  []aliasGroup // names given twice, "East Nusa Tenggara (NTT)" (alias.go)
 }
 
 // asks reports whether token t is one of the question's own words: as
@@ -187,15 +188,24 @@ func (ix *Index) parseQuestion(text string) *parsedQuestion {
 	var seen wordSet
 	afterQuestionWord := false
 	prev, prevPos := -1, -2 // the last concept and its word's position
-	for _, t := range toks {
+	tokConcept := make([]int, len(toks))
+	for i := range tokConcept {
+		tokConcept[i] = -1
+	}
+	for ti, t := range toks {
 		q.words = append(q.words, t.Word)
 		if isQuestionWord(t.Word) {
 			afterQuestionWord = true
 			continue
 		}
-		if t.Term == "" || questionFillers[t.Word] || seen.has(t.Word) {
+		if t.Term == "" || questionFillers[t.Word] {
 			continue
 		}
+		if seen.has(t.Word) {
+			tokConcept[ti] = slices.IndexFunc(q.concepts, func(c concept) bool { return c.word == t.Word })
+			continue
+		}
+		tokConcept[ti] = len(q.concepts)
 		seen = append(seen, t.Word)
 		if focusWord != "" && t.Word == focusWord {
 			// The X of "which X": what the answer's name carries.
@@ -220,6 +230,7 @@ func (ix *Index) parseQuestion(text string) *parsedQuestion {
 			break
 		}
 	}
+	q.aliases = aliasGroups(text, toks, tokConcept)
 	return q
 }
 

@@ -104,6 +104,7 @@ func (ix *Index) rank(q *parsedQuestion, hits []hit, sc *rankScratch) []scored {
 		positions := intSlab[2*i*n : (2*i+1)*n : (2*i+1)*n]
 		matched[i] = intSlab[(2*i+1)*n : (2*i+1)*n : (2*i+2)*n]
 		m.matchInto(s, weights, positions)
+		shareAliases(q.aliases, weights, positions)
 		var before, after []float64
 		var covered, found float64
 		for ci, c := range q.concepts {
@@ -217,9 +218,10 @@ type matcher struct {
 	used    []int32           // the term IDs whose slot is set
 	// Concept weights of the sentences already matched, for neighbours:
 	// sentence → offset in cache.
-	seen  map[int]int
-	cache []float64
-	sides []float64 // the before and after weights of the candidate in hand
+	seen    map[int]int
+	cache   []float64
+	sides   []float64    // the before and after weights of the candidate in hand
+	aliases []aliasGroup // the question's (see shareAliases)
 }
 
 type conceptWeight struct {
@@ -232,6 +234,7 @@ type conceptWeight struct {
 func (sc *rankScratch) matcher(ix *Index, q *parsedQuestion) *matcher {
 	m := &sc.m
 	m.n = len(q.concepts)
+	m.aliases = q.aliases
 	for _, id := range m.used {
 		m.slot[id] = 0
 	}
@@ -297,6 +300,7 @@ func (m *matcher) weightsOf(ix *Index, n int) []float64 {
 	m.cache = append(m.cache, make([]float64, m.n)...)
 	w := m.cache[off : off+m.n]
 	m.matchInto(&ix.sents[n], w, nil)
+	shareAliases(m.aliases, w, nil)
 	m.seen[n] = off
 	return w
 }
