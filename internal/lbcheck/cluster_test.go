@@ -225,6 +225,32 @@ func (r *replica) rss() (total, file int, err error) {
 	return total, file, sc.Err()
 }
 
+// cpu returns the CPU time the replica has used so far, from
+// /proc/<pid>/stat (user and system, in clock ticks of 10 ms).
+func (r *replica) cpu() (time.Duration, error) {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", r.cmd.Process.Pid))
+	if err != nil {
+		return 0, err
+	}
+	// The fields after the command name, which is in parentheses.
+	_, rest, _ := strings.Cut(string(b), ") ")
+	f := strings.Fields(rest)
+	if len(f) < 13 {
+		return 0, fmt.Errorf("short /proc/%d/stat", r.cmd.Process.Pid)
+	}
+	utime, _ := strconv.Atoi(f[11])
+	stime, _ := strconv.Atoi(f[12])
+	return time.Duration(utime+stime) * 10 * time.Millisecond, nil
+}
+
+// selfCPU is the CPU time of the test process (the fake Discord and the
+// load) so far.
+func selfCPU() time.Duration {
+	var ru syscall.Rusage
+	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
 // waitReady waits until the replica answers a signed PING with PONG.
 func waitReady(ctx context.Context, t *testing.T, srv *discordtest.Server, r *replica) {
 	t.Helper()
