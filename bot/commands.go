@@ -12,6 +12,7 @@ import (
 
 	"github.com/bwmarrin/discordgo"
 
+	"kutip/corpus"
 	"kutip/retrieval"
 )
 
@@ -75,6 +76,7 @@ func (b *Bot) commandTable() ([]*discordgo.ApplicationCommand, map[string]handle
 					Type: discordgo.ApplicationCommandOptionBoolean, Name: "private",
 					Description: "Show the answer to you only",
 				},
+				threadOption(), // thread.go
 			},
 		}, b.ask},
 		{&discordgo.ApplicationCommand{
@@ -207,6 +209,9 @@ func (b *Bot) ask(ctx context.Context, in *interaction, data discordgo.Applicati
 		return
 	}
 	b.question(ctx, in, "slash", capRunes(q, maxQuestion), private)
+	if optBool(data, optThread) && !private {
+		b.startThread(ctx, in, q) // thread.go
+	}
 }
 
 // menuAsk is "Ask kutip" on a message: the message's text is the question.
@@ -260,7 +265,17 @@ func (b *Bot) answerQuestion(ctx context.Context, log *slog.Logger, q string, o 
 // followup.go); with an empty previous it asks q alone.
 func (b *Bot) answerFollowUp(ctx context.Context, log *slog.Logger, previous, q string, o origin) (reply, error) {
 	start := time.Now()
-	a, err := b.askAfter(ctx, previous, q)
+	v, err := b.viewOf(ctx, o.guild, o.channel) // the channel's folder (channels.go)
+	if err != nil {
+		b.metrics.outcomes.WithLabelValues("failed").Inc()
+		return reply{}, err
+	}
+	if v.none {
+		r := shortReply(msgNoCorpus).localized(localeLang(discordgo.Locale(o.locale)))
+		r.Abstained = true // shown to the asker only, like an abstention
+		return r, nil
+	}
+	a, err := v.AskAfter(ctx, previous, q)
 	b.metrics.observe(start)
 	if err != nil {
 		b.metrics.outcomes.WithLabelValues("failed").Inc()
@@ -273,20 +288,24 @@ func (b *Bot) answerFollowUp(ctx context.Context, log *slog.Logger, previous, q 
 	b.metrics.outcomes.WithLabelValues(result).Inc()
 	log.InfoContext(ctx, result, "passages", len(a.Passages), "lang", a.Lang, "type", a.Type, "took", time.Since(start))
 	l := answerLang(o, a)
-	r := answerReply(a, len(b.ix.Documents()), l)
-	_, paging := b.ix.(pager)
+	r := answerReply(a, len(v.Documents()), l)
+	_, paging := v.pager()
 	r.Components = answerButtons(a, o.id, l, paging)
 	b.record(ctx, log, o, a, shownPassages(a))
 	return r, nil
 }
 
 func (b *Bot) summary(ctx context.Context, in *interaction, data discordgo.ApplicationCommandInteractionData) {
+	v, ok := b.interactionView(ctx, in)
+	if !ok {
+		return
+	}
 	opts := retrieval.SummaryOptions{
 		Sentences: int(optInt(data, "sentences")),
 		Topic:     oneLine(optString(data, "topic")),
 	}
 	if name := strings.TrimSpace(optString(data, "document")); name != "" {
-		id, ok := b.resolveDoc(name)
+		id, ok := resolveDoc(v.Documents(), name)
 		if !ok {
 			in.respond(unknownDoc(name))
 			return
@@ -317,7 +336,7 @@ func (b *Bot) summary(ctx context.Context, in *interaction, data discordgo.Appli
 			return reply{}, ctx.Err()
 		}
 		start := time.Now()
-		s, err := b.ix.Summary(ctx, opts)
+		s, err := v.Summary(ctx, opts)
 		b.metrics.observe(start)
 		switch {
 		case errors.Is(err, retrieval.ErrTopicNotFound):
@@ -352,12 +371,16 @@ func (b *Bot) endSummary(user string) {
 	delete(b.summarizing, user)
 }
 
-func (b *Bot) source(_ context.Context, in *interaction, _ discordgo.ApplicationCommandInteractionData) {
-	in.respond(sourceReply(b.ix.Documents()))
+// source lists the documents the interaction's channel sees.
+func (b *Bot) source(ctx context.Context, in *interaction, _ discordgo.ApplicationCommandInteractionData) {
+	if v, ok := b.interactionView(ctx, in); ok {
+		in.respond(sourceReply(v.Documents()))
+	}
 }
 
-func (b *Bot) help(_ context.Context, in *interaction, _ discordgo.ApplicationCommandInteractionData) {
-	in.respond(helpReply(len(b.ix.Documents()), in.lang))
+func (b *Bot) help(ctx context.Context, in *interaction, _ discordgo.ApplicationCommandInteractionData) {
+	v, _ := b.viewOf(ctx, in.i.GuildID, in.i.ChannelID) // on failure: none
+	in.respond(helpReply(len(v.Documents()), in.lang))
 }
 
 // autocomplete offers the documents whose title or ID contains what the
@@ -372,7 +395,11 @@ func (b *Bot) autocomplete(ctx context.Context, in *interaction, data discordgo.
 	typed = strings.ToLower(strings.TrimSpace(typed))
 	choices := []*discordgo.ApplicationCommandOptionChoice{}
 	if data.Name == cmdSummary {
-		for n, d := range b.ix.Documents() {
+		v, err := b.viewOf(ctx, in.i.GuildID, in.i.ChannelID) // on failure: no choices
+		if err != nil {
+			in.log.WarnContext(ctx, "channel's folder unknown", "channel", in.i.ChannelID, "err", err)
+		}
+		for n, d := range v.Documents() {
 			if len(choices) == maxChoices {
 				break
 			}
@@ -402,9 +429,8 @@ func (b *Bot) autocomplete(ctx context.Context, in *interaction, data discordgo.
 // resolveDoc finds the document a /summary document option names: an
 // autocomplete value (an ID, or "#n" for the n-th document), or text the
 // user typed that matches one title or ID exactly, or else uniquely as a
-// substring, ignoring case.
-func (b *Bot) resolveDoc(name string) (string, bool) {
-	docs := b.ix.Documents()
+// substring, ignoring case. docs are the documents the channel sees.
+func resolveDoc(docs []corpus.Document, name string) (string, bool) {
 	if n, err := strconv.Atoi(strings.TrimPrefix(name, "#")); err == nil && strings.HasPrefix(name, "#") {
 		if n >= 1 && n <= len(docs) {
 			return docs[n-1].ID, true

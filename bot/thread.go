@@ -1,0 +1,136 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"strings"
+
+	"github.com/bwmarrin/discordgo"
+)
+
+// /ask thread:true continues the conversation in a thread: once the answer
+// is delivered, kutip starts a public thread from it, where mentions of
+// kutip ask follow-ups of the question (followup.go). Starting a thread
+// needs the Create Public Threads permission in the channel; without it
+// the answer stands and the asker is told, privately, what to grant.
+
+// optThread is /ask's option to continue in a thread.
+const optThread = "thread"
+
+// threadOption is /ask's thread option, with its Indonesian name and
+// description (localizeCommand leaves options it has no entry for as they
+// are).
+func threadOption() *discordgo.ApplicationCommandOption {
+	return &discordgo.ApplicationCommandOption{
+		Type: discordgo.ApplicationCommandOptionBoolean, Name: optThread,
+		Description:              "Continue in a thread, where you can ask follow-ups",
+		NameLocalizations:        map[discordgo.Locale]string{localeID: "utas"},
+		DescriptionLocalizations: map[discordgo.Locale]string{localeID: "Lanjutkan di utas, tempat Anda bisa bertanya lanjutan"},
+	}
+}
+
+// threadArchive is how long, in minutes, a quiet thread stays open: a
+// day, Discord's default.
+const threadArchive = 1440
+
+// maxThreadName is Discord's limit on a thread's name, in characters.
+const maxThreadName = 100
+
+// kutip's sentences about threads, in English and Indonesian.
+var (
+	threadHint = [numLangs]string{
+		"Ask follow-ups here: mention me, or reply to an answer (\"and North Korea?\", \"when was that?\").",
+		"Tanyakan lanjutannya di sini: sebut saya, atau balas sebuah jawaban (\"kalau Korea Utara?\", \"kapan itu?\").",
+	}
+	threadNoPermission = [numLangs]string{
+		"I could not start a thread here: I need the **Create Public Threads** permission in this channel. Reply to my answer to ask a follow-up instead.",
+		"Saya tidak bisa membuat utas di sini: saya perlu izin **Create Public Threads** di saluran ini. Balas jawaban saya untuk bertanya lanjutan.",
+	}
+	threadFailed = [numLangs]string{
+		"I could not start a thread for this answer. Reply to it to ask a follow-up instead.",
+		"Saya tidak bisa membuat utas untuk jawaban ini. Balas jawaban itu untuk bertanya lanjutan.",
+	}
+	threadNotHere = [numLangs]string{
+		"Threads need a server channel; here, reply to my answer to ask a follow-up.",
+		"Utas hanya ada di saluran server; di sini, balas jawaban saya untuk bertanya lanjutan.",
+	}
+)
+
+// threadName is a thread's name for question q: the question, cut to
+// Discord's limit.
+func threadName(q string) string {
+	q = strings.TrimSpace(oneLine(q))
+	if q == "" {
+		return "kutip"
+	}
+	return capRunes(q, maxThreadName)
+}
+
+// startThread starts a thread from the response to in, the answer to q,
+// and posts how to ask follow-ups in it. An ephemeral response (a private
+// answer, an abstention) gets no thread: no one else could see it. A
+// failure is told to the asker in an ephemeral follow-up message; the
+// answer itself is already delivered.
+func (b *Bot) startThread(ctx context.Context, in *interaction, q string) {
+	l, api := in.lang, in.api
+	t, ok := api.(threadAPI)
+	if !ok {
+		in.log.Warn("thread asked for, but the Discord client cannot start threads")
+		return
+	}
+	tell := func(text string) {
+		_, err := t.FollowupMessageCreate(in.i, true, &discordgo.WebhookParams{
+			Content: text, Flags: discordgo.MessageFlagsEphemeral, AllowedMentions: noMentions(),
+		}, discordgo.WithContext(ctx))
+		if err != nil {
+			in.log.Error("send thread notice", "err", err)
+		}
+	}
+	if in.i.GuildID == "" {
+		tell(threadNotHere[l])
+		return
+	}
+	answer, err := t.InteractionResponse(in.i, discordgo.WithContext(ctx))
+	if err != nil {
+		in.log.Error("fetch answer for thread", "err", err)
+		tell(threadFailed[l])
+		return
+	}
+	if answer.Flags&discordgo.MessageFlagsEphemeral != 0 {
+		in.log.Info("no thread for an ephemeral answer")
+		return
+	}
+	th, err := t.MessageThreadStartComplex(answer.ChannelID, answer.ID, &discordgo.ThreadStart{
+		Name: threadName(q), AutoArchiveDuration: threadArchive, Type: discordgo.ChannelTypeGuildPublicThread,
+	}, discordgo.WithContext(ctx))
+	if err != nil {
+		if missingPermission(err) {
+			in.log.Warn("no permission to start a thread", "channel", answer.ChannelID, "err", err)
+			tell(threadNoPermission[l])
+			return
+		}
+		in.log.Error("start thread", "channel", answer.ChannelID, "err", err)
+		tell(threadFailed[l])
+		return
+	}
+	in.log.Info("thread started", "thread", th.ID)
+	if _, err := api.ChannelMessageSendComplex(th.ID, &discordgo.MessageSend{
+		Content: threadHint[l], AllowedMentions: noMentions(),
+	}, discordgo.WithContext(ctx)); err != nil {
+		in.log.Error("post thread hint", "thread", th.ID, "err", err)
+	}
+}
+
+// missingPermission reports whether err is Discord refusing a call for a
+// permission the bot lacks (403, or its JSON code 50013).
+func missingPermission(err error) bool {
+	var rest *discordgo.RESTError
+	if !errors.As(err, &rest) {
+		return false
+	}
+	if rest.Message != nil && rest.Message.Code == discordgo.ErrCodeMissingPermissions {
+		return true
+	}
+	return rest.Response != nil && rest.Response.StatusCode == http.StatusForbidden
+}
