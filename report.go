@@ -152,7 +152,11 @@ func writeReport(w io.Writer, r feedback.Report) error {
 	for _, d := range r.Days {
 		fmt.Fprintf(tw, "  %s\t%d\t%d\t%d\t%d\t%s\t\n", d.Date, d.Asked, d.Answered, d.LowConfidence, d.Abstained, rate(d.Answered+d.LowConfidence, d.Asked))
 	}
-	return tw.Flush()
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	_, err := fmt.Fprintln(w, "  (rate: the questions answered, with low confidence or not, of those asked)")
+	return err
 }
 
 // rate is n/of as a whole percentage.
@@ -168,12 +172,16 @@ func quoted(s string, max int) string {
 	return strconv.Quote(clipRunes(strings.Join(strings.Fields(termSafe(s)), " "), max))
 }
 
-// termSafe drops what a terminal would act on: control characters (escape
-// sequences) and Unicode's bidirectional controls.
+// termSafe defuses what a terminal would act on: control characters (the
+// escape of an escape sequence, line breaks) become spaces, and Unicode's
+// bidirectional controls go.
 func termSafe(s string) string {
 	return strings.Map(func(r rune) rune {
-		if unicode.IsControl(r) || unicode.Is(unicode.Bidi_Control, r) {
+		switch {
+		case unicode.Is(unicode.Bidi_Control, r):
 			return -1
+		case unicode.IsControl(r) || r == '\u2028' || r == '\u2029':
+			return ' '
 		}
 		return r
 	}, strings.ToValidUTF8(s, "\uFFFD"))
