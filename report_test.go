@@ -35,7 +35,9 @@ func feedbackFixture(t *testing.T, dir string) string {
 	}
 	defer s.Close()
 	ctx := t.Context()
-	day := func(d, h int) time.Time { return reportStart.Add(time.Duration(d)*24*time.Hour + time.Duration(h)*time.Hour) }
+	day := func(d, h int) time.Time {
+		return reportStart.Add(time.Duration(d)*24*time.Hour + time.Duration(h)*time.Hour)
+	}
 	questions := []feedback.Question{
 		{ID: "1", Text: "Kapan perjanjian ditandatangani?", Guild: "g1", Outcome: feedback.Answered, Confidence: 0.9, Time: day(0, 9)},
 		{ID: "2", Text: "Who is the president of France?", Guild: "g1", Outcome: feedback.Abstained, Confidence: 0.1, Time: day(0, 10)},
