@@ -161,9 +161,26 @@ func (b *Bot) viewOf(ctx context.Context, guildID, channelID string) (view, erro
 	}
 	scope, ok, err := c.scope(ctx, guildID, channelID, b.parentOf)
 	if err != nil {
-		return view{}, err
+		return view{ix: b.ix, none: true}, err
 	}
 	return view{ix: b.ix, sc: c.sc, scope: scope, none: !ok}, nil
+}
+
+// interactionView is viewOf for an interaction's channel. When the
+// channel sees no document, or its folder cannot be told, it responds
+// (saying so, or with the generic failure) and returns false.
+func (b *Bot) interactionView(ctx context.Context, in *interaction) (view, bool) {
+	v, err := b.viewOf(ctx, in.i.GuildID, in.i.ChannelID)
+	switch {
+	case err != nil:
+		in.log.ErrorContext(ctx, "channel's folder unknown", "channel", in.i.ChannelID, "err", err)
+		in.respond(failed)
+		return v, false
+	case v.none:
+		in.respond(shortReply(msgNoCorpus))
+		return v, false
+	}
+	return v, true
 }
 
 // Ask answers q from the view's documents.
@@ -186,6 +203,34 @@ func (v view) Summary(ctx context.Context, opts retrieval.SummaryOptions) (retri
 		return v.sc.SummaryIn(ctx, v.scope, opts)
 	}
 	return v.ix.Summary(ctx, opts)
+}
+
+// AskAfter asks q, as a follow-up of previous when there is one and the
+// index can (FollowUpAnswerer, or AskFollowUpIn with a mapping).
+func (v view) AskAfter(ctx context.Context, previous, q string) (retrieval.Answer, error) {
+	if previous != "" && !v.none {
+		if f, ok := v.sc.(interface {
+			AskFollowUpIn(ctx context.Context, scope retrieval.Scope, previous, question string) (retrieval.Answer, error)
+		}); ok {
+			return f.AskFollowUpIn(ctx, v.scope, previous, q)
+		}
+		if f, ok := v.ix.(FollowUpAnswerer); ok && v.sc == nil {
+			return f.AskFollowUp(ctx, previous, q)
+		}
+	}
+	return v.Ask(ctx, q)
+}
+
+// pager returns what More needs of the view's index, false when the index
+// cannot page.
+func (v view) pager() (func(ctx context.Context, q string, top int) (retrieval.Answer, error), bool) {
+	p, ok := v.ix.(pager)
+	if !ok || v.none {
+		return nil, false
+	}
+	return func(ctx context.Context, q string, top int) (retrieval.Answer, error) {
+		return p.AskTopIn(ctx, v.scope, q, top)
+	}, true
 }
 
 // Documents lists the view's documents.

@@ -304,16 +304,18 @@ func (b *Bot) onComponent(ctx context.Context, in *interaction) {
 	case actUp, actDown:
 		b.vote(ctx, in, c)
 	case actContext:
-		in.respond(b.contextOf(c, in.lang))
+		if v, ok := b.interactionView(ctx, in); ok { // the channel's folder (channels.go)
+			in.respond(b.contextOf(v, c, in.lang))
+		}
 	case actMore:
 		b.more(ctx, in, c)
 	}
 }
 
 // contextOf is Show context: the cited sentence with its neighbours, from
-// the corpus as it is now.
-func (b *Bot) contextOf(c customID, l lang) reply {
-	for _, d := range b.ix.Documents() {
+// the corpus as it is now, as the channel sees it.
+func (b *Bot) contextOf(v view, c customID, l lang) reply {
+	for _, d := range v.Documents() {
 		if docKey(d.ID) != c.Doc {
 			continue
 		}
@@ -418,7 +420,11 @@ var (
 // should not change what the rest of the channel reads, or take away the
 // cited sentence they voted on.
 func (b *Bot) more(ctx context.Context, in *interaction, c customID) {
-	ix, ok := b.ix.(pager)
+	v, ok := b.interactionView(ctx, in) // the channel's folder (channels.go)
+	if !ok {
+		return
+	}
+	askTop, ok := v.pager()
 	if !ok {
 		in.respond(shortReply(msgOldButton))
 		return
@@ -436,7 +442,7 @@ func (b *Bot) more(ctx context.Context, in *interaction, c customID) {
 			return shortReply(msgMoreGone).localized(in.lang), nil
 		}
 		top := min(c.Shown+retrieval.DefaultTop, maxShown)
-		a, err := ix.AskTopIn(ctx, retrieval.Scope{}, rec.Question, top)
+		a, err := askTop(ctx, rec.Question, top)
 		if err != nil {
 			return reply{}, fmt.Errorf("ask for more: %w", err)
 		}

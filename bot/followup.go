@@ -51,15 +51,6 @@ type threadAPI interface {
 
 var _ threadAPI = sessionAPI{}
 
-// askAfter asks q, as a follow-up of previous when there is one and the
-// index can.
-func (b *Bot) askAfter(ctx context.Context, previous, q string) (retrieval.Answer, error) {
-	if f, ok := b.ix.(FollowUpAnswerer); ok && previous != "" {
-		return f.AskFollowUp(ctx, previous, q)
-	}
-	return b.ix.Ask(ctx, q)
-}
-
 // repliesToSelf reports whether m replies to a message of user self.
 func repliesToSelf(m *discordgo.Message, self string) bool {
 	return self != "" && m.ReferencedMessage != nil && m.ReferencedMessage.Author != nil && m.ReferencedMessage.Author.ID == self
