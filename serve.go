@@ -5,9 +5,11 @@ import (
 	"errors"
 	"io"
 	"log/slog"
+	"net"
 
 	"kutip/bot"
 	"kutip/config"
+	"kutip/feedback"
 	"kutip/internal/health"
 	"kutip/retrieval"
 )
@@ -21,12 +23,17 @@ answers them, mentions and direct messages until interrupted (SIGINT or
 SIGTERM), then finishes the replies in flight and exits.
 
 Settings come from the environment or .env (see .env.example):
-DISCORD_TOKEN (required), DISCORD_GUILD_ID, DISCORD_API_BASE, CORPUS_DIR,
-INDEX_DIR, LOG_LEVEL, LOG_FORMAT, RATE_LIMIT_COUNT, RATE_LIMIT_WINDOW,
-HEALTH_ADDR (/healthz and /metrics), HEARTBEAT_FILE (for kutip health),
-RELOAD_INTERVAL (how often CORPUS_DIR is checked for changes; default 5s),
-MAX_CORPUS_BYTES (the most corpus text indexed, at start and on reload;
-default 32MiB, off for no cap).`)
+DISCORD_TOKEN (required unless GATEWAY=off), DISCORD_GUILD_ID,
+DISCORD_API_BASE, CORPUS_DIR, INDEX_DIR, LOG_LEVEL, LOG_FORMAT,
+RATE_LIMIT_COUNT, RATE_LIMIT_WINDOW, HEALTH_ADDR (/healthz and /metrics),
+HEARTBEAT_FILE (for kutip health), RELOAD_INTERVAL (how often CORPUS_DIR is
+checked for changes; default 5s), MAX_CORPUS_BYTES (the most corpus text
+indexed, at start and on reload; default 32MiB, off for no cap),
+FEEDBACK_RETENTION (votes and questions kept in INDEX_DIR/feedback.db;
+default 90d), CHANNELS_FILE (channels mapped to folders of CORPUS_DIR),
+INTERACTIONS_ADDR and DISCORD_PUBLIC_KEY (Discord's HTTP interactions),
+GATEWAY (off: an HTTP-only replica), SHARD_COUNT and SHARD_IDS (gateway
+shards).`)
 	rest, err := parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -42,8 +49,16 @@ default 32MiB, off for no cap).`)
 	if err != nil {
 		return usageError{err}
 	}
-	if err := cfg.RequireToken(); err != nil {
-		return usageError{err}
+	if cfg.NeedsToken() {
+		if err := cfg.RequireToken(); err != nil {
+			return usageError{err}
+		}
+	}
+	var channels config.Channels
+	if cfg.ChannelsFile != "" {
+		if channels, err = config.LoadChannels(cfg.ChannelsFile, cfg.CorpusDir); err != nil {
+			return usageError{err}
+		}
 	}
 	logger := serveLogger(e.stderr, cfg)
 
@@ -56,8 +71,14 @@ default 32MiB, off for no cap).`)
 	live := retrieval.NewLive(ix)
 	defer live.Close()
 
+	store, warning := feedback.Open(cfg.FeedbackPath(), feedback.Options{Retention: cfg.FeedbackRetention})
+	if warning != nil {
+		logger.Warn("feedback store", "path", cfg.FeedbackPath(), "warning", warning)
+	}
+	defer store.Close()
+
 	reg := health.NewRegistry()
-	b, err := bot.NewFromToken(cfg.Token.Reveal(), live, logger, bot.Options{
+	opts := bot.Options{
 		GuildID:    cfg.GuildID,
 		APIBase:    cfg.APIBase,
 		RateCount:  cfg.RateCount,
@@ -65,15 +86,36 @@ default 32MiB, off for no cap).`)
 		Registry:   reg,
 		// startOps reloads a corpus folder when RELOAD_INTERVAL is on.
 		CorpusGrows: cfg.CorpusDir != "" && cfg.ReloadInterval > 0,
-	})
+		Feedback:    store,
+		Channels:    channels,
+		ShardCount:  cfg.ShardCount,
+		ShardIDs:    cfg.ShardIDs,
+	}
+	var b *bot.Bot
+	if cfg.Gateway {
+		b, err = bot.NewFromToken(cfg.Token.Reveal(), live, logger, opts)
+	} else {
+		b, err = bot.NewHTTPOnly(live, logger, opts)
+	}
 	if err != nil {
 		return err
+	}
+	var interactions net.Listener
+	if cfg.InteractionsAddr != "" {
+		if interactions, err = net.Listen("tcp", cfg.InteractionsAddr); err != nil {
+			return usagef("INTERACTIONS_ADDR: %v; pick a free port", err)
+		}
+		defer interactions.Close()
+	}
+	var connected func() bool // nil: an HTTP-only replica has no gateway to check
+	if cfg.Gateway {
+		connected = b.Connected
 	}
 	stopOps, err := startOps(ctx, logger, cfg, opsOptions{
 		Live:      live,
 		Build:     buildOptions(cfg.Paths),
 		Registry:  reg,
-		Connected: b.Connected,
+		Connected: connected,
 	})
 	if err != nil {
 		return err
@@ -83,8 +125,8 @@ default 32MiB, off for no cap).`)
 	if cfg.APIBase != "" {
 		api = cfg.APIBase
 	}
-	logger.Info("starting", "documents", len(ix.Documents()), "sentences", ix.SentenceCount(), "api", api)
-	if err := b.Run(ctx); err != nil {
+	logger.Info("starting", "documents", len(ix.Documents()), "sentences", ix.SentenceCount(), "api", api, "gateway", cfg.Gateway, "interactions", cfg.InteractionsAddr)
+	if err := runBot(ctx, b, cfg, interactions); err != nil {
 		if errors.Is(err, bot.ErrTokenRefused) {
 			// err says how (a 401, or the gateway's close 4004) and never
 			// holds the token.
@@ -94,6 +136,32 @@ default 32MiB, off for no cap).`)
 	}
 	logger.Info("stopped")
 	return nil
+}
+
+// runBot runs the gateway connection and the HTTP interactions endpoint,
+// whichever cfg turns on, until ctx ends or one of them fails, which stops
+// the other.
+func runBot(ctx context.Context, b *bot.Bot, cfg config.Config, interactions net.Listener) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	errs := make(chan error, 2)
+	running := 0
+	if interactions != nil {
+		running++
+		go func() { errs <- b.ServeInteractions(ctx, interactions, cfg.PublicKey) }()
+	}
+	if cfg.Gateway {
+		running++
+		go func() { errs <- b.Run(ctx) }()
+	}
+	var first error
+	for range running {
+		if err := <-errs; err != nil && first == nil {
+			first = err
+			cancel()
+		}
+	}
+	return first
 }
 
 // serveLogger is the bot's logger: text or JSON (LOG_FORMAT) on standard

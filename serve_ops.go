@@ -34,7 +34,9 @@ type opsOptions struct {
 	// Registry gets the index metrics and is served on /metrics; make it
 	// with health.NewRegistry and give the bot the same one.
 	Registry *prometheus.Registry
-	// Connected reports whether the bot's gateway is up (Bot.Connected).
+	// Connected reports whether the bot's gateway is up (Bot.Connected);
+	// nil for an HTTP-only replica (GATEWAY=off), whose /healthz then
+	// checks the index only.
 	Connected func() bool
 }
 
@@ -60,12 +62,14 @@ func startOps(ctx context.Context, logger *slog.Logger, cfg config.Config, o ops
 		return nil, fmt.Errorf("register index metrics: %w", err)
 	}
 	var checks health.Checks
-	checks.Add("gateway", func() error {
-		if !o.Connected() {
-			return errors.New("not connected")
-		}
-		return nil
-	})
+	if o.Connected != nil {
+		checks.Add("gateway", func() error {
+			if !o.Connected() {
+				return errors.New("not connected")
+			}
+			return nil
+		})
+	}
 	checks.Add("index", func() error {
 		if !o.Live.Loaded() {
 			return errors.New("not loaded")

@@ -58,8 +58,12 @@ func TestServeStopsDuringConnect(t *testing.T) {
 	hung := make(chan struct{})
 	upgraded := make(chan struct{}, 1)
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if strings.HasSuffix(r.URL.Path, "/gateway") {
+		switch {
+		case strings.HasSuffix(r.URL.Path, "/gateway"):
 			io.WriteString(w, `{"url":"ws://`+r.Host+`/ws"}`)
+			return
+		case strings.HasSuffix(r.URL.Path, "/gateway/bot"): // SHARD_COUNT unset: Discord's recommendation
+			io.WriteString(w, `{"url":"ws://`+r.Host+`/ws","shards":1,"session_start_limit":{"total":1000,"remaining":1000,"reset_after":0,"max_concurrency":1}}`)
 			return
 		}
 		c, err := (&websocket.Upgrader{}).Upgrade(w, r, nil)
