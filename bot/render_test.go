@@ -465,8 +465,9 @@ func cutInput(s string) string { return s[:min(len(s), maxFuzzInput)] }
 // FuzzRender renders every kind of reply from arbitrary passage texts,
 // titles, URLs and questions; grow repeats the text (up to 128 times), the
 // question (up to 64), and the title, URL and answer span (up to 8 times)
-// to reach Discord's limits, and marks the answer a topic (bit 12). Every reply keeps within them and carries no
-// live mention.
+// to reach Discord's limits, marks the answer a topic (bit 12) and renders
+// it in Indonesian (bit 13). Every reply, Show context and More included,
+// keeps within them and carries no live mention.
 func FuzzRender(f *testing.F) {
 	f.Add("when did Russia ratify?", ratified.Text, ratified.Answer, ratified.Title, "", true, uint16(0))
 	f.Add("@everyone?", hostile.Text, hostile.Answer, hostile.Title, hostile.URL, true, uint16(0x0249))
@@ -480,7 +481,12 @@ func FuzzRender(f *testing.F) {
 		span = strings.Repeat(cutInput(span), 1<<(grow>>10&3))
 		p := retrieval.Passage{Doc: title, Title: title, URL: url, Paragraph: 1, Sentence: 1, Text: text, Answer: span}
 		replies := map[string]reply{
-			"answer":  answerReply(retrieval.Answer{Question: question, Answered: answered, Topic: grow>>12&1 == 1, Passages: []retrieval.Passage{p, p, p}}, 2, english),
+			"answer": card(retrieval.Answer{Question: question, Answered: answered, Topic: grow>>12&1 == 1, Passages: []retrieval.Passage{p, p, p}}, 2, lang(grow>>13&1)),
+			"context": contextReply(&corpus.Document{ID: title, Title: title, URL: url, Paragraphs: []corpus.Paragraph{
+				{N: 1, Sentences: []corpus.Sentence{{N: 1, Text: question}, {N: 2, Text: span}}},
+				{N: 2, Sentences: []corpus.Sentence{{N: 1, Text: text}, {N: 2, Text: text}, {N: 3, Text: title}}},
+			}}, 2, 1, english),
+			"more":    moreReply(question, []retrieval.Passage{p, p, p}, "42", 6, true, indonesian),
 			"summary": summaryReply(retrieval.Summary{Doc: title, Title: title, URL: url, Sentences: []retrieval.Passage{p, p, p, p, p, p, p, p, p, p}}, question),
 			"topic":   topicNotFound(retrieval.Summary{Title: title}, question),
 			"doc":     unknownDoc(question),
