@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 	"time"
 )
 
@@ -176,6 +177,12 @@ type Interaction struct {
 	ChannelID string // default Server.ChannelID, or the DM channel
 	User      User   // default Server.User
 	Locale    string // default "en-US"
+	// Permissions is the member's permission bit set in the channel, in
+	// decimal (such as "32" for Manage Server). Default: an ordinary
+	// member's, without Manage Server or Administrator. As Discord's
+	// client offers no command whose default_member_permissions the
+	// member lacks (Administrator has them all), Interact refuses it.
+	Permissions string
 }
 
 // An Option is one option value of a slash command. For a sub-command,
@@ -256,6 +263,12 @@ func (s *Server) newInteraction(ctx context.Context, in Interaction) (*interacti
 		in.Type == ChatInput && in.DM && cmd.DMPermission != nil && !*cmd.DMPermission {
 		return nil, nil, fmt.Errorf("discordtest: interact: command %q is not available in DMs", in.Name)
 	}
+	if in.Permissions == "" {
+		in.Permissions = defaultMemberPermission
+	}
+	if !in.DM && cmd.DefaultMemberPermissions != nil && !permitted(in.Permissions, *cmd.DefaultMemberPermissions) {
+		return nil, nil, fmt.Errorf("discordtest: interact: command %q needs permissions %s; the member has %s", in.Name, *cmd.DefaultMemberPermissions, in.Permissions)
+	}
 	opts, users, err := convertOptions(cmd.Options, in.Options, in.Autocomplete)
 	if err != nil {
 		return nil, nil, fmt.Errorf("discordtest: interact: /%s: %w", in.Name, err)
@@ -319,7 +332,7 @@ func (s *Server) newInteraction(ctx context.Context, in Interaction) (*interacti
 	}
 	if ch.guildID != "" {
 		member := s.memberObject(user)
-		member["permissions"] = defaultMemberPermission
+		member["permissions"] = in.Permissions
 		d["guild_id"] = ch.guildID
 		d["guild_locale"] = "en-US"
 		d["guild"] = map[string]any{"id": ch.guildID, "locale": "en-US", "features": []any{}}
@@ -343,6 +356,18 @@ func (s *Server) newInteraction(ctx context.Context, in Interaction) (*interacti
 	it.created = time.Now()
 	s.mu.Unlock()
 	return it, d, nil
+}
+
+// permitted reports whether a member with the permission bit set have may
+// use a command that needs the bit set need (both decimal); Administrator
+// (1<<3) may use every command.
+func permitted(have, need string) bool {
+	h, err1 := strconv.ParseUint(have, 10, 64)
+	n, err2 := strconv.ParseUint(need, 10, 64)
+	if err1 != nil || err2 != nil {
+		return false
+	}
+	return h&(1<<3) != 0 || h&n == n
 }
 
 func containsInt(list []int, v int) bool {
