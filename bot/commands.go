@@ -98,6 +98,7 @@ func (b *Bot) commandTable() ([]*discordgo.ApplicationCommand, map[string]handle
 			Name: cmdMenuAsk,
 			Type: discordgo.MessageApplicationCommand,
 		}, b.menuAsk},
+		b.reportCommand(), // report.go
 	}
 	contexts := []discordgo.InteractionContextType{discordgo.InteractionContextGuild, discordgo.InteractionContextBotDM}
 	install := []discordgo.ApplicationIntegrationType{discordgo.ApplicationIntegrationGuildInstall}
@@ -110,7 +111,9 @@ func (b *Bot) commandTable() ([]*discordgo.ApplicationCommand, map[string]handle
 		if c.def.Type == 0 {
 			c.def.Type = discordgo.ChatApplicationCommand
 		}
-		c.def.Contexts = &contexts
+		if c.def.Contexts == nil { // /report: servers only
+			c.def.Contexts = &contexts
+		}
 		c.def.IntegrationTypes = &install
 		localizeCommand(c.def) // locale.go
 		defs = append(defs, c.def)
