@@ -175,13 +175,19 @@ func (h *httpResponder) InteractionRespond(i *discordgo.Interaction, r *discordg
 			return requestContext(options).Err()
 		}
 	case httpDeferred:
-		// The user sees "thinking…": a deferral is already done, and a
-		// message fills it.
-		if r.Type == discordgo.InteractionResponseDeferredChannelMessageWithSource {
+		// The endpoint deferred already ("thinking…" for a command, a
+		// deferred update for a component): another deferral is a no-op,
+		// and a message or an update edits @original, which is the
+		// deferred message or the component's message.
+		switch r.Type {
+		case discordgo.InteractionResponseDeferredChannelMessageWithSource, discordgo.InteractionResponseDeferredMessageUpdate:
 			return nil
-		}
-		if r.Type != discordgo.InteractionResponseChannelMessageWithSource || r.Data == nil {
+		case discordgo.InteractionResponseChannelMessageWithSource, discordgo.InteractionResponseUpdateMessage:
+		default:
 			return fmt.Errorf("response type %d after the endpoint deferred", r.Type)
+		}
+		if r.Data == nil {
+			return nil
 		}
 		d := r.Data
 		_, err := h.Discord.InteractionResponseEdit(i, &discordgo.WebhookEdit{
@@ -292,12 +298,13 @@ func (e *interactionsEndpoint) ServeHTTP(w http.ResponseWriter, r *http.Request)
 	timer := time.NewTimer(wait)
 	defer timer.Stop()
 	var own *discordgo.InteractionResponse // a response the endpoint gives itself
+	late := false                          // the bot is still at work
 	select {
 	case resp := <-h.first:
 		h.written <- writeResponse(w, resp)
 		return
 	case <-timer.C:
-		own = deferralFor(i)
+		own, late = deferralFor(i), true
 	case <-done:
 		own = fallbackFor(i)
 	case <-r.Context().Done():
@@ -313,7 +320,8 @@ func (e *interactionsEndpoint) ServeHTTP(w http.ResponseWriter, r *http.Request)
 		h.state = httpGone
 		h.mu.Unlock()
 		return
-	case own != nil && own.Type == discordgo.InteractionResponseDeferredChannelMessageWithSource:
+	case late && own != nil && (own.Type == discordgo.InteractionResponseDeferredChannelMessageWithSource ||
+		own.Type == discordgo.InteractionResponseDeferredMessageUpdate):
 		h.state = httpDeferred
 	default:
 		h.state = httpGone

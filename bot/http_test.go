@@ -192,20 +192,28 @@ func TestInteractionsEndpointPingAndReplay(t *testing.T) {
 	}
 }
 
+// bodyResponse is the part of an interaction response the tests read
+// (discordgo's own type cannot decode components).
+type bodyResponse struct {
+	Type discordgo.InteractionResponseType `json:"type"`
+	Data *struct {
+		Content         string                            `json:"content"`
+		Embeds          []*discordgo.MessageEmbed         `json:"embeds"`
+		AllowedMentions *discordgo.MessageAllowedMentions `json:"allowed_mentions"`
+	} `json:"data"`
+}
+
 // decodeResponse reads the interaction response in a recorded HTTP answer.
-func decodeResponse(t *testing.T, w *httptest.ResponseRecorder) discordgo.InteractionResponse {
+func decodeResponse(t *testing.T, w *httptest.ResponseRecorder) bodyResponse {
 	t.Helper()
 	if w.Code != http.StatusOK {
 		t.Fatalf("status = %d (%s), want 200", w.Code, w.Body.String())
 	}
-	var r struct {
-		Type discordgo.InteractionResponseType  `json:"type"`
-		Data *discordgo.InteractionResponseData `json:"data"`
-	}
+	var r bodyResponse
 	if err := json.Unmarshal(w.Body.Bytes(), &r); err != nil {
 		t.Fatalf("response body %q: %v", w.Body.String(), err)
 	}
-	return discordgo.InteractionResponse{Type: r.Type, Data: r.Data}
+	return r
 }
 
 func TestInteractionsEndpointAnswersInBody(t *testing.T) {
@@ -218,8 +226,8 @@ func TestInteractionsEndpointAnswersInBody(t *testing.T) {
 	if resp.Type != discordgo.InteractionResponseChannelMessageWithSource || resp.Data == nil {
 		t.Fatalf("response type %d, want 4 with data", resp.Type)
 	}
-	if !strings.Contains(resp.Data.Content+embedText(resp.Data.Embeds), ratified.Answer) {
-		t.Errorf("response %q does not hold the answer %q", resp.Data.Content, ratified.Answer)
+	if !strings.Contains(resp.Data.Content+embedText(resp.Data.Embeds), "6 November") {
+		t.Errorf("response %q does not hold the answer %q", resp.Data.Content, "6 November")
 	}
 	if resp.Data.AllowedMentions == nil || len(resp.Data.AllowedMentions.Parse) != 0 {
 		t.Errorf("allowed_mentions = %+v, want parse empty", resp.Data.AllowedMentions)
@@ -287,11 +295,47 @@ func TestInteractionsEndpointDefersSlowAnswer(t *testing.T) {
 			if len(calls) != 1 || calls[0].method != "edit" || calls[0].interaction != "deferred-1" {
 				t.Fatalf("REST calls %+v, want one edit of deferred-1", calls)
 			}
-			if c := calls[0].edit.Content; c == nil || !strings.Contains(*c+embedText(*calls[0].edit.Embeds), ratified.Answer) {
-				t.Errorf("edit does not hold the answer %q", ratified.Answer)
+			if c := calls[0].edit.Content; c == nil || !strings.Contains(*c+embedText(*calls[0].edit.Embeds), "6 November") {
+				t.Errorf("edit does not hold the answer %q", "6 November")
 			}
 			if got := strings.Contains(logs.String(), "the endpoint answered for it"); got != tc.ownDeferral {
 				t.Errorf("endpoint's own deferral logged = %v, want %v\n%s", got, tc.ownDeferral, logs)
+			}
+		})
+	}
+}
+
+// After the endpoint deferred for a late bot, the bot's own response
+// becomes an edit of @original, a second deferral does nothing, and a
+// response that cannot follow a deferral is an error.
+func TestHTTPResponderAfterOwnDeferral(t *testing.T) {
+	content := "the answer"
+	tests := []struct {
+		name     string
+		typ      discordgo.InteractionResponseType
+		wantEdit bool
+		wantErr  bool
+	}{
+		{"message", discordgo.InteractionResponseChannelMessageWithSource, true, false},
+		{"component update", discordgo.InteractionResponseUpdateMessage, true, false},
+		{"deferral", discordgo.InteractionResponseDeferredChannelMessageWithSource, false, false},
+		{"deferred update", discordgo.InteractionResponseDeferredMessageUpdate, false, false},
+		{"autocomplete result", discordgo.InteractionApplicationCommandAutocompleteResult, false, true},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			rec := &recorder{}
+			h := newHTTPResponder(rec, "i1")
+			h.state = httpDeferred
+			err := h.InteractionRespond(&discordgo.Interaction{ID: "i1"}, &discordgo.InteractionResponse{
+				Type: tc.typ, Data: &discordgo.InteractionResponseData{Content: content},
+			})
+			if (err != nil) != tc.wantErr {
+				t.Errorf("InteractionRespond = %v, want error %v", err, tc.wantErr)
+			}
+			calls := rec.all()
+			if got := len(calls) == 1 && calls[0].method == "edit" && *calls[0].edit.Content == content; got != tc.wantEdit {
+				t.Errorf("calls %+v, want an edit of @original: %v", calls, tc.wantEdit)
 			}
 		})
 	}
