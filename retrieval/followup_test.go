@@ -342,3 +342,51 @@ func TestParseFollowUp(t *testing.T) {
 		})
 	}
 }
+
+// FuzzParseFollowUp checks parseFollowUp's properties on any pair of
+// texts: with no previous question it is parseQuestion; the follow-up's own
+// words come first and unchanged; no more than maxConcepts words; carried
+// words weigh no more than they did in the previous question.
+func FuzzParseFollowUp(f *testing.F) {
+	ix := followUpIndexes(f, "article")["article"]
+	for _, seed := range [][2]string{
+		{"when did Russia ratify the treaty?", "and North Korea?"},
+		{"Kapan Rusia meratifikasi perjanjian itu?", "Siapa yang menandatanganinya?"},
+		{"", "when was that?"},
+		{"What is the name of the treaty?", "when will it take effect?"},
+		{"kursk", "Kapan?"},
+		{"How many North Korean soldiers are reported to be fighting in the war?", "How many North Korean troops did Russia mass in Kursk, according to them?"},
+	} {
+		f.Add(seed[0], seed[1])
+	}
+	f.Fuzz(func(t *testing.T, previous, question string) {
+		alone := ix.parseQuestion(question)
+		q := ix.parseFollowUp(previous, question, defaultFollowUp)
+		if len(q.concepts) > maxConcepts {
+			t.Fatalf("%d concepts, want at most %d", len(q.concepts), maxConcepts)
+		}
+		if len(q.concepts) < len(alone.concepts) {
+			t.Fatalf("follow-up has %d concepts, fewer than its own %d", len(q.concepts), len(alone.concepts))
+		}
+		for i, c := range alone.concepts {
+			if q.concepts[i].word != c.word || q.concepts[i].idf != c.idf {
+				t.Fatalf("own concept %d = %q (idf %g), want %q (idf %g)", i, q.concepts[i].word, q.concepts[i].idf, c.word, c.idf)
+			}
+		}
+		if strings.TrimSpace(previous) == "" && !reflect.DeepEqual(q, alone) {
+			t.Fatalf("with no previous question, parseFollowUp differs from parseQuestion")
+		}
+		p := ix.parseQuestion(previous)
+		for _, c := range q.concepts[len(alone.concepts):] {
+			found := false
+			for _, pc := range p.concepts {
+				if pc.word == c.word && c.idf <= pc.idf {
+					found = true
+				}
+			}
+			if !found {
+				t.Fatalf("carried concept %q (idf %g) is not a previous concept at that weight or more", c.word, c.idf)
+			}
+		}
+	})
+}
