@@ -310,7 +310,7 @@ func (b *Bot) summary(ctx context.Context, in *interaction, data discordgo.Appli
 	if name := strings.TrimSpace(optString(data, "document")); name != "" {
 		id, ok := resolveDoc(v.Documents(), name)
 		if !ok {
-			in.respond(unknownDoc(name))
+			in.respond(unknownDoc(name, in.lang))
 			return
 		}
 		opts.Doc = id
@@ -343,16 +343,16 @@ func (b *Bot) summary(ctx context.Context, in *interaction, data discordgo.Appli
 		b.metrics.observe(start)
 		switch {
 		case errors.Is(err, retrieval.ErrTopicNotFound):
-			return topicNotFound(s, opts.Topic), nil
+			return topicNotFound(s, opts.Topic, in.lang), nil
 		case errors.Is(err, retrieval.ErrUnknownDocument):
-			return unknownDoc(opts.Doc), nil
+			return unknownDoc(opts.Doc, in.lang), nil
 		case err != nil:
 			return reply{}, fmt.Errorf("summary: %w", err)
 		case len(s.Sentences) == 0:
 			return noSentences, nil
 		}
 		in.log.InfoContext(ctx, "summarised", "doc", s.Doc, "sentences", len(s.Sentences), "took", time.Since(start))
-		return summaryReply(s, opts.Topic), nil
+		return summaryReply(s, opts.Topic, in.lang), nil
 	})
 }
 
@@ -377,7 +377,7 @@ func (b *Bot) endSummary(user string) {
 // source lists the documents the interaction's channel sees.
 func (b *Bot) source(ctx context.Context, in *interaction, _ discordgo.ApplicationCommandInteractionData) {
 	if v, ok := b.interactionView(ctx, in); ok {
-		in.respond(sourceReply(v.Documents()))
+		in.respond(sourceReply(v.Documents(), in.lang))
 	}
 }
 

@@ -116,6 +116,25 @@ const (
 	msgHelpMention
 	msgHelpMenu
 	msgNoCorpus
+	msgSummaryHead
+	msgSummaryOn
+	msgSentence
+	msgSentences
+	msgTopicNotFound
+	msgUnknownDoc
+	msgSourceTitle
+	msgSourceDesc
+	msgSourceMore
+	msgUntitled
+	msgPublished
+	msgLink
+	msgDocument
+	msgDocuments
+	msgParagraph
+	msgParagraphs
+	msgLangID
+	msgLangEN
+	msgLangUnknown
 	numMsgs
 )
 
@@ -125,8 +144,8 @@ var catalogue = [numMsgs][numLangs]string{
 	msgAlsoAbout:    {"Also about it", "Juga tentang itu"},
 	msgTopicOne:     {"Here is what the article says about %s:", "Inilah yang dikatakan artikel tentang %s:"},
 	msgTopicMany:    {"Here is what the articles say about %s:", "Inilah yang dikatakan artikel-artikel tentang %s:"},
-	msgNotInOne:     {"**Not in the article.** I only quote sentences from the article, and none of them answers that. Try the words the article would use, or see `/source` for what I have.", "**Artikel tidak menyebutkannya.** Saya hanya mengutip kalimat dari artikel, dan tidak satu pun menjawab itu. Coba kata-kata yang dipakai artikel, atau lihat `/source` untuk apa yang saya punya."},
-	msgNotInMany:    {"**Not in the articles.** I only quote sentences from the articles, and none of them answers that. Try the words the article would use, or see `/source` for what I have.", "**Artikel-artikel tidak menyebutkannya.** Saya hanya mengutip kalimat dari artikel, dan tidak satu pun menjawab itu. Coba kata-kata yang dipakai artikel, atau lihat `/source` untuk apa yang saya punya."},
+	msgNotInOne:     {"**Not in the article.** I only quote sentences from the article, and none of them answers that. Try the words the article would use, or see `/source` for what I have.", "**Artikel tidak menyebutkannya.** Saya hanya mengutip kalimat dari artikel, dan tidak satu pun menjawab itu. Coba kata-kata yang dipakai artikel, atau lihat `/sumber` untuk apa yang saya punya."},
+	msgNotInMany:    {"**Not in the articles.** I only quote sentences from the articles, and none of them answers that. Try the words the article would use, or see `/source` for what I have.", "**Artikel-artikel tidak menyebutkannya.** Saya hanya mengutip kalimat dari artikel, dan tidak satu pun menjawab itu. Coba kata-kata yang dipakai artikel, atau lihat `/sumber` untuk apa yang saya punya."},
 	msgMaybeRelated: {"Maybe related:", "Mungkin terkait:"},
 	msgCitation:     {"¶%d, sentence %d", "¶%d, kalimat %d"},
 	msgPhotoCaption: {" (photo caption)", " (keterangan foto)"},
@@ -164,7 +183,7 @@ var catalogue = [numMsgs][numLangs]string{
 	msgSummaryInFlight: {"I'm still making your last summary; it will be posted here. Ask for another once it is.",
 		"Saya masih membuat ringkasan Anda sebelumnya; ringkasan itu akan dikirim di sini. Mintalah yang lain setelahnya."},
 	msgSummariesBusy: {"I'm busy making other summaries right now. Please try again in a minute; questions (`/ask`) are answered meanwhile.",
-		"Saya sedang sibuk membuat ringkasan lain. Silakan coba lagi semenit lagi; pertanyaan (`/ask`) tetap dijawab."},
+		"Saya sedang sibuk membuat ringkasan lain. Silakan coba lagi semenit lagi; pertanyaan (`/tanya`) tetap dijawab."},
 	msgRateQuestions: {"You're asking faster than I answer: up to %s every %s. Try again <t:%d:R>.",
 		"Anda bertanya lebih cepat daripada saya menjawab: paling banyak %s setiap %s. Coba lagi <t:%d:R>."},
 	msgRateSummaries: {"You're asking for summaries faster than I make them: up to %s every %s. Try again <t:%d:R>.",
@@ -198,6 +217,28 @@ var catalogue = [numMsgs][numLangs]string{
 		"Tulis `@kutip kapan Rusia meratifikasi?` di sebuah saluran, atau kirimi saya pesan langsung."},
 	msgHelpMenu: {"Right-click a message → Apps → **Ask kutip** to ask that message as a question.",
 		"Klik kanan sebuah pesan → Aplikasi → **Tanya kutip** untuk menanyakan pesan itu sebagai pertanyaan."},
+	msgSummaryHead: {"Summary in %s", "Ringkasan dalam %s"},
+	msgSummaryOn:   {", on *%s*", ", tentang *%s*"},
+	msgSentence:    {"sentence", "kalimat"},
+	msgSentences:   {"sentences", "kalimat"},
+	msgTopicNotFound: {"**%s** does not mention *%s*. Try another word for it, or `/summary` without a topic.",
+		"**%s** tidak menyebut *%s*. Coba kata lain untuknya, atau `/ringkasan` tanpa topik."},
+	msgUnknownDoc: {"I have no document called *%s*. Pick one from the list, or see `/source` for the titles.",
+		"Saya tidak punya dokumen bernama *%s*. Pilih dari daftar, atau lihat `/sumber` untuk judul-judulnya."},
+	msgSourceTitle: {"What I can quote", "Yang bisa saya kutip"},
+	msgSourceDesc: {"%s, %s, %s. Every answer is one of these sentences, cited by title, paragraph (¶) and sentence.",
+		"%s, %s, %s. Setiap jawaban adalah salah satu kalimat ini, dikutip dengan judul, paragraf (¶) dan kalimatnya."},
+	msgSourceMore:  {"\n…and %d more, not listed here.", "\n…dan %d lainnya, tidak tercantum di sini."},
+	msgUntitled:    {"Untitled", "Tanpa judul"},
+	msgPublished:   {"published %s", "terbit %s"},
+	msgLink:        {"link", "tautan"},
+	msgDocument:    {"document", "dokumen"},
+	msgDocuments:   {"documents", "dokumen"},
+	msgParagraph:   {"paragraph", "paragraf"},
+	msgParagraphs:  {"paragraphs", "paragraf"},
+	msgLangID:      {"Indonesian", "bahasa Indonesia"},
+	msgLangEN:      {"English", "bahasa Inggris"},
+	msgLangUnknown: {"language unknown", "bahasa tidak diketahui"},
 	msgNoCorpus: {"This channel has no articles for me to quote: ask the server's admins to give it a folder in kutip's channels file.",
 		"Saluran ini belum punya artikel untuk saya kutip: minta admin server memberinya folder di berkas saluran kutip."},
 }

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
-	"strconv"
 	"strings"
 	"time"
 	"unicode"
@@ -433,27 +432,24 @@ func notInCorpus(a retrieval.Answer, docs int, l lang) reply {
 	return reply{Content: text, Abstained: true}
 }
 
-// summaryReply renders a summary as an embed: the document's title (a link
-// when it has a URL) and its chosen sentences in article order, each quoted
-// with its paragraph and sentence.
-func summaryReply(s retrieval.Summary, topic string) reply {
+// summaryReply renders a summary in language l as an embed: the document's
+// title (a link when it has a URL) and its chosen sentences in article
+// order, each quoted with its paragraph and sentence.
+func summaryReply(s retrieval.Summary, topic string, l lang) reply {
 	e := &discordgo.MessageEmbed{
 		Title: escapeClip(firstNonEmpty(oneLine(s.Title), oneLine(s.Doc)), maxTitle),
 		URL:   safeURL(s.URL),
 		Color: embedColor,
 	}
-	head := fmt.Sprintf("Summary in %d sentences", len(s.Sentences))
-	if len(s.Sentences) == 1 {
-		head = "Summary in 1 sentence"
-	}
+	head := l.tr(msgSummaryHead, l.count(len(s.Sentences), msgSentence, msgSentences))
 	if t := oneLine(topic); t != "" {
-		head += ", on *" + escapeInline(t, 100) + "*"
+		head += l.tr(msgSummaryOn, escapeInline(t, 100))
 	}
 	var b strings.Builder
 	b.WriteString(head + ":")
 	left := min(maxDescription, maxEmbedTotal-embedLen(e)) - width(head) - 1
 	for i, p := range s.Sentences {
-		cite := " (" + p.Citation().String() + ")"
+		cite := " (" + l.cite(p.Paragraph, p.Sentence) + ")"
 		// Share what is left fairly among the sentences still to come.
 		share := left/(len(s.Sentences)-i) - width(cite) - 1
 		line := "\n" + quote(p.Text, "", share) + cite
@@ -468,29 +464,29 @@ func summaryReply(s retrieval.Summary, topic string) reply {
 }
 
 // topicNotFound is the reply when a summary's topic is not in the document.
-func topicNotFound(s retrieval.Summary, topic string) reply {
+func topicNotFound(s retrieval.Summary, topic string, l lang) reply {
 	title := escapeInline(firstNonEmpty(oneLine(s.Title), oneLine(s.Doc)), 300)
 	return reply{
-		Content:   "**" + title + "** does not mention *" + escapeInline(oneLine(topic), 200) + "*. Try another word for it, or `/summary` without a topic.",
+		Content:   l.tr(msgTopicNotFound, title, escapeInline(oneLine(topic), 200)),
 		Ephemeral: true,
 	}
 }
 
 // sourceReply renders the corpus: totals, then one field per document with
 // its language, paragraph and sentence counts, date and link, as many as
-// fit in one message.
-func sourceReply(docs []corpus.Document) reply {
+// fit in one message, in language l.
+func sourceReply(docs []corpus.Document, l lang) reply {
 	paras, sents := 0, 0
 	for i := range docs {
 		paras += len(docs[i].Paragraphs)
 		sents += docs[i].SentenceCount()
 	}
 	e := &discordgo.MessageEmbed{
-		Title: "What I can quote",
+		Title: l.tr(msgSourceTitle),
 		Color: embedColor,
 	}
-	desc := fmt.Sprintf("%s, %s, %s. Every answer is one of these sentences, cited by title, paragraph (¶) and sentence.",
-		plural(len(docs), "document"), plural(paras, "paragraph"), plural(sents, "sentence"))
+	desc := l.tr(msgSourceDesc, l.count(len(docs), msgDocument, msgDocuments),
+		l.count(paras, msgParagraph, msgParagraphs), l.count(sents, msgSentence, msgSentences))
 	const moreLen = 40 // room for "\n…and N more, not listed here."
 	budget := maxEmbedTotal - width(e.Title) - width(desc) - moreLen
 	shown := 0
@@ -501,9 +497,9 @@ func sourceReply(docs []corpus.Document) reply {
 		d := &docs[i]
 		name := strings.TrimSpace(escapeClip(firstNonEmpty(oneLine(d.Title), oneLine(d.ID)), maxFieldName))
 		if name == "" {
-			name = "Untitled"
+			name = l.tr(msgUntitled)
 		}
-		f := &discordgo.MessageEmbedField{Name: name, Value: docLine(d)}
+		f := &discordgo.MessageEmbedField{Name: name, Value: docLine(d, l)}
 		if width(f.Name)+width(f.Value) > budget {
 			break
 		}
@@ -512,42 +508,36 @@ func sourceReply(docs []corpus.Document) reply {
 		shown++
 	}
 	if shown < len(docs) {
-		desc += fmt.Sprintf("\n…and %d more, not listed here.", len(docs)-shown)
+		desc += l.tr(msgSourceMore, len(docs)-shown)
 	}
 	e.Description = desc
 	return reply{Embeds: []*discordgo.MessageEmbed{e}}
 }
 
-// docLine is a document's line in /source.
-func docLine(d *corpus.Document) string {
-	parts := []string{language(d.Lang), plural(len(d.Paragraphs), "paragraph"), plural(d.SentenceCount(), "sentence")}
+// docLine is a document's line in /source, in language l.
+func docLine(d *corpus.Document, l lang) string {
+	parts := []string{language(d.Lang, l), l.count(len(d.Paragraphs), msgParagraph, msgParagraphs), l.count(d.SentenceCount(), msgSentence, msgSentences)}
 	if d.Published != "" {
-		parts = append(parts, "published "+escapeClip(oneLine(d.Published), 40))
+		parts = append(parts, l.tr(msgPublished, escapeClip(oneLine(d.Published), 40)))
 	}
 	line := strings.Join(parts, " · ")
-	if u := safeURL(d.URL); u != "" && width(line)+width(u)+10 <= maxFieldValue {
-		line += " · [link](" + u + ")"
+	if u := safeURL(d.URL); u != "" && width(line)+width(u)+20 <= maxFieldValue {
+		line += " · [" + l.tr(msgLink) + "](" + u + ")"
 	}
 	return line
 }
 
-func language(code string) string {
+// language names a document's language code in language l.
+func language(code string, l lang) string {
 	switch code {
 	case "id":
-		return "Indonesian"
+		return l.tr(msgLangID)
 	case "en":
-		return "English"
+		return l.tr(msgLangEN)
 	case "":
-		return "language unknown"
+		return l.tr(msgLangUnknown)
 	}
 	return escapeClip(code, 20)
-}
-
-func plural(n int, noun string) string {
-	if n == 1 {
-		return "1 " + noun
-	}
-	return strconv.Itoa(n) + " " + noun + "s"
 }
 
 func firstNonEmpty(ss ...string) string {
@@ -612,9 +602,9 @@ func inWords(d time.Duration, l lang) string {
 }
 
 // unknownDoc is the reply when /summary names no document of the corpus.
-func unknownDoc(name string) reply {
+func unknownDoc(name string, l lang) reply {
 	return reply{
-		Content:   "I have no document called *" + escapeInline(oneLine(name), 200) + "*. Pick one from the list, or see `/source` for the titles.",
+		Content:   l.tr(msgUnknownDoc, escapeInline(oneLine(name), 200)),
 		Ephemeral: true,
 	}
 }
