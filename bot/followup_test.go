@@ -1,12 +1,16 @@
 package bot
 
 import (
+	"errors"
+	"net/http"
 	"strings"
 	"testing"
 
 	"github.com/bwmarrin/discordgo"
 
+	"kutip/feedback"
 	"kutip/internal/discordtest"
+	"kutip/retrieval"
 )
 
 // The follow-up these tests ask: after "How many troops did Russia mass in
@@ -163,5 +167,113 @@ func TestThreadName(t *testing.T) {
 		if got := threadName(tc.q); got != tc.want || len([]rune(got)) > maxThreadName {
 			t.Errorf("threadName(%q) = %q, want %q", tc.q, got, tc.want)
 		}
+	}
+}
+
+// threadFake is a Discord that also reads channels and messages (threadAPI),
+// from maps; it records which messages were fetched.
+type threadFake struct {
+	*recorder
+	channels map[string]*discordgo.Channel
+	messages map[string]*discordgo.Message // by channel/ID
+	fetched  []string
+}
+
+func (f *threadFake) Channel(id string, _ ...discordgo.RequestOption) (*discordgo.Channel, error) {
+	if ch, ok := f.channels[id]; ok {
+		return ch, nil
+	}
+	return nil, &discordgo.RESTError{Response: &http.Response{StatusCode: http.StatusNotFound}, Message: &discordgo.APIErrorMessage{Code: discordgo.ErrCodeUnknownChannel}}
+}
+
+func (f *threadFake) ChannelMessage(ch, id string, _ ...discordgo.RequestOption) (*discordgo.Message, error) {
+	f.fetched = append(f.fetched, ch+"/"+id)
+	if m, ok := f.messages[ch+"/"+id]; ok {
+		return m, nil
+	}
+	return nil, &discordgo.RESTError{Response: &http.Response{StatusCode: http.StatusNotFound}, Message: &discordgo.APIErrorMessage{Code: discordgo.ErrCodeUnknownMessage}}
+}
+
+func (f *threadFake) MessageThreadStartComplex(string, string, *discordgo.ThreadStart, ...discordgo.RequestOption) (*discordgo.Channel, error) {
+	return nil, errors.New("not used")
+}
+
+func (f *threadFake) InteractionResponse(*discordgo.Interaction, ...discordgo.RequestOption) (*discordgo.Message, error) {
+	return nil, errors.New("not used")
+}
+
+func (f *threadFake) FollowupMessageCreate(*discordgo.Interaction, bool, *discordgo.WebhookParams, ...discordgo.RequestOption) (*discordgo.Message, error) {
+	return nil, errors.New("not used")
+}
+
+// TestPreviousQuestion: which messages follow up which answer, and which
+// are asked alone.
+func TestPreviousQuestion(t *testing.T) {
+	const (
+		self     = "900000000000000001"
+		user     = "900000000000000002"
+		guild    = "900000000000000003"
+		channel  = "900000000000000004"
+		answerID = "900000000000000010" // the message that asked
+		answer   = "900000000000000011" // kutip's answer to it
+		unknown  = "900000000000000012" // an answer the store forgot
+		other    = "900000000000000013" // someone else's message
+		stranger = "900000000000000014" // a thread started from it
+	)
+	buttons := func(id string) []discordgo.MessageComponent {
+		return answerButtons(retrieval.Answer{Answered: true, Passages: []retrieval.Passage{{Text: "x"}}}, id, english, true)
+	}
+	kutipAnswer := &discordgo.Message{ID: answer, ChannelID: channel, Author: &discordgo.User{ID: self}, Components: buttons(answerID)}
+	forgotten := &discordgo.Message{ID: unknown, ChannelID: channel, Author: &discordgo.User{ID: self}, Components: buttons("900000000000000099")}
+	theirs := &discordgo.Message{ID: other, ChannelID: channel, Author: &discordgo.User{ID: user}}
+	api := &threadFake{
+		recorder: &recorder{},
+		channels: map[string]*discordgo.Channel{
+			channel:  {ID: channel, Type: discordgo.ChannelTypeGuildText},
+			answer:   {ID: answer, Type: discordgo.ChannelTypeGuildPublicThread, ParentID: channel},
+			stranger: {ID: stranger, Type: discordgo.ChannelTypeGuildPublicThread, ParentID: channel},
+		},
+		messages: map[string]*discordgo.Message{
+			channel + "/" + answer:   kutipAnswer,
+			channel + "/" + stranger: theirs,
+			channel + "/" + unknown:  forgotten,
+		},
+	}
+	b, _, _ := newTestBot(t, &fakeIndex{docs: docs(1)}, Options{})
+	if err := b.opts.Feedback.Remember(t.Context(), feedback.Answer{ID: answerID, Question: "when did Russia ratify?", Guild: guild, Channel: channel}); err != nil {
+		t.Fatal(err)
+	}
+	ref := func(id string) *discordgo.MessageReference {
+		return &discordgo.MessageReference{MessageID: id, ChannelID: channel, GuildID: guild}
+	}
+	tests := []struct {
+		name string
+		m    *discordgo.Message
+		want string
+	}{
+		{"reply to kutip's answer", &discordgo.Message{ChannelID: channel, GuildID: guild, MessageReference: ref(answer), ReferencedMessage: kutipAnswer}, "when did Russia ratify?"},
+		{"reply without the referenced message", &discordgo.Message{ChannelID: channel, GuildID: guild, MessageReference: ref(answer)}, "when did Russia ratify?"},
+		{"reply to someone else", &discordgo.Message{ChannelID: channel, GuildID: guild, MessageReference: ref(other), ReferencedMessage: theirs}, ""},
+		{"reply to an answer the store forgot", &discordgo.Message{ChannelID: channel, GuildID: guild, MessageReference: ref(unknown), ReferencedMessage: forgotten}, ""},
+		{"in a thread started from kutip's answer", &discordgo.Message{ChannelID: answer, GuildID: guild}, "when did Russia ratify?"},
+		{"in a thread started from someone else's message", &discordgo.Message{ChannelID: stranger, GuildID: guild}, ""},
+		{"in a plain channel", &discordgo.Message{ChannelID: channel, GuildID: guild}, ""},
+		{"in an unknown channel", &discordgo.Message{ChannelID: "900000000000000077", GuildID: guild}, ""},
+		{"in a DM", &discordgo.Message{ChannelID: channel}, ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := b.previousQuestion(t.Context(), api, b.logger, self, tc.m); got != tc.want {
+				t.Errorf("previousQuestion = %q, want %q", got, tc.want)
+			}
+		})
+	}
+	// Without threadAPI (a client that cannot read messages), only a
+	// reply that carries its message follows up.
+	if got := b.previousQuestion(t.Context(), api.recorder, b.logger, self, tests[0].m); got != tests[0].want {
+		t.Errorf("previousQuestion without threadAPI = %q, want %q", got, tests[0].want)
+	}
+	if got := b.previousQuestion(t.Context(), api.recorder, b.logger, self, tests[4].m); got != "" {
+		t.Errorf("previousQuestion in a thread without threadAPI = %q, want none", got)
 	}
 }
