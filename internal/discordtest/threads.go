@@ -115,13 +115,14 @@ func (s *Server) startThread(c *call) {
 	c.json(http.StatusCreated, obj)
 	c.commitLocked()
 	s.notifyLocked()
-	// As on Discord the bot hears of its own thread (THREAD_CREATE), in
+	// As on Discord the bot hears of its own thread (THREAD_CREATE, sent
+	// whatever Options.NoEcho says: it is not an echo of a message), in
 	// the background like echo, so the REST answer never waits on the
 	// gateway; a client that is not connected misses it.
 	created := th.object()
 	created["owner_id"], created["newly_created"] = s.Bot.ID, true
 	sess := s.routeLocked(th.guildID)
-	if s.closed || s.opts.NoEcho || sess == nil {
+	if s.closed || sess == nil {
 		s.mu.Unlock()
 		return
 	}
