@@ -397,3 +397,39 @@ func FuzzInteractionsEndpoint(f *testing.F) {
 		}
 	})
 }
+
+// BenchmarkVerifyInteraction is the signature and timestamp check alone.
+func BenchmarkVerifyInteraction(b *testing.B) {
+	now := time.Now()
+	body := []byte(slashJSON(snowflakeAt(now), "when did Russia ratify?"))
+	ts := strconv.FormatInt(now.Unix(), 10)
+	sig := hex.EncodeToString(ed25519.Sign(testKey, append([]byte(ts), body...)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := verifyInteraction(testPub(), sig, ts, body, now, replayWindow); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkInteractionsEndpointPing is a signed PING through the handler:
+// reading, verifying, parsing, the replay check and the PONG.
+func BenchmarkInteractionsEndpointPing(b *testing.B) {
+	bot, err := newBot(&recorder{}, &fakeIndex{}, nil, Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	now := time.Now()
+	e := bot.newInteractionsEndpoint(b.Context(), testPub())
+	e.now = func() time.Time { return now }
+	n := 0
+	b.ReportAllocs()
+	for b.Loop() {
+		n++
+		w := httptest.NewRecorder()
+		e.ServeHTTP(w, signedReq(testKey, now, `{"id":"`+strconv.Itoa(n)+`","type":1}`))
+		if w.Code != http.StatusOK {
+			b.Fatalf("status %d", w.Code)
+		}
+	}
+}
