@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/bwmarrin/discordgo"
 
@@ -515,5 +516,33 @@ func TestLocaleLive(t *testing.T) {
 		if !found {
 			t.Errorf("reply to %q has no %q button: %+v", tc.question, tc.wantLabel, srv.Buttons(m.ID))
 		}
+		// A mention's answer is a channel message: anyone may click it.
+		r := clickAndWait(t, srv, m.ID, buttonOf(t, srv, m.ID, actContext), discordtest.User{ID: "1000000000000000003", Username: "carol"}, "")
+		if !r.Original.Ephemeral || !strings.Contains(r.Original.Text(), "▶ **") {
+			t.Errorf("Show context under a mention's answer = %q, want the marked sentence, ephemeral", r.Original.Text())
+		}
+	}
+}
+
+// TestButtonsAfterDeferral: an answer that took longer than the ack budget
+// is an edit of the deferred response, and the edit carries the buttons.
+func TestButtonsAfterDeferral(t *testing.T) {
+	t.Parallel()
+	srv := discordtest.New(t, discordtest.Options{NoEcho: true})
+	lb := runLive(t, srv, realIndex(t), Options{AckBudget: time.Nanosecond})
+	id := lb.ask(t, "when did Russia ratify?")
+	r, err := srv.WaitReply(liveCtx(t), id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.CallbackType != 5 || r.Original.Content != "**6 November**" {
+		t.Fatalf("callback %d, content %q; want a deferral edited to the answer", r.CallbackType, r.Original.Content)
+	}
+	if got := len(srv.Buttons(r.Original.ID)); got != 4 {
+		t.Errorf("the edited answer has %d buttons, want 4", got)
+	}
+	up := clickAndWait(t, srv, r.Original.ID, buttonOf(t, srv, r.Original.ID, actUp), discordtest.User{}, "")
+	if up.Original.Content != english.tr(msgVotedUp) {
+		t.Errorf("vote acknowledged %q", up.Original.Content)
 	}
 }
