@@ -35,7 +35,11 @@ const (
 	fieldSent  = "sent"
 	fieldKind  = "kind"
 	fieldLang  = "lang"
-	fieldText  = "text" // the sentence as written, stored, not indexed
+	// fieldFolder holds the folders the sentence's file is in, below the
+	// corpus root: "a/b/x.txt" has "a" and "a/b". A scope is one term of
+	// it (scope.go).
+	fieldFolder = "folder"
+	fieldText   = "text" // the sentence as written, stored, not indexed
 
 	// preAnalyzed splits the space-separated terms kutip's analyzers have
 	// already produced, so bleve indexes exactly those terms.
@@ -53,6 +57,8 @@ type sentenceDoc struct {
 	Kind  string `json:"kind"`
 	Lang  string `json:"lang"`
 	Text  string `json:"text"`
+	// Folder lists the folders of the document's file (fieldFolder).
+	Folder []string `json:"folder,omitempty"`
 }
 
 // newMapping builds the index mapping: term fields pre-analysed and with
@@ -90,6 +96,7 @@ func newMapping() (mapping.IndexMapping, error) {
 	doc.AddFieldMappingsAt(fieldDoc, kw)
 	doc.AddFieldMappingsAt(fieldKind, kw)
 	doc.AddFieldMappingsAt(fieldLang, kw)
+	doc.AddFieldMappingsAt(fieldFolder, kw)
 	doc.AddFieldMappingsAt(fieldPara, num)
 	doc.AddFieldMappingsAt(fieldSent, num)
 	doc.AddFieldMappingsAt(fieldText, text)
@@ -215,8 +222,10 @@ func dropUnusedSegments(path string) error {
 func (ix *Index) fill(ctx context.Context, b bleve.Index) error {
 	batch := b.NewBatch()
 	titleTerms := make([]string, len(ix.docs))
+	folders := make([][]string, len(ix.docs))
 	for i, d := range ix.docs {
 		titleTerms[i] = strings.Join(ix.analyzer(d.Lang).terms(d.Title), " ")
+		folders[i] = docFolders(d)
 	}
 	for i, s := range ix.sents {
 		d := ix.docs[s.doc]
@@ -229,6 +238,8 @@ func (ix *Index) fill(ctx context.Context, b bleve.Index) error {
 			Kind:  string(s.kind),
 			Lang:  s.lang,
 			Text:  s.text,
+
+			Folder: folders[s.doc],
 		}
 		if err := batch.Index(strconv.Itoa(i), doc); err != nil {
 			return fmt.Errorf("index sentence %s ¶%d.%d: %w", d.ID, doc.Para, doc.Sent, err)

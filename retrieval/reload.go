@@ -270,7 +270,7 @@ func (l *Live) reload(ctx context.Context, opts WatchOptions) Reload {
 		rl.Took = time.Since(start)
 		return rl
 	}
-	if l.Store().Fingerprint == fingerprint(docs) && sameFolders(l.Documents(), docs) {
+	if l.Store().Fingerprint == fingerprint(docs) {
 		rl.Store = l.Store()
 		rl.Documents, rl.Sentences = len(docs), l.SentenceCount()
 		rl.Took = time.Since(start)

@@ -56,21 +56,39 @@ func (s Scope) String() string {
 
 // Contains reports whether d was loaded from s's folder or a folder below
 // it. A .jsonl file's documents are in the file's folder.
-func (s Scope) Contains(d corpus.Document) bool {
-	f := s.folder()
+func (s Scope) Contains(d corpus.Document) bool { return inFolder(d, s.folder()) }
+
+// inFolder reports whether d is in folder f (cleaned, "" for the root) or
+// below it.
+func inFolder(d corpus.Document, f string) bool {
 	if f == "" {
 		return true
 	}
 	dir := path.Dir(d.Source) // "news/a.jsonl:3" is in "news"
-	return dir == f || strings.HasPrefix(dir, f+"/")
+	return strings.HasPrefix(dir, f) && (len(dir) == len(f) || dir[len(f)] == '/')
+}
+
+// docFolders lists the folders d's file is in, below the corpus root,
+// as the folder field indexes them: "a/b/x.txt" is in "a" and "a/b".
+func docFolders(d corpus.Document) []string {
+	dir := path.Dir(d.Source)
+	if dir == "." || dir == "/" || path.IsAbs(dir) {
+		return nil
+	}
+	var out []string
+	for i := range len(dir) {
+		if dir[i] == '/' {
+			out = append(out, dir[:i])
+		}
+	}
+	return append(out, dir)
 }
 
 // docFilter is a scope resolved against one index: which of its documents
 // are in scope, as a table for memory and a query for bleve.
 type docFilter struct {
 	docs  []bool // by position in Index.docs
-	ids   []string
-	query query.Query // matches the sentences of the documents in ids; nil when ids is empty
+	query query.Query
 }
 
 // filter resolves s for ix; nil for the whole corpus.
@@ -78,30 +96,21 @@ func (ix *Index) filter(s Scope) *docFilter {
 	if s.Whole() {
 		return nil
 	}
+	folder := s.folder()
 	f := &docFilter{docs: make([]bool, len(ix.docs))}
-	var qs []query.Query
 	for i, d := range ix.docs {
-		if s.Contains(d) {
-			f.docs[i] = true
-			f.ids = append(f.ids, d.ID)
-			tq := bleve.NewTermQuery(d.ID)
-			tq.SetField(fieldDoc)
-			qs = append(qs, tq)
-		}
+		f.docs[i] = inFolder(d, folder)
 	}
-	if len(qs) > 0 {
-		f.query = bleve.NewDisjunctionQuery(qs...)
-	}
+	tq := bleve.NewTermQuery(folder)
+	tq.SetField(fieldFolder)
+	f.query = tq
 	return f
 }
 
 // restrict returns match limited to f's documents. bleve runs a boolean
 // query's filter unscored, so the sentences it lets through score as
-// they do under match alone; with no documents in scope nothing matches.
+// they do under match alone.
 func (f *docFilter) restrict(match query.Query) query.Query {
-	if f.query == nil {
-		return bleve.NewMatchNoneQuery()
-	}
 	b := bleve.NewBooleanQuery()
 	b.Must = match
 	b.AddFilter(f.query)
@@ -250,19 +259,4 @@ func (l *Live) DocumentsIn(scope Scope) []corpus.Document {
 	}
 	defer r.release()
 	return r.ix.DocumentsIn(scope)
-}
-
-// sameFolders reports whether a and b, the same documents, were loaded
-// from the same folders: a file whose front matter sets its ID can move
-// to another folder without changing the index, but not its scopes.
-func sameFolders(a, b []corpus.Document) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if path.Dir(a[i].Source) != path.Dir(b[i].Source) {
-			return false
-		}
-	}
-	return true
 }

@@ -1,11 +1,15 @@
 package retrieval
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
+	"path"
 	"path/filepath"
+	"runtime"
 	"slices"
+	"strings"
 	"testing"
 
 	"kutip/corpus"
@@ -346,5 +350,129 @@ func TestAskFollowUpIn(t *testing.T) {
 	}
 	if !slices.Equal(got.Passages, want.Passages) || got.Answered != want.Answered {
 		t.Errorf("AskFollowUpIn(whole) = %v, AskFollowUp = %v", got.Passages, want.Passages)
+	}
+}
+
+// scopeBench is the facqa corpus (1,330 documents) spread over folders
+// h0/f0…h0/f4 and h1/f5…h1/f9 in blocks of 133, as ten channels' folders
+// in two categories' would hold it, with its dev questions and the folder
+// of each question's gold document.
+func scopeBench(tb testing.TB) (docs []corpus.Document, questions []string, folders []string) {
+	tb.Helper()
+	docs, _, err := corpus.Load(filepath.Join(evalTestdata, "facqa/corpus.jsonl"))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	folderOf := map[string]string{}
+	for i := range docs {
+		f := fmt.Sprintf("h%d/f%d", i*2/len(docs), i*10/len(docs))
+		docs[i].Source = f + "/corpus.jsonl:" + fmt.Sprint(i+1)
+		folderOf[docs[i].ID] = f
+	}
+	data, err := os.ReadFile(filepath.Join(evalTestdata, "facqa/dev.jsonl"))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	for _, line := range strings.Split(string(data), "\n") {
+		var q struct{ Question, Doc string }
+		if json.Unmarshal([]byte(line), &q) == nil && q.Question != "" {
+			questions, folders = append(questions, q.Question), append(folders, folderOf[q.Doc])
+		}
+	}
+	return docs, questions, folders
+}
+
+// BenchmarkAskIn times a question on the whole corpus against the same
+// question scoped to its gold document's folder (a tenth of the corpus)
+// and to that folder's parent (half the corpus), on one index.
+func BenchmarkAskIn(b *testing.B) {
+	docs, qs, folders := scopeBench(b)
+	ix, err := Build(b.Context(), docs, Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer ix.Close()
+	for _, mode := range []string{"whole", "tenth", "half"} {
+		b.Run(mode, func(b *testing.B) {
+			b.ReportAllocs()
+			n := 0
+			for b.Loop() {
+				for i, q := range qs {
+					var err error
+					switch mode {
+					case "whole":
+						_, err = ix.Ask(b.Context(), q)
+					case "tenth":
+						_, err = ix.AskIn(b.Context(), Scope{Folder: folders[i]}, q)
+					case "half":
+						_, err = ix.AskIn(b.Context(), Scope{Folder: path.Dir(folders[i])}, q)
+					}
+					if err != nil {
+						b.Fatal(err)
+					}
+					n++
+				}
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(n), "ns/q")
+		})
+	}
+}
+
+// BenchmarkScopeMemory compares the heap of one index serving every
+// scope with that of one index per folder beside it (the whole corpus's
+// index is needed anyway, for channels without a folder and the command
+// line).
+func BenchmarkScopeMemory(b *testing.B) {
+	docs, _, _ := scopeBench(b)
+	heap := func() uint64 {
+		runtime.GC()
+		var m runtime.MemStats
+		runtime.ReadMemStats(&m)
+		return m.HeapAlloc
+	}
+	for b.Loop() {
+		before := heap()
+		whole, err := Build(b.Context(), docs, Options{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		afterWhole := heap()
+		var parts []*Index
+		for f := range 10 {
+			var in []corpus.Document
+			for _, d := range docs {
+				if (Scope{Folder: fmt.Sprintf("h%d/f%d", f/5, f)}).Contains(d) {
+					in = append(in, d)
+				}
+			}
+			ix, err := Build(b.Context(), in, Options{})
+			if err != nil {
+				b.Fatal(err)
+			}
+			parts = append(parts, ix)
+		}
+		afterParts := heap()
+		b.ReportMetric(float64(afterWhole-before)/(1<<20), "one-index-MB")
+		b.ReportMetric(float64(afterParts-afterWhole)/(1<<20), "per-folder-extra-MB")
+		whole.Close()
+		for _, ix := range parts {
+			ix.Close()
+		}
+	}
+}
+
+func TestDocFolders(t *testing.T) {
+	for source, want := range map[string][]string{
+		"a.txt":                nil,
+		"news/a.txt":           {"news"},
+		"news/2024/q1/a.md":    {"news", "news/2024", "news/2024/q1"},
+		"news/a.jsonl:12":      {"news"},
+		"":                     nil,
+		"/abs/a.txt":           nil,
+		"Annual Reports/x.txt": {"Annual Reports"},
+	} {
+		if got := docFolders(corpus.Document{Source: source}); !slices.Equal(got, want) {
+			t.Errorf("docFolders(source %q) = %q, want %q", source, got, want)
+		}
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"hash"
 	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -28,7 +29,7 @@ var errNoStore = errors.New("no index on disk")
 
 // storeFormat changes whenever the layout of an index folder or the bleve
 // mapping changes, so that an index written by another version is rebuilt.
-const storeFormat = 2
+const storeFormat = 3 // 3: the folder field (scope.go)
 
 // manifestFile names an index folder's manifest.
 const manifestFile = "kutip-index.json"
@@ -102,6 +103,7 @@ func fingerprint(docs []corpus.Document) string {
 	for _, d := range docs {
 		str(h, "doc")
 		str(h, d.ID)
+		str(h, path.Dir(d.Source)) // the folder field; a move changes scopes
 		str(h, d.Title)
 		str(h, d.Lang)
 		for _, p := range d.Paragraphs {
