@@ -76,6 +76,7 @@ func (b *Bot) report(ctx context.Context, in *interaction, data discordgo.Applic
 // reportText is /report's wording in one language.
 type reportText struct {
 	title                         string // %d days
+	titleDay                      string // the last day
 	summary                       string // asked, answered, low, abstained, rate
 	none, nothingAsked            string
 	unanswered, downVoted, byDay  string
@@ -87,6 +88,7 @@ type reportText struct {
 var reportTexts = [numLangs]reportText{
 	english: {
 		title:        "Feedback, last %d days",
+		titleDay:     "Feedback, last 24 hours",
 		summary:      "**%d** asked: **%d** answered, **%d** with low confidence, **%d** not answered. Answer rate **%s**.",
 		none:         "None.",
 		nothingAsked: "No questions in this period.",
@@ -101,6 +103,7 @@ var reportTexts = [numLangs]reportText{
 	},
 	indonesian: {
 		title:        "Umpan balik, %d hari terakhir",
+		titleDay:     "Umpan balik, 24 jam terakhir",
 		summary:      "**%d** ditanyakan: **%d** terjawab, **%d** dengan keyakinan rendah, **%d** tidak terjawab. Tingkat jawaban **%s**.",
 		none:         "Tidak ada.",
 		nothingAsked: "Tidak ada pertanyaan dalam periode ini.",
@@ -123,6 +126,9 @@ func reportReply(r feedback.Report, days int, l lang) reply {
 		Title:  fmt.Sprintf(t.title, days),
 		Color:  embedColor,
 		Footer: &discordgo.MessageEmbedFooter{Text: t.footer},
+	}
+	if days == 1 {
+		e.Title = t.titleDay
 	}
 	if r.Asked == 0 {
 		e.Description = t.nothingAsked
