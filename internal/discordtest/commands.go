@@ -48,6 +48,8 @@ type Command struct {
 	Type                     CommandType     `json:"type"`
 	Name                     string          `json:"name"`
 	Description              string          `json:"description"`
+	NameLocalizations        Localizations   `json:"name_localizations,omitempty"`
+	DescriptionLocalizations Localizations   `json:"description_localizations,omitempty"`
 	Options                  []CommandOption `json:"options,omitempty"`
 	DefaultMemberPermissions *string         `json:"default_member_permissions"`
 	DMPermission             *bool           `json:"dm_permission,omitempty"`
@@ -70,6 +72,10 @@ type CommandOption struct {
 	MaxLength    *int            `json:"max_length,omitempty"`
 	Autocomplete bool            `json:"autocomplete,omitempty"`
 	ChannelTypes []int           `json:"channel_types,omitempty"`
+	// NameLocalizations and DescriptionLocalizations are the name and
+	// description by locale (locales.go).
+	NameLocalizations        Localizations `json:"name_localizations,omitempty"`
+	DescriptionLocalizations Localizations `json:"description_localizations,omitempty"`
 }
 
 // A Choice is one allowed value of an option.
@@ -297,7 +303,9 @@ func parseCommands(in []json.RawMessage, existing []Command) ([]Command, []formE
 				errs = append(errs, formError{at("description"), "BASE_TYPE_BAD_LENGTH", "Must be between 1 and 100 in length."})
 			}
 			errs = append(errs, checkOptions(cmd.Options, at("options"), 0)...)
+			errs = append(errs, checkLocalizations(cmd.NameLocalizations, cmd.DescriptionLocalizations, true, at())...)
 		case UserCommand, MessageCommand:
+			errs = append(errs, checkLocalizations(cmd.NameLocalizations, cmd.DescriptionLocalizations, false, at())...)
 			if n := utf8.RuneCountInString(cmd.Name); n < 1 || n > 32 || strings.TrimSpace(cmd.Name) != cmd.Name {
 				errs = append(errs, formError{at("name"), "BASE_TYPE_BAD_LENGTH", "Must be between 1 and 32 in length."})
 			}
@@ -357,6 +365,7 @@ func checkOptions(opts []CommandOption, at []string, depth int) []formError {
 		if n := utf8.RuneCountInString(o.Description); n < 1 || n > 100 {
 			errs = append(errs, formError{p("description"), "BASE_TYPE_BAD_LENGTH", "Must be between 1 and 100 in length."})
 		}
+		errs = append(errs, checkLocalizations(o.NameLocalizations, o.DescriptionLocalizations, true, p())...)
 		switch {
 		case o.Type < OptionSubCommand || o.Type > OptionAttachment:
 			errs = append(errs, formError{p("type"), "BASE_TYPE_CHOICES", "Value must be one of {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11}."})
