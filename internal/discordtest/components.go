@@ -181,35 +181,53 @@ type Click struct {
 // custom_id, or when it is ephemeral and the clicker is not the user it
 // was shown to. It waits (until ctx is done) for a client to identify.
 func (s *Server) Click(ctx context.Context, c Click) (string, error) {
+	it, d, err := s.newClick(c)
+	if err != nil {
+		return "", err
+	}
+	sent := func() {
+		s.mu.Lock()
+		it.created = time.Now()
+		s.mu.Unlock()
+	}
+	if err := s.dispatch(ctx, it.guildID, "INTERACTION_CREATE", d, sent); err != nil {
+		return it.id, fmt.Errorf("discordtest: click: %w", err)
+	}
+	return it.id, nil
+}
+
+// newClick records the interaction of a click and returns it with its
+// payload, as the gateway and the HTTP endpoint carry it.
+func (s *Server) newClick(c Click) (*interaction, map[string]any, error) {
 	s.mu.Lock()
 	m := s.msgs[c.MessageID]
 	switch {
 	case m == nil || m.Deleted:
 		s.mu.Unlock()
-		return "", fmt.Errorf("discordtest: click: no message %s", c.MessageID)
+		return nil, nil, fmt.Errorf("discordtest: click: no message %s", c.MessageID)
 	case m.author.ID != s.Bot.ID:
 		s.mu.Unlock()
-		return "", fmt.Errorf("discordtest: click: message %s is not the bot's", c.MessageID)
+		return nil, nil, fmt.Errorf("discordtest: click: message %s is not the bot's", c.MessageID)
 	case m.Loading:
 		s.mu.Unlock()
-		return "", fmt.Errorf("discordtest: click: message %s is still loading", c.MessageID)
+		return nil, nil, fmt.Errorf("discordtest: click: message %s is still loading", c.MessageID)
 	}
 	i := slices.IndexFunc(buttons(m.components), func(b Button) bool { return b.CustomID == c.CustomID && c.CustomID != "" })
 	if i < 0 || buttons(m.components)[i].Disabled {
 		s.mu.Unlock()
-		return "", fmt.Errorf("discordtest: click: message %s has no enabled button %q", c.MessageID, c.CustomID)
+		return nil, nil, fmt.Errorf("discordtest: click: message %s has no enabled button %q", c.MessageID, c.CustomID)
 	}
 	user := s.knowLocked(c.User)
 	if m.Ephemeral {
 		if it := s.inters[m.InteractionID]; it == nil || it.user.ID != user.ID {
 			s.mu.Unlock()
-			return "", errors.New("discordtest: click: an ephemeral message is seen only by the user it answered")
+			return nil, nil, errors.New("discordtest: click: an ephemeral message is seen only by the user it answered")
 		}
 	}
 	ch, ok := s.channels[m.ChannelID]
 	if !ok {
 		s.mu.Unlock()
-		return "", fmt.Errorf("discordtest: click: message %s is in no known channel", c.MessageID)
+		return nil, nil, fmt.Errorf("discordtest: click: message %s is in no known channel", c.MessageID)
 	}
 	it := &interaction{
 		id: s.newID(), token: newToken(), typ: interactionComponent, guildID: ch.guildID, channelID: ch.id, user: user,
@@ -239,16 +257,7 @@ func (s *Server) Click(ctx context.Context, c Click) (string, error) {
 	}
 	s.keepInteractionLocked(it)
 	s.mu.Unlock()
-
-	sent := func() {
-		s.mu.Lock()
-		it.created = time.Now()
-		s.mu.Unlock()
-	}
-	if err := s.dispatch(ctx, ch.guildID, "INTERACTION_CREATE", d, sent); err != nil {
-		return it.id, fmt.Errorf("discordtest: click: %w", err)
-	}
-	return it.id, nil
+	return it, d, nil
 }
 
 // keepInteractionLocked records an interaction, dropping the oldest beyond
