@@ -32,9 +32,11 @@ type Feedback interface {
 var _ Feedback = (*feedback.Store)(nil)
 
 // lowConfidence is the confidence below which an answer counts as given
-// with low confidence in the feedback report: within about 0.1 of the
-// answer thresholds (0.45 in one language, 0.51 across), where most wrong
-// answers of the training questions lie.
+// with low confidence in the feedback report. Fitted on the facqa training
+// questions (2,495; 2,423 answered): the 311 answers below 0.6 are right
+// about half the time (151), those at or above it 84% (1,766 of 2,112);
+// below 0.55 it would be 40%, but for only 7% of the answers. The dev
+// questions agree (21 of 31 below, 229 of 271 above).
 const lowConfidence = 0.6
 
 // outcome says what became of a question.
