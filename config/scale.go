@@ -27,6 +27,11 @@ type Beyond struct {
 	// feedback store; default DefaultFeedbackRetention; 0 ("off") keeps
 	// them until removed by hand.
 	FeedbackRetention time.Duration
+	// FEEDBACK_FILE: the feedback store's file; default feedback.db in
+	// INDEX_DIR. HTTP replicas whose INDEX_DIR is read-only point it at a
+	// writable volume they share: the store locks the file for each
+	// transaction, so several processes on one host may write it.
+	FeedbackFile string
 	// CHANNELS_FILE: the file mapping channels or categories to
 	// subfolders of CORPUS_DIR; empty = every channel sees the whole
 	// corpus.
@@ -50,10 +55,13 @@ type Beyond struct {
 	ShardIDs []int
 }
 
-// FeedbackPath is where the feedback store lives: feedback.db in
-// INDEX_DIR, or "" when there is no INDEX_DIR (then it is kept in memory
-// and lost at exit).
+// FeedbackPath is where the feedback store lives: FEEDBACK_FILE, else
+// feedback.db in INDEX_DIR, or "" when neither is set (then it is kept in
+// memory and lost at exit).
 func (c Config) FeedbackPath() string {
+	if c.FeedbackFile != "" {
+		return c.FeedbackFile
+	}
 	if c.IndexDir == "" {
 		return ""
 	}
@@ -79,6 +87,7 @@ func beyondFromEnv(get func(string) string) (Beyond, []error) {
 			b.FeedbackRetention = d
 		}
 	}
+	b.FeedbackFile = get("FEEDBACK_FILE")
 	b.ChannelsFile = get("CHANNELS_FILE")
 	b.InteractionsAddr = get("INTERACTIONS_ADDR")
 	if b.InteractionsAddr != "" {

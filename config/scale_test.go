@@ -91,6 +91,10 @@ func TestFeedbackPath(t *testing.T) {
 	if p := c.FeedbackPath(); p != "/data/feedback.db" {
 		t.Errorf("FeedbackPath = %q", p)
 	}
+	c.FeedbackFile = "/votes/feedback.db"
+	if p := c.FeedbackPath(); p != "/votes/feedback.db" {
+		t.Errorf("with FEEDBACK_FILE, FeedbackPath = %q", p)
+	}
 }
 
 func FuzzParseShardIDs(f *testing.F) {
