@@ -117,6 +117,12 @@ func (e *Endpoint) Interact(ctx context.Context, in Interaction) (Delivery, erro
 	if err != nil {
 		return Delivery{}, err
 	}
+	return e.deliver(ctx, it, d)
+}
+
+// deliver posts the interaction it with payload d and records the answer
+// as its callback.
+func (e *Endpoint) deliver(ctx context.Context, it *interaction, d map[string]any) (Delivery, error) {
 	body, err := json.Marshal(d)
 	if err != nil {
 		return Delivery{}, fmt.Errorf("discordtest: encode interaction: %w", err)
@@ -128,6 +134,16 @@ func (e *Endpoint) Interact(ctx context.Context, in Interaction) (Delivery, erro
 	del.ID = it.id
 	e.callback(ctx, it, &del)
 	return del, nil
+}
+
+// Click has the user press a button (as Server.Click) and posts the
+// interaction to the endpoint, properly signed; see Interact.
+func (e *Endpoint) Click(ctx context.Context, c Click) (Delivery, error) {
+	it, d, err := e.s.newClick(c)
+	if err != nil {
+		return Delivery{}, err
+	}
+	return e.deliver(ctx, it, d)
 }
 
 // Ping posts a PING (type 1), as Discord does when the endpoint URL is

@@ -201,6 +201,43 @@ func TestEndpointDefersSlowAnswerThenEdits(t *testing.T) {
 	}
 }
 
+// A button of an answer, clicked over HTTP, is answered in the HTTP body
+// too, and only once.
+func TestEndpointAnswersButton(t *testing.T) {
+	t.Parallel()
+	srv := discordtest.New(t, discordtest.Options{})
+	ep := startEndpoint(t, srv, nil, bot.Options{})
+	ctx := testCtx(t)
+	d, err := ep.Interact(ctx, askFor("Kapan Rusia meratifikasi perjanjian itu?"))
+	if err != nil || d.Err != nil {
+		t.Fatalf("ask: %v %v", err, d.Err)
+	}
+	r, err := srv.WaitReply(ctx, d.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	buttons := srv.Buttons(r.Original.ID)
+	if len(buttons) == 0 {
+		t.Fatalf("the answer has no buttons: %+v", r.Original)
+	}
+	for _, b := range buttons {
+		click, err := ep.Click(ctx, discordtest.Click{MessageID: r.Original.ID, CustomID: b.CustomID})
+		if err != nil {
+			t.Fatalf("click %q: %v", b.CustomID, err)
+		}
+		if click.Err != nil || click.Status != http.StatusOK {
+			t.Errorf("click %q: status %d, err %v; want a response in the body", b.CustomID, click.Status, click.Err)
+		}
+		t.Logf("click %q: callback type %d", b.CustomID, click.Callback)
+		if got := len(srv.Responses(click.ID)); got < 1 || got > 2 {
+			t.Errorf("click %q: %d responses, want the body's (and at most one edit)", b.CustomID, got)
+		}
+	}
+	if st := srv.Stats(); st.DoubleAcks != 0 {
+		t.Errorf("%d second callbacks", st.DoubleAcks)
+	}
+}
+
 func methods(rs []discordtest.Request) []string {
 	var out []string
 	for _, r := range rs {
