@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"sync"
@@ -133,13 +134,39 @@ func (b *Bot) parentOf(ctx context.Context, id string) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("read channel %s: %w", id, err)
 	}
+	c.remember(id, ch.ParentID, now)
+	return ch.ParentID, nil
+}
+
+// learnChannel remembers the parent of the channel an interaction's JSON
+// body carries ("channel": {"id", "parent_id"}), which discordgo's
+// Interaction leaves out: an HTTP-only replica has no gateway state and
+// may have no token to read channels with.
+func (b *Bot) learnChannel(body []byte) {
+	c := b.channels
+	if c == nil {
+		return
+	}
+	var in struct {
+		Channel *struct {
+			ID       string `json:"id"`
+			ParentID string `json:"parent_id"`
+		} `json:"channel"`
+	}
+	if json.Unmarshal(body, &in) != nil || in.Channel == nil || in.Channel.ID == "" {
+		return
+	}
+	c.remember(in.Channel.ID, in.Channel.ParentID, b.now())
+}
+
+// remember records a channel's parent as read at time at.
+func (c *channelMap) remember(id, parent string, at time.Time) {
 	c.mu.Lock()
+	defer c.mu.Unlock()
 	if len(c.parents) >= maxParents {
 		clear(c.parents)
 	}
-	c.parents[id] = parentAt{parent: ch.ParentID, at: now}
-	c.mu.Unlock()
-	return ch.ParentID, nil
+	c.parents[id] = parentAt{parent: parent, at: at}
 }
 
 // view is the corpus as one channel sees it: all of b.ix without

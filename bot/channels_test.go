@@ -2,7 +2,9 @@ package bot
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -319,4 +321,52 @@ func hasRequest(srv *discordtest.Server, method, suffix string) bool {
 		}
 	}
 	return false
+}
+
+// TestChannelsHTTPOnly: an HTTP interaction's body carries its channel's
+// parent, which a replica without gateway state or token needs to find a
+// category's folder.
+func TestChannelsHTTPOnly(t *testing.T) {
+	_, l := channelsCorpus(t)
+	now := time.Now()
+	b, rec, _ := newTestBot(t, l, Options{Channels: map[string]string{"cat1": "trains"}})
+	e := newTestEndpoint(t, b, now)
+	defer e.close(func() {})
+	body := func(id, channelID string, channel map[string]any) string {
+		m := map[string]any{
+			"id": id, "application_id": "100", "type": 2, "token": "token-" + id,
+			"guild_id": "g1", "channel_id": channelID,
+			"member": map[string]any{"user": map[string]any{"id": "u1", "username": "asker"}},
+			"data": map[string]any{
+				"id": "900", "name": "ask", "type": 1,
+				"options": []any{map[string]any{"name": "question", "type": 3, "value": "when does the night train leave?"}},
+			},
+		}
+		if channel != nil {
+			m["channel"] = channel
+		}
+		data, err := json.Marshal(m)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(data)
+	}
+	w := httptest.NewRecorder()
+	e.ServeHTTP(w, signedReq(testKey, now, body(snowflakeAt(now), "c1", map[string]any{"id": "c1", "type": 0, "parent_id": "cat1"})))
+	resp := decodeResponse(t, w)
+	if resp.Data == nil || !strings.Contains(resp.Data.Content+embedText(resp.Data.Embeds), "leaves at ten") {
+		t.Errorf("HTTP /ask in a channel of the mapped category = %+v, want the night train", resp.Data)
+	}
+	if calls := rec.all(); len(calls) != 0 {
+		t.Errorf("REST calls %+v, want none: the body told the parent", calls)
+	}
+
+	// Without the channel object and without a token the folder is
+	// unknown: the asker gets the generic failure, not another folder.
+	w = httptest.NewRecorder()
+	e.ServeHTTP(w, signedReq(testKey, now, body(snowflakeAt(now.Add(time.Millisecond)), "c2", nil)))
+	resp = decodeResponse(t, w)
+	if resp.Data == nil || resp.Data.Content != english.tr(msgFailed) {
+		t.Errorf("HTTP /ask in a channel of unknown parent = %+v, want the generic failure", resp.Data)
+	}
 }

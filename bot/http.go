@@ -288,6 +288,7 @@ func (e *interactionsEndpoint) ServeHTTP(w http.ResponseWriter, r *http.Request)
 		defer close(done)
 		e.b.metrics.inflight.Inc()
 		defer e.b.metrics.inflight.Dec()
+		e.b.learnChannel(body) // its channel's parent (channels.go)
 		e.b.onInteraction(e.work, h, i)
 	}()
 
