@@ -112,6 +112,20 @@
 // request takes effect and its answer comes Fault.Delay later, or never if
 // the client gives up first.
 //
+// # HTTP interactions
+//
+// Endpoint plays Discord for an application whose Interactions Endpoint
+// URL is set: Endpoint.Interact and Endpoint.Click post the same
+// interactions Interact and Click dispatch, signed with the application's
+// Ed25519 key (PublicKey), to the endpoint or a load balancer in front of
+// it, and take the HTTP response's body as the callback, checked and
+// recorded as if it had come to the callback route (Responses, Stats,
+// DoubleAcks); the edit of a deferred response comes through the
+// webhook as usual. Ping posts a PING; Post sends a request signed
+// wrongly, stale or not at all (Signing); Replay sends a delivery's exact
+// request again. RegisterCommands registers commands without a gateway
+// session, as for HTTP-only replicas.
+//
 // # Waiting
 //
 // Tests wait on conditions, not sleeps: WaitReady, WaitReply,
@@ -131,6 +145,6 @@
 // runs in bounded memory; Stats keeps counting.
 //
 // Not modelled: voice, sharding beyond accepting the shard field,
-// permissions, member lists, threads, reactions, attachments' contents,
-// and interactions delivered by HTTP to an endpoint URL.
+// permissions, member lists, threads, reactions and attachments'
+// contents.
 package discordtest
