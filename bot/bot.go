@@ -86,9 +86,10 @@ type Options struct {
 	// go to instead; the gateway is whatever that API's GET /gateway
 	// returns. Empty means Discord.
 	APIBase string
-	// RateCount questions (/ask, "Ask kutip", mentions, DMs) a user may
-	// ask at once, and RateWindow the time over which they all come back,
-	// one every RateWindow/RateCount. Defaults DefaultRateCount and
+	// RateCount questions (/ask, "Ask kutip", mentions, DMs, and the More
+	// and 👍/👎 buttons under answers) a user may ask at once, and
+	// RateWindow the time over which they all come back, one every
+	// RateWindow/RateCount. Defaults DefaultRateCount and
 	// DefaultRateWindow.
 	RateCount  int
 	RateWindow time.Duration

@@ -381,6 +381,11 @@ func contextReply(d *corpus.Document, paragraph, sentence int, l lang) reply {
 // it. The vote is written before the acknowledgement, so an acknowledged
 // vote is never lost.
 func (b *Bot) vote(ctx context.Context, in *interaction, c customID) {
+	// Every vote is a durable write; the question budget keeps one user
+	// from turning clicks into a stream of them.
+	if !b.allow(in, kindQuestion) {
+		return
+	}
 	v, ack := feedback.Up, msgVotedUp
 	if c.Action == actDown {
 		v, ack = feedback.Down, msgVotedDown

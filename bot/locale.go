@@ -116,6 +116,8 @@ const (
 	msgHelpMention
 	msgHelpMenu
 	msgNoCorpus
+	msgHelpButtonsName
+	msgHelpButtons
 	msgSummaryHead
 	msgSummaryOn
 	msgSentence
@@ -217,6 +219,9 @@ var catalogue = [numMsgs][numLangs]string{
 		"Tulis `@kutip kapan Rusia meratifikasi?` di sebuah saluran, atau kirimi saya pesan langsung."},
 	msgHelpMenu: {"Right-click a message → Apps → **Ask kutip** to ask that message as a question.",
 		"Klik kanan sebuah pesan → Aplikasi → **Tanya kutip** untuk menanyakan pesan itu sebagai pertanyaan."},
+	msgHelpButtonsName: {"Under an answer", "Di bawah jawaban"},
+	msgHelpButtons: {"👍 / 👎 tell whoever keeps the articles what helped and what they lack; **Show context** shows the sentences around the quote; **More** the next passages. Only you see what they show.",
+		"👍 / 👎 memberi tahu pengelola artikel apa yang membantu dan apa yang kurang; **Lihat konteks** menampilkan kalimat di sekitar kutipan; **Lainnya** kutipan berikutnya. Hanya Anda yang melihat hasilnya."},
 	msgSummaryHead: {"Summary in %s", "Ringkasan dalam %s"},
 	msgSummaryOn:   {", on *%s*", ", tentang *%s*"},
 	msgSentence:    {"sentence", "kalimat"},

@@ -571,6 +571,7 @@ func helpReply(docs int, l lang) reply {
 			{Name: names[2], Value: l.tr(msgHelpSource)},
 			{Name: names[3], Value: l.tr(msgHelpMention)},
 			{Name: names[4], Value: l.tr(msgHelpMenu)},
+			{Name: l.tr(msgHelpButtonsName), Value: l.tr(msgHelpButtons)},
 		},
 	}
 	return reply{Embeds: []*discordgo.MessageEmbed{e}, Ephemeral: true}
