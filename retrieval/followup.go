@@ -19,8 +19,7 @@ import (
 // asked as it stands.
 
 // followUp are the choices of reading a follow-up; defaultFollowUp holds
-// kutip's, measured on the pairs in eval/testdata/followup (see
-// followup_test.go).
+// kutip's.
 type followUp struct {
 	// carry is the share of its idf a previous question's word keeps.
 	carry float64
@@ -42,6 +41,15 @@ type followUp struct {
 	keepEntities bool
 }
 
+// defaultFollowUp is kutip's reading of follow-ups, chosen on the pairs
+// written from FacQA's training questions (eval/testdata/followup/
+// train.jsonl, 40 pairs: 19 right alone, 28 with the previous question)
+// and on the training questions asked each after the one before it, which
+// a follow-up reading must leave alone (1,916 of 2,494 right alone, 1,909
+// so). The carried weight changes nothing there from 0.3 to 1, so it is
+// half, the middle; reading every question of up to 2 words, or up to 4
+// pointing back, as a follow-up gains 2 pairs and costs 27 complete
+// questions.
 var defaultFollowUp = followUp{carry: 0.5, maxOwn: 0, maxBack: 3}
 
 // AskFollowUp answers question as a follow-up to previous, the question
