@@ -1,6 +1,7 @@
 package config
 
 import (
+	"fmt"
 	"maps"
 	"os"
 	"path"
@@ -227,4 +228,24 @@ func FuzzParseChannels(f *testing.F) {
 			}
 		}
 	})
+}
+
+func ExampleParseChannels() {
+	file := `# channel or category ID   folder below CORPUS_DIR
+1234567890123456789        news
+2345678901234567890        handbook/hr   # a category: its channels and threads
+*                          public        # every other channel
+`
+	ch, err := ParseChannels("channels.txt", []byte(file))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(ch["1234567890123456789"], ch["2345678901234567890"], ch[AnyChannel])
+
+	_, err = ParseChannels("channels.txt", []byte("1234567890123456789 ../secrets\n"))
+	fmt.Println(err)
+	// Output:
+	// news handbook/hr public
+	// channels.txt:1: folder "../secrets" leads out of CORPUS_DIR: kutip reads only what is inside it; name a folder below CORPUS_DIR
 }
