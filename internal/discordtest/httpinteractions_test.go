@@ -238,6 +238,57 @@ func TestEndpointAnswersButton(t *testing.T) {
 	}
 }
 
+// At shutdown the endpoint stops taking requests but finishes the answers
+// it deferred: the edit still lands, and ServeInteractions returns nil.
+func TestEndpointShutdownFinishesDeferredAnswers(t *testing.T) {
+	t.Parallel()
+	srv := discordtest.New(t, discordtest.Options{})
+	ix, err := retrieval.Build(t.Context(), corpus.Default(), retrieval.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	open := make(chan struct{})
+	b, err := bot.NewHTTPOnly(gatedIndex{ix, open}, slog.New(slog.DiscardHandler), bot.Options{APIBase: srv.URL, AckBudget: time.Nanosecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := srv.RegisterCommands(t.Context(), b.Commands()); err != nil {
+		t.Fatal(err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ep := srv.Endpoint("http://" + ln.Addr().String())
+	ctx, stop := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- b.ServeInteractions(ctx, ln, ep.PublicKey()) }()
+
+	tctx := testCtx(t)
+	d, err := ep.Interact(tctx, askFor("Kapan Rusia meratifikasi perjanjian itu?"))
+	if err != nil || d.Callback != 5 {
+		t.Fatalf("delivery: callback %d, err %v %v; want deferred (5)", d.Callback, err, d.Err)
+	}
+	stop()
+	// New requests are refused once the listener is closed.
+	if err := srv.WaitFor(tctx, func() bool { return ep.Ping(tctx).Status == 0 }); err != nil {
+		t.Fatalf("the endpoint still answers after shutdown began: %v", err)
+	}
+	select {
+	case err := <-done:
+		t.Fatalf("ServeInteractions returned (%v) with an answer still owed", err)
+	default:
+	}
+	close(open)
+	if _, err := srv.WaitReply(tctx, d.ID); err != nil {
+		t.Errorf("the deferred answer was not finished at shutdown: %v", err)
+	}
+	if err := <-done; err != nil {
+		t.Errorf("ServeInteractions = %v, want nil", err)
+	}
+}
+
 func methods(rs []discordtest.Request) []string {
 	var out []string
 	for _, r := range rs {
