@@ -325,7 +325,11 @@ func (ix *Index) expandUncached(lang string, t token) concept {
 			add(id.stem(cg), weightCognate)
 		}
 	}
-	if len(c.alts) == 0 && !isNumber(t.Word) {
+	// The same number written otherwise: 22nd, 22, XXII (ordinal.go).
+	for _, f := range numberForms(t.Word) {
+		add(f, weightCognate)
+	}
+	if len(c.alts) == 0 && !isNumber(t.Word) && !isOrdinal(t.Word) {
 		for _, term := range ix.fuzzy(t.Word) {
 			add(term, weightFuzzy)
 		}
