@@ -550,3 +550,41 @@ func TestButtonsAfterDeferral(t *testing.T) {
 		t.Errorf("vote acknowledged %q", up.Original.Content)
 	}
 }
+
+// BenchmarkAnswerQuestion is one answer as the bot makes it, buttons and
+// feedback record included, with the store in memory and in a bbolt file
+// (whose writes are fsynced before the answer is sent): what recording
+// costs an answer.
+func BenchmarkAnswerQuestion(b *testing.B) {
+	ix, err := retrieval.Build(b.Context(), corpus.Default(), retrieval.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer ix.Close()
+	file, warn := feedback.Open(filepath.Join(b.TempDir(), "feedback.db"), feedback.Options{})
+	if warn != nil {
+		b.Fatal(warn)
+	}
+	memory, _ := feedback.Open("", feedback.Options{})
+	for _, bc := range []struct {
+		name  string
+		store Feedback
+	}{{"memory", memory}, {"file", file}} {
+		b.Run(bc.name, func(b *testing.B) {
+			bot, err := newBot(&recorder{}, ix, nil, Options{Feedback: bc.store})
+			if err != nil {
+				b.Fatal(err)
+			}
+			log := bot.logger
+			b.ReportAllocs()
+			n := uint64(1 << 60)
+			for b.Loop() {
+				n++
+				o := origin{id: strconv.FormatUint(n, 10), guild: "1", channel: "2", locale: "en-US"}
+				if _, err := bot.answerQuestion(b.Context(), log, "when did Russia ratify?", o); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
