@@ -26,7 +26,10 @@ import (
 // current (GUILD_CREATE, CHANNEL_UPDATE, THREAD_CREATE), and otherwise
 // from GET /channels/{id}, remembered for parentTTL: a channel moved to
 // another category while it is remembered keeps its old category's
-// folder that long.
+// folder that long. An HTTP interaction's body names its channel's parent
+// too (learnChannel), for replicas with neither gateway nor token. A
+// channel whose parent cannot be read gets the generic failure, never
+// another channel's folder.
 
 // AnyChannel is the Options.Channels key of the folder every channel
 // without an entry of its own or of its parents sees.
