@@ -144,8 +144,18 @@ func (ix *Index) SearchIn(ctx context.Context, scope Scope, question string, n i
 
 // AskFollowUpIn is AskFollowUp within scope.
 func (ix *Index) AskFollowUpIn(ctx context.Context, scope Scope, previous, question string) (Answer, error) {
+	return ix.AskTopFollowUpIn(ctx, scope, previous, question, DefaultTop)
+}
+
+// AskTopFollowUpIn is AskFollowUpIn with at most top passages (DefaultTop
+// when top < 1), as AskTopIn is to AskIn; with an empty previous it is
+// AskTopIn.
+func (ix *Index) AskTopFollowUpIn(ctx context.Context, scope Scope, previous, question string, top int) (Answer, error) {
+	if top < 1 {
+		top = DefaultTop
+	}
 	q := ix.parseFollowUp(previous, question, defaultFollowUp)
-	ans, err := ix.searchIn(ctx, question, q, ix.filter(scope), DefaultTop)
+	ans, err := ix.searchIn(ctx, question, q, ix.filter(scope), top)
 	if err != nil || ans.Answered {
 		return ans, err
 	}
@@ -239,6 +249,18 @@ func (l *Live) AskFollowUpIn(ctx context.Context, scope Scope, previous, questio
 	}
 	defer r.release()
 	a, err := r.ix.AskFollowUpIn(ctx, scope, previous, question)
+	l.repairIfBroken(r.ix)
+	return a, err
+}
+
+// AskTopFollowUpIn is Index.AskTopFollowUpIn on the current index.
+func (l *Live) AskTopFollowUpIn(ctx context.Context, scope Scope, previous, question string, top int) (Answer, error) {
+	r := l.acquire()
+	if r == nil {
+		return Answer{Question: question}, ErrNoIndex
+	}
+	defer r.release()
+	a, err := r.ix.AskTopFollowUpIn(ctx, scope, previous, question, top)
 	l.repairIfBroken(r.ix)
 	return a, err
 }

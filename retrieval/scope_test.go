@@ -351,6 +351,29 @@ func TestAskFollowUpIn(t *testing.T) {
 	if !slices.Equal(got.Passages, want.Passages) || got.Answered != want.Answered {
 		t.Errorf("AskFollowUpIn(whole) = %v, AskFollowUp = %v", got.Passages, want.Passages)
 	}
+
+	// Paging: with no previous question it is AskTopIn; with one, more
+	// passages of the same reading, still in scope.
+	for _, prev := range []string{"", previous} {
+		got, err := ix.AskTopFollowUpIn(t.Context(), Scope{Folder: "trains"}, prev, "how much is its ticket?", 4)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if prev == "" {
+			want, err := ix.AskTopIn(t.Context(), Scope{Folder: "trains"}, "how much is its ticket?", 4)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !slices.Equal(got.Passages, want.Passages) {
+				t.Errorf("AskTopFollowUpIn(no previous) = %v, AskTopIn = %v", got.Passages, want.Passages)
+			}
+		}
+		for _, p := range got.Passages {
+			if !strings.HasPrefix(p.Doc, "trains/") {
+				t.Errorf("AskTopFollowUpIn(trains, previous %q) cites %s", prev, p.Doc)
+			}
+		}
+	}
 }
 
 // scopeBench is the facqa corpus (1,330 documents) spread over folders
