@@ -2,7 +2,10 @@ package bot
 
 import (
 	"errors"
+	"fmt"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -275,5 +278,39 @@ func TestPreviousQuestion(t *testing.T) {
 	}
 	if got := b.previousQuestion(t.Context(), api.recorder, b.logger, self, tests[4].m); got != "" {
 		t.Errorf("previousQuestion in a thread without threadAPI = %q, want none", got)
+	}
+}
+
+// TestThreadNotesGolden: kutip's sentences about threads, in both
+// languages, as Discord shows them (testdata/thread_notes.golden; go test
+// -update rewrites it).
+func TestThreadNotesGolden(t *testing.T) {
+	var b strings.Builder
+	for _, n := range []struct {
+		name string
+		m    msg
+	}{
+		{"hint", msgThreadHint}, {"no permission", msgThreadNoPermission}, {"failed", msgThreadFailed}, {"not here", msgThreadNotHere},
+	} {
+		for l := range numLangs {
+			text := l.tr(n.m)
+			if text == "" || len(text) > 2000 {
+				t.Errorf("%s in language %d: %d bytes, want 1 to 2000", n.name, l, len(text))
+			}
+			fmt.Fprintf(&b, "== %s (%s)\n%s\n", n.name, []string{"en", "id"}[l], text)
+		}
+	}
+	path := filepath.Join("testdata", "thread_notes.golden")
+	if *update {
+		if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := b.String(); got != string(want) {
+		t.Errorf("thread notes differ from %s (go test -update to accept):\n%s", path, got)
 	}
 }

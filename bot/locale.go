@@ -137,6 +137,10 @@ const (
 	msgLangID
 	msgLangEN
 	msgLangUnknown
+	msgThreadHint         // thread.go
+	msgThreadNoPermission // thread.go
+	msgThreadFailed       // thread.go
+	msgThreadNotHere      // thread.go
 	numMsgs
 )
 
@@ -246,6 +250,14 @@ var catalogue = [numMsgs][numLangs]string{
 	msgLangUnknown: {"language unknown", "bahasa tidak diketahui"},
 	msgNoCorpus: {"This channel has no articles for me to quote: ask the server's admins to give it a folder in kutip's channels file.",
 		"Saluran ini belum punya artikel untuk saya kutip: minta admin server memberinya folder di berkas saluran kutip."},
+	msgThreadHint: {"Ask follow-ups here: mention me, or reply to an answer (\"and North Korea?\", \"when was that?\").",
+		"Tanyakan lanjutannya di sini: sebut saya, atau balas sebuah jawaban (\"kalau Korea Utara?\", \"kapan itu?\")."},
+	msgThreadNoPermission: {"I could not start a thread here: I need the **Create Public Threads** permission in this channel. Reply to my answer to ask a follow-up instead.",
+		"Saya tidak bisa membuat utas di sini: saya perlu izin **Create Public Threads** di saluran ini. Balas jawaban saya untuk bertanya lanjutan."},
+	msgThreadFailed: {"I could not start a thread for this answer. Reply to it to ask a follow-up instead.",
+		"Saya tidak bisa membuat utas untuk jawaban ini. Balas jawaban itu untuk bertanya lanjutan."},
+	msgThreadNotHere: {"Threads need a server channel; here, reply to my answer to ask a follow-up.",
+		"Utas hanya ada di saluran server; di sini, balas jawaban saya untuk bertanya lanjutan."},
 }
 
 // tr returns sentence m in language l, formatted with args when it takes

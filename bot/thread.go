@@ -37,26 +37,6 @@ const threadArchive = 1440
 // maxThreadName is Discord's limit on a thread's name, in characters.
 const maxThreadName = 100
 
-// kutip's sentences about threads, in English and Indonesian.
-var (
-	threadHint = [numLangs]string{
-		"Ask follow-ups here: mention me, or reply to an answer (\"and North Korea?\", \"when was that?\").",
-		"Tanyakan lanjutannya di sini: sebut saya, atau balas sebuah jawaban (\"kalau Korea Utara?\", \"kapan itu?\").",
-	}
-	threadNoPermission = [numLangs]string{
-		"I could not start a thread here: I need the **Create Public Threads** permission in this channel. Reply to my answer to ask a follow-up instead.",
-		"Saya tidak bisa membuat utas di sini: saya perlu izin **Create Public Threads** di saluran ini. Balas jawaban saya untuk bertanya lanjutan.",
-	}
-	threadFailed = [numLangs]string{
-		"I could not start a thread for this answer. Reply to it to ask a follow-up instead.",
-		"Saya tidak bisa membuat utas untuk jawaban ini. Balas jawaban itu untuk bertanya lanjutan.",
-	}
-	threadNotHere = [numLangs]string{
-		"Threads need a server channel; here, reply to my answer to ask a follow-up.",
-		"Utas hanya ada di saluran server; di sini, balas jawaban saya untuk bertanya lanjutan.",
-	}
-)
-
 // threadName is a thread's name for question q: the question, cut to
 // Discord's limit.
 func threadName(q string) string {
@@ -88,13 +68,13 @@ func (b *Bot) startThread(ctx context.Context, in *interaction, q string) {
 		}
 	}
 	if in.i.GuildID == "" {
-		tell(threadNotHere[l])
+		tell(l.tr(msgThreadNotHere))
 		return
 	}
 	answer, err := t.InteractionResponse(in.i, discordgo.WithContext(ctx))
 	if err != nil {
 		in.log.Error("fetch answer for thread", "err", err)
-		tell(threadFailed[l])
+		tell(l.tr(msgThreadFailed))
 		return
 	}
 	if answer.Flags&discordgo.MessageFlagsEphemeral != 0 {
@@ -107,16 +87,16 @@ func (b *Bot) startThread(ctx context.Context, in *interaction, q string) {
 	if err != nil {
 		if missingPermission(err) {
 			in.log.Warn("no permission to start a thread", "channel", answer.ChannelID, "err", err)
-			tell(threadNoPermission[l])
+			tell(l.tr(msgThreadNoPermission))
 			return
 		}
 		in.log.Error("start thread", "channel", answer.ChannelID, "err", err)
-		tell(threadFailed[l])
+		tell(l.tr(msgThreadFailed))
 		return
 	}
 	in.log.Info("thread started", "thread", th.ID)
 	if _, err := api.ChannelMessageSendComplex(th.ID, &discordgo.MessageSend{
-		Content: threadHint[l], AllowedMentions: noMentions(),
+		Content: l.tr(msgThreadHint), AllowedMentions: noMentions(),
 	}, discordgo.WithContext(ctx)); err != nil {
 		in.log.Error("post thread hint", "thread", th.ID, "err", err)
 	}
