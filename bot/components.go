@@ -363,7 +363,11 @@ func contextReply(d *corpus.Document, paragraph, sentence int, l lang) reply {
 			if b.Len() > 0 {
 				b.WriteString("\n")
 			}
-			b.WriteString("**¶" + strconv.Itoa(p.N) + "**\n")
+			b.WriteString("**¶" + strconv.Itoa(p.N) + "**")
+			if p.Kind == corpus.Caption {
+				b.WriteString(l.tr(msgPhotoCaption))
+			}
+			b.WriteString("\n")
 			last = all[i].p
 		}
 		if i == target {

@@ -107,7 +107,7 @@ var korea = corpus.Document{
 		{N: 1, Kind: corpus.Body, Sentences: []corpus.Sentence{{N: 1, Text: "Korea Utara telah meratifikasi perjanjian pertahanan bersama."}}},
 		{N: 2, Kind: corpus.Body, Sentences: []corpus.Sentence{{N: 1, Text: "Kim Jong Un menandatangani dekrit pada hari Senin."}, {N: 2, Text: "KCNA melaporkannya @everyone *hari ini*."}}},
 		{N: 3, Kind: corpus.Body, Sentences: []corpus.Sentence{{N: 1, Text: "Parlemen Rusia meratifikasi perjanjian tersebut pada 6 November."}, {N: 2, Text: "Putin menandatanganinya menjadi undang-undang."}, {N: 3, Text: "Perjanjian itu mulai berlaku."}}},
-		{N: 4, Kind: corpus.Body, Sentences: []corpus.Sentence{{N: 1, Text: "Para analis menyebutnya aliansi."}}},
+		{N: 4, Kind: corpus.Caption, Sentences: []corpus.Sentence{{N: 1, Text: "Kim dan Putin di Pyongyang, Juni 2024."}}},
 	},
 }
 
@@ -131,6 +131,7 @@ func TestRenderGolden(t *testing.T) {
 		{"abstain_buttons", card(retrieval.Answer{Question: "who won the world cup?"}, 2, english)},
 		{"context", contextReply(&korea, 3, 1, english)},
 		{"context_id_first", contextReply(&korea, 1, 1, indonesian)},
+		{"context_last_caption", contextReply(&korea, 3, 3, english)},
 		{"context_gone", shortReply(msgContextGone).localized(indonesian)},
 		{"more", moreReply("when did Russia ratify?", []retrieval.Passage{caption, hostile, signed}, testAnswerID, 6, true, english)},
 		{"more_last_id", moreReply("kapan?", []retrieval.Passage{caption}, testAnswerID, 12, false, indonesian)},
