@@ -2,7 +2,8 @@
 # kutip behind a real load balancer: Debian's nginx in front of three
 # HTTP-only `kutip serve` replicas (GATEWAY=off) sharing one read-only index,
 # the fake Discord posting signed interactions through nginx, one replica
-# killed mid-run (internal/lbcheck TestFailover, about 15 s); and the
+# killed mid-run (internal/lbcheck TestFailover), one restarted with SIGTERM
+# (TestRollingRestart), about a minute in all; and the
 # deploy/ files (nginx.conf, k8s, docker-compose.replicas.yml) checked.
 #
 #   scripts/lb-check.sh            # the failover check
@@ -34,9 +35,9 @@ fi
 export PATH="$PATH:/usr/sbin"
 nginx -v
 
-run='^(TestFailover|TestNginxConfMatchesDeploy|TestKubernetesManifests|TestComposeReplicas)$'
+run='^(TestFailover|TestRollingRestart|TestNginxConfMatchesDeploy|TestKubernetesManifests|TestComposeReplicas)$'
 if [ "${1:-}" = figures ]; then
-	run='^(TestFailover|TestNginxConfMatchesDeploy|TestKubernetesManifests|TestComposeReplicas|TestFigures)$'
+	run='^(TestFailover|TestRollingRestart|TestNginxConfMatchesDeploy|TestKubernetesManifests|TestComposeReplicas|TestFigures)$'
 	export KUTIP_FIGURES=1
 fi
 KUTIP_NGINX=1 go test -count=1 -timeout 10m -v -run "$run" ./internal/lbcheck/ |

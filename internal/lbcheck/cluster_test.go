@@ -151,7 +151,14 @@ type replica struct {
 // srv. It is stopped (SIGTERM) at the end of the test.
 func startReplica(t *testing.T, name, bin, dir, indexDir string, srv *discordtest.Server, publicKeyHex string) *replica {
 	t.Helper()
-	r := &replica{name: name, addr: freeAddr(t), health: freeAddr(t), logs: &logBuffer{}, exited: make(chan struct{})}
+	return startReplicaAt(t, name, freeAddr(t), bin, dir, indexDir, srv, publicKeyHex)
+}
+
+// startReplicaAt is startReplica listening on addr, as a replica
+// restarted in place does.
+func startReplicaAt(t *testing.T, name, addr, bin, dir, indexDir string, srv *discordtest.Server, publicKeyHex string) *replica {
+	t.Helper()
+	r := &replica{name: name, addr: addr, health: freeAddr(t), logs: &logBuffer{}, exited: make(chan struct{})}
 	r.cmd = exec.Command(bin, "serve")
 	r.cmd.Dir = dir
 	r.cmd.Env = append(baseEnv(),
@@ -187,6 +194,16 @@ func startReplica(t *testing.T, name, bin, dir, indexDir string, srv *discordtes
 		}
 	})
 	return r
+}
+
+// stop ends the replica as an orchestrator does in a rolling restart:
+// SIGTERM, then waiting for it to finish what it holds.
+func (r *replica) stop(t *testing.T) {
+	t.Helper()
+	if err := r.cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Errorf("stop replica %s: %v", r.name, err)
+	}
+	<-r.exited
 }
 
 // kill ends the replica at once, as a crash or an OOM kill would: no
