@@ -10,7 +10,10 @@
 // run only when KUTIP_NGINX=1; scripts/lb-check.sh installs Debian's
 // nginx-light and runs them. TestFailover kills one replica mid-run and
 // checks that every interaction was answered exactly once or failed
-// cleanly (no answer at all), never answered twice. With
+// cleanly (no answer at all), never answered twice; TestRollingRestart
+// stops one with SIGTERM and starts it again, and nothing may fail.
+// TestKubernetesManifests and TestComposeReplicas check deploy/k8s and
+// docker-compose.replicas.yml without nginx (the first needs kubectl). With
 // KUTIP_FIGURES=1, TestFigures measures interactions per second and the
 // HTTP response time for one replica alone and for 1, 2 and 3 behind
 // nginx, and each replica's memory; docs/scaling.md has the figures.
