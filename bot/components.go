@@ -239,8 +239,8 @@ func answerButtons(a retrieval.Answer, id string, l lang, more bool) []discordgo
 				CustomID: customID{Action: actContext, Answer: id, Doc: docKey(p.Doc), Paragraph: p.Paragraph, Sentence: p.Sentence}.String()})
 		}
 	}
-	if more && a.Answered && len(a.Passages) >= retrieval.DefaultTop {
-		row = append(row, moreButton(id, len(a.Passages), l))
+	if shown := shownPassages(a); more && a.Answered && shown >= retrieval.DefaultTop && shown < maxShown {
+		row = append(row, moreButton(id, shown, l))
 	}
 	return []discordgo.MessageComponent{discordgo.ActionsRow{Components: row}}
 }
