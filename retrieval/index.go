@@ -48,6 +48,7 @@ type Index struct {
 	postings   postings         // term ID → the sentences holding it (postings.go)
 	scores     sync.Pool        // *scoreScratch: one question's candidate scores
 	spanCache  sync.Map         // spanKey → []span, filled as questions need them
+	scopes     scopeCache       // folder → its resolved filter (scope.go)
 }
 
 // sentence is one indexed sentence, kept in memory for ranking and display.

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"path"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
@@ -94,12 +95,44 @@ type docFilter struct {
 	query query.Query
 }
 
-// filter resolves s for ix; nil for the whole corpus.
+// scopeCache keeps the filters of the folders asked about, at most
+// maxCachedScopes (the channels file's folders; any more are resolved per
+// question). The zero value is empty and ready.
+type scopeCache struct {
+	mu sync.Mutex
+	m  map[string]*docFilter
+}
+
+const maxCachedScopes = 256
+
+// filter resolves s for ix; nil for the whole corpus. Resolving reads
+// every document's folder, so it is done once per folder and index.
 func (ix *Index) filter(s Scope) *docFilter {
 	if s.Whole() {
 		return nil
 	}
 	folder := s.folder()
+	c := &ix.scopes
+	c.mu.Lock()
+	f, ok := c.m[folder]
+	c.mu.Unlock()
+	if ok {
+		return f
+	}
+	f = ix.resolve(folder)
+	c.mu.Lock()
+	if c.m == nil {
+		c.m = map[string]*docFilter{}
+	}
+	if len(c.m) < maxCachedScopes {
+		c.m[folder] = f
+	}
+	c.mu.Unlock()
+	return f
+}
+
+// resolve makes the filter of a cleaned folder.
+func (ix *Index) resolve(folder string) *docFilter {
 	f := &docFilter{docs: make([]bool, len(ix.docs))}
 	for i, d := range ix.docs {
 		f.docs[i] = inFolder(d, folder)

@@ -10,6 +10,7 @@ import (
 	"runtime"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"kutip/corpus"
@@ -498,4 +499,28 @@ func TestDocFolders(t *testing.T) {
 			t.Errorf("docFolders(source %q) = %q, want %q", source, got, want)
 		}
 	}
+}
+
+// TestAskInConcurrent asks in several scopes at once, for the race
+// detector's sake: the scopes' filters are resolved once and shared.
+func TestAskInConcurrent(t *testing.T) {
+	ix := mustBuild(t, scopeCorpus(t, t.TempDir(), scopeFiles))
+	var wg sync.WaitGroup
+	for i := range 8 {
+		wg.Go(func() {
+			folder := []string{"ships", "trains", "trains/old", "nowhere"}[i%4]
+			for range 20 {
+				a, err := ix.AskIn(t.Context(), Scope{Folder: folder}, "when does the ferry sail?")
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				if a.Answered != (folder == "ships") {
+					t.Errorf("AskIn(%q) answered %v", folder, a.Answered)
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
 }
