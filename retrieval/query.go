@@ -32,6 +32,8 @@ const (
 	// maxSpellingVariants bounds how many translations and loanword
 	// spellings are matched by edit distance.
 	maxSpellingVariants = 6
+	// minCognateLetters is the shortest loanword spelling matched.
+	minCognateLetters = 4
 )
 
 // answerType is what kind of span answers a question.
@@ -322,7 +324,11 @@ func (ix *Index) expandUncached(lang string, t token) concept {
 			}
 		}
 		for _, cg := range cognates(t.Word) {
-			add(id.stem(cg), weightCognate)
+			// A loanword spelling shorter than four letters is mostly
+			// another word (times → tim, games → gam, take → tak).
+			if st := id.stem(cg); utf8.RuneCountInString(st) >= minCognateLetters {
+				add(st, weightCognate)
+			}
 		}
 	}
 	// The same number written otherwise: 22nd, 22, XXII (ordinal.go).
