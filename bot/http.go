@@ -22,9 +22,11 @@ import (
 	"net/http"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/bwmarrin/discordgo"
+	"github.com/prometheus/client_golang/prometheus"
 )
 
 // Limits of the HTTP endpoint.
@@ -220,6 +222,12 @@ type interactionsEndpoint struct {
 	replay *replayGuard
 	// ackWait, when set, replaces httpAckWait (tests).
 	ackWait time.Duration
+	// results counts requests by how they ended (kutip_http_interactions_total).
+	results *prometheus.CounterVec
+	// refusals counts the requests refused since lastWarned, when one was
+	// last logged at Warn: at most once a refusalLogEvery.
+	refusals   atomic.Int64
+	lastWarned atomic.Int64 // Unix nanoseconds
 
 	mu      sync.Mutex
 	closing bool
@@ -229,8 +237,55 @@ type interactionsEndpoint struct {
 func (b *Bot) newInteractionsEndpoint(work context.Context, pub ed25519.PublicKey) *interactionsEndpoint {
 	return &interactionsEndpoint{
 		b: b, pub: pub, api: b.api, work: work, now: time.Now,
-		replay: newReplayGuard(maxSeen),
+		replay:  newReplayGuard(maxSeen),
+		results: httpResults(b.opts.Registry),
 	}
+}
+
+// httpResults is the counter of HTTP interaction requests by result,
+// registered with reg when set (once: a second endpoint shares it).
+func httpResults(reg *prometheus.Registry) *prometheus.CounterVec {
+	c := prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "kutip_http_interactions_total",
+		Help: "HTTP interaction requests by result: pong, responded, endpoint_answered (the bot was late or gave none), no_response, refused_signature, refused_stale, refused_replay, bad_request, too_large, unavailable.",
+	}, []string{"result"})
+	if reg == nil {
+		return c
+	}
+	if err := reg.Register(c); err != nil {
+		var dup prometheus.AlreadyRegisteredError
+		if errors.As(err, &dup) {
+			if existing, ok := dup.ExistingCollector.(*prometheus.CounterVec); ok {
+				return existing
+			}
+		}
+	}
+	return c
+}
+
+// refusalLogEvery bounds how often refused requests are logged at Warn:
+// anyone can post to the endpoint, and a flood must not flood the log.
+const refusalLogEvery = time.Minute
+
+// refused counts a request refused for err and logs it: at Warn at most
+// once a refusalLogEvery, with how many since and what to check, else at
+// Debug.
+func (e *interactionsEndpoint) refused(err error, remote string) {
+	result := "refused_signature"
+	if errors.Is(err, errStale) {
+		result = "refused_stale"
+	}
+	e.results.WithLabelValues(result).Inc()
+	n := e.refusals.Add(1)
+	now := time.Now().UnixNano()
+	last := e.lastWarned.Load()
+	if now-last < int64(refusalLogEvery) || !e.lastWarned.CompareAndSwap(last, now) {
+		e.b.logger.Debug("interaction refused", "err", err, "remote", remote)
+		return
+	}
+	e.refusals.Store(0)
+	e.b.logger.Warn("HTTP interactions refused (401): if Discord cannot verify the Interactions Endpoint URL, check that DISCORD_PUBLIC_KEY is the application's Public Key and that this machine's clock is right",
+		"err", err, "remote", remote, "refused_since_last_warning", n)
 }
 
 func (e *interactionsEndpoint) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -243,6 +298,7 @@ func (e *interactionsEndpoint) ServeHTTP(w http.ResponseWriter, r *http.Request)
 	if err != nil {
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
+			e.results.WithLabelValues("too_large").Inc()
 			http.Error(w, "body too large", http.StatusRequestEntityTooLarge)
 			return
 		}
@@ -252,23 +308,26 @@ func (e *interactionsEndpoint) ServeHTTP(w http.ResponseWriter, r *http.Request)
 	now := e.now()
 	ts := r.Header.Get("X-Signature-Timestamp")
 	if err := verifyInteraction(e.pub, r.Header.Get("X-Signature-Ed25519"), ts, body, now, replayWindow); err != nil {
-		e.b.logger.Debug("interaction refused", "err", err, "remote", r.RemoteAddr)
+		e.refused(err, r.RemoteAddr)
 		http.Error(w, "invalid request signature", http.StatusUnauthorized)
 		return
 	}
 	i, err := parseInteraction(body)
 	if err != nil {
+		e.results.WithLabelValues("bad_request").Inc()
 		e.b.logger.Warn("signed interaction not understood", "err", err)
 		http.Error(w, "invalid interaction", http.StatusBadRequest)
 		return
 	}
 	sec, _ := strconv.ParseInt(ts, 10, 64) // verified above
 	if !e.replay.first(i.ID, now, time.Unix(sec, 0).Add(replayWindow)) {
+		e.results.WithLabelValues("refused_replay").Inc()
 		e.b.logger.Warn("replayed interaction refused", "interaction", i.ID)
 		http.Error(w, "interaction already received", http.StatusUnauthorized)
 		return
 	}
 	if i.Type == discordgo.InteractionPing {
+		e.results.WithLabelValues("pong").Inc()
 		writeResponse(w, &discordgo.InteractionResponse{Type: discordgo.InteractionResponsePong})
 		return
 	}
@@ -276,6 +335,7 @@ func (e *interactionsEndpoint) ServeHTTP(w http.ResponseWriter, r *http.Request)
 	e.mu.Lock()
 	if e.closing {
 		e.mu.Unlock()
+		e.results.WithLabelValues("unavailable").Inc()
 		http.Error(w, "shutting down", http.StatusServiceUnavailable)
 		return
 	}
@@ -302,6 +362,7 @@ func (e *interactionsEndpoint) ServeHTTP(w http.ResponseWriter, r *http.Request)
 	late := false                          // the bot is still at work
 	select {
 	case resp := <-h.first:
+		e.results.WithLabelValues("responded").Inc()
 		h.written <- writeResponse(w, resp)
 		return
 	case <-timer.C:
@@ -315,6 +376,7 @@ func (e *interactionsEndpoint) ServeHTTP(w http.ResponseWriter, r *http.Request)
 	case h.state == httpHanded:
 		// The bot's response came at the same time.
 		h.mu.Unlock()
+		e.results.WithLabelValues("responded").Inc()
 		h.written <- writeResponse(w, <-h.first)
 		return
 	case r.Context().Err() != nil:
@@ -329,9 +391,11 @@ func (e *interactionsEndpoint) ServeHTTP(w http.ResponseWriter, r *http.Request)
 	}
 	h.mu.Unlock()
 	if own == nil {
+		e.results.WithLabelValues("no_response").Inc()
 		http.Error(w, "no response", http.StatusInternalServerError)
 		return
 	}
+	e.results.WithLabelValues("endpoint_answered").Inc()
 	e.b.logger.Warn("the bot gave no response in time; the endpoint answered for it", "interaction", i.ID, "type", own.Type)
 	writeResponse(w, own)
 }

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/bwmarrin/discordgo"
+	"github.com/prometheus/client_golang/prometheus/testutil"
 
 	"kutip/retrieval"
 )
@@ -134,7 +135,7 @@ func newTestEndpoint(t *testing.T, b *Bot, now time.Time) *interactionsEndpoint 
 
 func TestInteractionsEndpointRefuses(t *testing.T) {
 	now := time.Now()
-	b, rec, _ := newTestBot(t, &fakeIndex{}, Options{})
+	b, rec, logs := newTestBot(t, &fakeIndex{}, Options{})
 	e := newTestEndpoint(t, b, now)
 	ping := `{"id":"500","application_id":"100","type":1,"token":"t"}`
 	unsigned := httptest.NewRequest(http.MethodPost, "/", strings.NewReader(ping))
@@ -167,6 +168,20 @@ func TestInteractionsEndpointRefuses(t *testing.T) {
 	}
 	if calls := rec.all(); len(calls) != 0 {
 		t.Errorf("refused requests made %d REST calls, want 0", len(calls))
+	}
+	for result, want := range map[string]float64{
+		"refused_signature": 3, "refused_stale": 1, "too_large": 1, "bad_request": 3,
+	} {
+		if got := testutil.ToFloat64(e.results.WithLabelValues(result)); got != want {
+			t.Errorf("kutip_http_interactions_total{result=%q} = %v, want %v", result, got, want)
+		}
+	}
+	// Five refusals, one warning that says what to check; the rest at Debug.
+	if n := strings.Count(logs.String(), "level=WARN msg=\"HTTP interactions refused"); n != 1 {
+		t.Errorf("%d warnings about refused requests, want 1:\n%s", n, logs)
+	}
+	if !strings.Contains(logs.String(), "DISCORD_PUBLIC_KEY") {
+		t.Errorf("the warning does not name DISCORD_PUBLIC_KEY:\n%s", logs)
 	}
 }
 
