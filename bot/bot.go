@@ -15,6 +15,13 @@
 // otherwise a deferral and then an edit of @original. A reply whose call
 // fails is retried until Discord's window for it closes, never sent twice.
 // No message kutip sends can ping anyone.
+//
+// ServeInteractions takes the interactions over HTTP instead, as
+// Discord's Interactions Endpoint URL delivers them (http.go): signed
+// requests only, the first response in the HTTP body, the edit through the
+// interaction's webhook. A bot from NewHTTPOnly does only that, without a
+// bot token or a gateway session, so identical replicas can share the
+// load behind a load balancer.
 package bot
 
 import (
