@@ -57,38 +57,55 @@ func repliesToSelf(m *discordgo.Message, self string) bool {
 }
 
 // previousQuestion returns the question of the kutip answer m follows up:
-// the answer m replies to, or the answer the thread m is written in was
-// started from. It returns "" when m follows up no answer, or when the
-// answer is unknown to the feedback store (past its retention, or another
-// replica's store): m is then asked alone. Failures are logged, never
-// returned: a follow-up without its context is still a question.
+// the answer m replies to, or else the answer the thread m is written in
+// was started from (so a reply to kutip's hint in the thread, or to
+// someone else there, still continues the thread's question). It returns
+// "" when m follows up no answer, or when the answer is unknown to the
+// feedback store (past its retention, or another replica's store): m is
+// then asked alone. Failures are logged, never returned: a follow-up
+// without its context is still a question.
 func (b *Bot) previousQuestion(ctx context.Context, api Discord, log *slog.Logger, self string, m *discordgo.Message) string {
-	var answer *discordgo.Message
-	switch {
-	case repliesToSelf(m, self):
-		answer = m.ReferencedMessage
-	case m.MessageReference != nil && m.ReferencedMessage == nil && m.MessageReference.MessageID != "":
-		// The event may leave the replied message out; fetch it.
-		if t, ok := api.(threadAPI); ok {
-			ref, err := t.ChannelMessage(m.MessageReference.ChannelID, m.MessageReference.MessageID, discordgo.WithContext(ctx))
-			if err != nil {
-				log.Warn("fetch replied message", "err", err)
-				return ""
-			}
-			if ref.Author != nil && ref.Author.ID == self {
-				answer = ref
-			}
+	if id, ok := b.repliedAnswer(ctx, api, log, self, m); ok {
+		return b.recallQuestion(ctx, log, id)
+	}
+	if m.GuildID == "" {
+		return ""
+	}
+	if starter := b.threadStarter(ctx, api, log, self, m.ChannelID); starter != nil {
+		if id, ok := AnswerID(starter.Components); ok {
+			return b.recallQuestion(ctx, log, id)
 		}
-	case m.GuildID != "":
-		answer = b.threadStarter(ctx, api, log, self, m.ChannelID)
 	}
-	if answer == nil {
-		return ""
+	return ""
+}
+
+// repliedAnswer returns the answer ID of the kutip answer m replies to,
+// fetching the replied message when the event leaves it out; false when m
+// replies to no message, to someone else's, or to a message of kutip's
+// that is no answer.
+func (b *Bot) repliedAnswer(ctx context.Context, api Discord, log *slog.Logger, self string, m *discordgo.Message) (string, bool) {
+	ref := m.ReferencedMessage
+	if ref == nil && m.MessageReference != nil && m.MessageReference.MessageID != "" {
+		t, ok := api.(threadAPI)
+		if !ok {
+			return "", false
+		}
+		var err error
+		ref, err = t.ChannelMessage(m.MessageReference.ChannelID, m.MessageReference.MessageID, discordgo.WithContext(ctx))
+		if err != nil {
+			log.Warn("fetch replied message", "err", err)
+			return "", false
+		}
 	}
-	id, ok := AnswerID(answer.Components)
-	if !ok {
-		return ""
+	if ref == nil || ref.Author == nil || ref.Author.ID != self {
+		return "", false
 	}
+	return AnswerID(ref.Components)
+}
+
+// recallQuestion returns the question answer id answered, from the
+// feedback store, or "".
+func (b *Bot) recallQuestion(ctx context.Context, log *slog.Logger, id string) string {
 	rec, found, err := b.opts.Feedback.Recall(ctx, id)
 	if err != nil {
 		log.Warn("recall previous question", "answer", id, "err", err)

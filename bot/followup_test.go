@@ -229,6 +229,7 @@ func TestPreviousQuestion(t *testing.T) {
 	kutipAnswer := &discordgo.Message{ID: answer, ChannelID: channel, Author: &discordgo.User{ID: self}, Components: buttons(answerID)}
 	forgotten := &discordgo.Message{ID: unknown, ChannelID: channel, Author: &discordgo.User{ID: self}, Components: buttons("900000000000000099")}
 	theirs := &discordgo.Message{ID: other, ChannelID: channel, Author: &discordgo.User{ID: user}}
+	hint := &discordgo.Message{ID: "900000000000000020", ChannelID: answer, Author: &discordgo.User{ID: self}, Content: "Ask follow-ups here"}
 	api := &threadFake{
 		recorder: &recorder{},
 		channels: map[string]*discordgo.Channel{
@@ -263,6 +264,9 @@ func TestPreviousQuestion(t *testing.T) {
 		{"in a plain channel", &discordgo.Message{ChannelID: channel, GuildID: guild}, ""},
 		{"in an unknown channel", &discordgo.Message{ChannelID: "900000000000000077", GuildID: guild}, ""},
 		{"in a DM", &discordgo.Message{ChannelID: channel}, ""},
+		{"reply to kutip's hint in its thread", &discordgo.Message{ChannelID: answer, GuildID: guild, MessageReference: &discordgo.MessageReference{MessageID: "900000000000000020", ChannelID: answer}, ReferencedMessage: hint}, "when did Russia ratify?"},
+		{"reply to someone in kutip's thread", &discordgo.Message{ChannelID: answer, GuildID: guild, MessageReference: &discordgo.MessageReference{MessageID: other, ChannelID: answer}, ReferencedMessage: theirs}, "when did Russia ratify?"},
+		{"reply to kutip's hint outside a thread", &discordgo.Message{ChannelID: channel, GuildID: guild, MessageReference: ref("900000000000000020"), ReferencedMessage: hint}, ""},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
