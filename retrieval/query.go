@@ -623,7 +623,10 @@ func isQuestionWord(w string) bool {
 
 // questionFillers frame a question without naming its topic: "Apa nama
 // …", "Sebutkan …", "What is the name of …".
-var questionFillers = map[string]bool{"nama": true, "sebutkan": true, "name": true, "named": true}
+// "will" is one too: in a question it is the modal ("Who will the
+// electricity be sold to?"), not the noun, and Snowball's stop list keeps
+// it for the noun's sake.
+var questionFillers = map[string]bool{"nama": true, "sebutkan": true, "name": true, "named": true, "will": true}
 
 // questionType reads the answer type from the question word, and the
 // noun of a "which X" question ("Which region …", "Provinsi apakah …",
