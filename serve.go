@@ -5,7 +5,9 @@ import (
 	"errors"
 	"io"
 	"log/slog"
+	"maps"
 	"net"
+	"slices"
 
 	"kutip/bot"
 	"kutip/config"
@@ -70,6 +72,8 @@ shards).`)
 	// startOps have stopped.
 	live := retrieval.NewLive(ix)
 	defer live.Close()
+
+	logChannels(logger, cfg.ChannelsFile, channels, live)
 
 	store, warning := feedback.Open(cfg.FeedbackPath(), feedback.Options{Retention: cfg.FeedbackRetention})
 	if warning != nil {
@@ -136,6 +140,24 @@ shards).`)
 	}
 	logger.Info("stopped")
 	return nil
+}
+
+// logChannels logs what each line of CHANNELS_FILE gives its channels,
+// and warns about a folder that holds no document yet (files may come
+// later: hot reload picks them up).
+func logChannels(logger *slog.Logger, file string, channels config.Channels, live *retrieval.Live) {
+	for _, key := range slices.Sorted(maps.Keys(channels)) {
+		folder := channels[key]
+		n := len(live.DocumentsIn(retrieval.Scope{Folder: folder}))
+		if folder == config.WholeCorpus {
+			n = len(live.Documents())
+		}
+		if n == 0 {
+			logger.Warn("a channels file entry sees no document yet", "file", file, "channel", key, "folder", folder)
+			continue
+		}
+		logger.Info("channel corpus", "channel", key, "folder", folder, "documents", n)
+	}
 }
 
 // runBot runs the gateway connection and the HTTP interactions endpoint,
