@@ -29,6 +29,9 @@ type boltBackend struct {
 	mu sync.RWMutex
 }
 
+// errLockTimeout: another process kept the store's lock for LockTimeout.
+var errLockTimeout = errors.New("timed out")
+
 // errCorrupt marks a file bbolt cannot read as a database.
 var errCorrupt = errors.New("feedback: store file is corrupt")
 
@@ -36,17 +39,38 @@ var errReadOnlyTx = errors.New("feedback: write in a read-only transaction")
 
 var errReadOnly = errors.New("feedback: store opened read-only")
 
-func (b *boltBackend) open(readOnly bool) (db *bolt.DB, err error) {
+// open opens the file for one transaction, after taking its lock file;
+// closing the returned DB releases both.
+func (b *boltBackend) open(readOnly bool) (db *closer, err error) {
+	release, err := lockFile(b.path, !readOnly, b.timeout)
+	if err != nil {
+		return nil, err
+	}
 	defer func() {
 		if p := recover(); p != nil {
 			db, err = nil, fmt.Errorf("%w: %s: %v", errCorrupt, b.path, p)
 		}
+		if err != nil {
+			release()
+		}
 	}()
-	db, err = bolt.Open(b.path, 0o600, &bolt.Options{Timeout: b.timeout, ReadOnly: readOnly})
+	bdb, err := bolt.Open(b.path, 0o600, &bolt.Options{Timeout: b.timeout, ReadOnly: readOnly})
 	if err != nil {
 		return nil, classify(b.path, err)
 	}
-	return db, nil
+	return &closer{DB: bdb, release: release}, nil
+}
+
+// closer is a bbolt DB whose Close also releases the lock file.
+type closer struct {
+	*bolt.DB
+	release func()
+}
+
+func (c *closer) Close() error {
+	err := c.DB.Close()
+	c.release()
+	return err
 }
 
 // classify tells a file bbolt cannot read (errCorrupt) from one it cannot

@@ -110,11 +110,13 @@ func TestCrashKeepsAcknowledged(t *testing.T) {
 func readAcks(t *testing.T, sc *bufio.Scanner, want int) int {
 	t.Helper()
 	n := 0
+	var other []string
 	for sc.Scan() {
 		line := sc.Text()
 		i, ok := strings.CutPrefix(line, "ack ")
 		if !ok {
-			continue // the test binary's own output
+			other = append(other, line) // the test binary's own output
+			continue
 		}
 		v, err := strconv.Atoi(i)
 		if err != nil {
@@ -126,7 +128,7 @@ func readAcks(t *testing.T, sc *bufio.Scanner, want int) int {
 		}
 	}
 	if want >= 0 {
-		t.Fatalf("writer ended after %d acknowledged rounds, before %d", n, want)
+		t.Fatalf("writer ended after %d acknowledged rounds, before %d:\n%s", n, want, strings.Join(other, "\n"))
 	}
 	return n
 }

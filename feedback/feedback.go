@@ -18,9 +18,9 @@
 //
 // Open stores them in a bbolt file, which it opens for each operation and
 // closes again, so that several processes (replicas answering HTTP
-// interactions, `kutip report`) can share one file: bbolt's file lock
-// serialises them, and every write is committed and fsynced before the
-// method returns. With no path, or when the file cannot be used, the store
+// interactions on one volume, `kutip report`) can share one file: a lock
+// on path.lock serialises them (see lockFile), and every write is
+// committed and fsynced before the method returns. With no path, or when the file cannot be used, the store
 // lives in memory and behaves the same. Report summarises a period.
 //
 // The package imports nothing of kutip; the bot sees it through the small
