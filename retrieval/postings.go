@@ -106,9 +106,8 @@ type queryTerm struct {
 }
 
 // memoryCandidates scores the sentences that hold any of the question's
-// terms as bleve's TF-IDF scores a disjunction of one term query per term
-// (boost b, the largest any concept gives it; see termBoosts) on the terms
-// field:
+// query terms (candidateTerms) as bleve's TF-IDF scores a disjunction of
+// one term query per term, boosted by b, on the terms field:
 //
 //	idf(t)   = 1 + ln(sentences / (sentences holding t + 1))
 //	norm     = 1 / √(Σ (b·idf)²) over the question's terms
@@ -123,24 +122,12 @@ func (ix *Index) memoryCandidates(q *parsedQuestion, f *docFilter) []hit {
 		sc = &scoreScratch{sum: make([]float64, len(ix.sents)), matched: make([]uint16, len(ix.sents))}
 	}
 	defer ix.scores.Put(sc)
-	// The question's terms in the order its concepts name them, so that
-	// scores add up in the same order every time.
+	// The query's terms in the order the question's words name them, so
+	// that scores add up in the same order every time.
 	terms := sc.terms[:0]
-	for _, c := range q.concepts {
-	alts:
-		for _, a := range c.alts {
-			id, ok := ix.termIDs[a.term]
-			if !ok {
-				continue
-			}
-			b := a.weight * c.idf
-			for k := range terms {
-				if terms[k].id == id {
-					terms[k].boost = max(terms[k].boost, b)
-					continue alts
-				}
-			}
-			terms = append(terms, queryTerm{id: id, boost: b})
+	for _, a := range candidateTerms(q) {
+		if id, ok := ix.termIDs[a.term]; ok {
+			terms = append(terms, queryTerm{id: id, boost: a.weight})
 		}
 	}
 	sc.terms = terms

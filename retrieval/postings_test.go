@@ -119,10 +119,10 @@ func sameCandidates(got, want []hit) bool {
 func bleveCandidates(tb testing.TB, ix *Index, q *parsedQuestion, f *docFilter) []hit {
 	tb.Helper()
 	var qs []query.Query
-	for term, boost := range q.termBoosts() {
-		tq := bleve.NewTermQuery(term)
+	for _, t := range candidateTerms(q) {
+		tq := bleve.NewTermQuery(t.term)
 		tq.SetField(fieldTerms)
-		tq.SetBoost(boost)
+		tq.SetBoost(t.weight)
 		qs = append(qs, tq)
 	}
 	if len(qs) == 0 {
@@ -148,4 +148,31 @@ func bleveCandidates(tb testing.TB, ix *Index, q *parsedQuestion, f *docFilter) 
 		hits = append(hits, hit{id: n, score: h.Score})
 	}
 	return hits
+}
+
+// TestCandidateTerms checks which alternatives of a question's words the
+// candidate query holds: the three strongest of each word, none under
+// queryAltShare of its strongest, each term once at its largest boost.
+func TestCandidateTerms(t *testing.T) {
+	q := &parsedQuestion{concepts: []concept{
+		{word: "landing", idf: 2, alts: []alt{
+			{"landing", 1}, {"darat", 0.7}, {"tanah", 0.63}, {"negara", 0.48}, {"landa", 0.75},
+		}},
+		{word: "airport", idf: 3, alts: []alt{{"bandara", 0.61}, {"udara", 0.49}, {"labuh", 0.48}, {"bandar", 0.49}}},
+		{word: "land", idf: 1, alts: []alt{{"darat", 0.8}, {"tanah", 0.8}}},
+		{word: "xyz", idf: 9},
+	}}
+	want := []alt{
+		{"landing", 2}, {"landa", 1.5}, {"darat", 1.4},
+		{"bandara", 1.83}, {"udara", 1.47}, {"bandar", 1.47},
+		{"tanah", 0.8},
+	}
+	got := candidateTerms(q)
+	same := len(got) == len(want)
+	for i := 0; same && i < len(got); i++ {
+		same = got[i].term == want[i].term && math.Abs(got[i].weight-want[i].weight) < 1e-9
+	}
+	if !same {
+		t.Errorf("candidateTerms = %v, want %v", got, want)
+	}
 }
