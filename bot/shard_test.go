@@ -294,14 +294,16 @@ func shardGuilds(srv *discordtest.Server, count int) (guilds, channels []string)
 }
 
 // sessionGuilds returns the servers a shard's session holds in its state
-// (from READY and GUILD_CREATE).
+// from their GUILD_CREATE (READY lists them as unavailable first).
 func sessionGuilds(sh *shardConn) []string {
 	st := sh.s.State
 	st.RLock()
 	defer st.RUnlock()
 	var out []string
 	for _, g := range st.Guilds {
-		out = append(out, g.ID)
+		if !g.Unavailable {
+			out = append(out, g.ID)
+		}
 	}
 	slices.Sort(out)
 	return out
