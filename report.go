@@ -29,12 +29,12 @@ func report(ctx context.Context, e *env, args []string, now func() time.Time) er
 
 Reports what kutip's users asked that it could not answer, the answers they
 voted down, and the answer rate per day (UTC), from the feedback store that
-kutip serve keeps in INDEX_DIR/feedback.db. It only reads the store, and may
-run while kutip serve does.`)
+kutip serve keeps in FEEDBACK_FILE, else INDEX_DIR/feedback.db. It only reads
+the store, and may run while kutip serve does.`)
 	sinceFlag := flags.String("since", "7d", "the `PERIOD` to report: back from now (7d, 36h, 2w), from a date (2026-11-01, UTC), or all")
 	asJSON := flags.Bool("json", false, "print one JSON object")
 	guild := flags.String("guild", "", "only the questions and answers of the server with this `ID`")
-	file := flags.String("file", "", "read the store at `PATH` (default: INDEX_DIR/feedback.db)")
+	file := flags.String("file", "", "read the store at `PATH` (default: FEEDBACK_FILE, else INDEX_DIR/feedback.db)")
 	rest, err := parseFlags(flags, args)
 	if err != nil {
 		return err
@@ -49,12 +49,17 @@ run while kutip serve does.`)
 	}
 	path := *file
 	if path == "" {
-		p, err := e.paths()
+		// The store serve uses: FEEDBACK_FILE, else INDEX_DIR/feedback.db.
+		lookup, err := e.lookup()
 		if err != nil {
 			return err
 		}
-		if path = (config.Config{Paths: p}).FeedbackPath(); path == "" {
-			return usagef("report: kutip keeps feedback in INDEX_DIR/feedback.db: set INDEX_DIR as for kutip serve, or give --file PATH")
+		cfg, err := config.FromEnv(lookup)
+		if err != nil {
+			return usageError{err}
+		}
+		if path = cfg.FeedbackPath(); path == "" {
+			return usagef("report: kutip serve keeps feedback in INDEX_DIR/feedback.db (or FEEDBACK_FILE) only when one is set: set it as for kutip serve, or give --file PATH")
 		}
 	}
 	st, err := feedback.OpenReadOnly(path, feedback.Options{Now: func() time.Time { return t }})

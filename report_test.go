@@ -85,16 +85,20 @@ func TestReportCommand(t *testing.T) {
 		name     string
 		args     []string
 		indexDir string
-		golden   string // testdata/report/<golden>.golden holds stdout
-		wantErr  string // "" = success
-		usage    bool   // the error is a usage error
+		// feedbackFile and retention are FEEDBACK_FILE and FEEDBACK_RETENTION.
+		feedbackFile, retention string
+		golden                  string // testdata/report/<golden>.golden holds stdout
+		wantErr                 string // "" = success
+		usage                   bool   // the error is a usage error
 	}{
 		{name: "week json", args: []string{"--json", "--file", path}, golden: "week.json"},
 		{name: "week text from INDEX_DIR", args: []string{}, indexDir: dir, golden: "week.txt"},
+		{name: "week text from FEEDBACK_FILE", args: []string{}, feedbackFile: path, golden: "week.txt"},
+		{name: "bad setting", args: []string{}, indexDir: dir, retention: "forever", wantErr: "FEEDBACK_RETENTION", usage: true},
 		{name: "all of one server", args: []string{"--since", "all", "--guild", "g2", "--file", path}, golden: "g2_all.txt"},
 		{name: "a date", args: []string{"--file", path, "--since=2026-11-30"}, golden: "since_date.txt"},
 		{name: "nothing asked", args: []string{"--file", path, "--since", "5m"}, golden: "empty.txt"},
-		{name: "no INDEX_DIR", args: []string{"--since", "7d"}, wantErr: "set INDEX_DIR", usage: true},
+		{name: "no INDEX_DIR", args: []string{"--since", "7d"}, wantErr: "INDEX_DIR/feedback.db (or FEEDBACK_FILE)", usage: true},
 		{name: "bad since", args: []string{"--file", path, "--since", "a week"}, wantErr: "such as 7d", usage: true},
 		{name: "future date", args: []string{"--file", path, "--since", "2027-01-01"}, wantErr: "in the future", usage: true},
 		{name: "argument", args: []string{"--file", path, "france"}, wantErr: `unexpected argument "france"`, usage: true},
@@ -103,7 +107,7 @@ func TestReportCommand(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			var stdout, stderr bytes.Buffer
-			envs := map[string]string{"INDEX_DIR": tc.indexDir}
+			envs := map[string]string{"INDEX_DIR": tc.indexDir, "FEEDBACK_FILE": tc.feedbackFile, "FEEDBACK_RETENTION": tc.retention}
 			e := &env{stdio: stdio{stdout: &stdout, stderr: &stderr}, settings: config.Source{Env: func(k string) (string, bool) {
 				v, ok := envs[k]
 				return v, ok
