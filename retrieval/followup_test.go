@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"unicode"
 
 	"kutip/corpus"
 )
@@ -129,6 +130,7 @@ var followUpVariants = []struct {
 	{"pointing back: any length", followUp{carry: 0.5, maxBack: maxConcepts}},
 	{"always carry", followUp{carry: 0.5, always: true}},
 	{"keep the previous entities", followUp{carry: 0.5, maxBack: 3, keepEntities: true}},
+	{"no substitution of a named entity", followUp{carry: 0.5, maxBack: 3, noSubstitution: true}},
 }
 
 // measureFollowUps logs the follow-ups of a pairs file answered right
@@ -320,6 +322,57 @@ func TestElliptical(t *testing.T) {
 	}
 }
 
+// TestSubstitute checks which follow-ups name nothing but an entity, and
+// the previous question they stand for.
+func TestSubstitute(t *testing.T) {
+	ix := followUpIndexes(t, "article")["article"]
+	tests := []struct {
+		previous, question string
+		want               string // "" for none
+	}{
+		{"when did Russia ratify the treaty?", "and North Korea?", "when did North Korea ratify the treaty?"},
+		{"Siapa pemimpin Korea Utara?", "Dan Rusia?", "Siapa pemimpin Rusia?"},
+		{"Who ratified the treaty in North Korea?", "and in Russia?", "Who ratified the treaty in Russia?"},
+		{"Berapa luas DAS Merawu?", "Dan DAS Serayu?", "Berapa luas DAS Serayu?"},
+		{"Who said Seoul might send weapons to Ukraine?", "and Zelenskyy?", "Who said Zelenskyy might send weapons to Ukraine?"},
+		{"when did Russia ratify?", "and when did North Korea?", ""}, // a question word of its own
+		{"when did Russia ratify?", "and the parliament?", ""},       // no name
+		{"when did Russia ratify?", "and North Korea or Kim?", ""},   // two names
+		{"when did it ratify?", "and North Korea?", ""},              // nothing to replace
+		{"when did Russia ratify?", "Russia?", ""},                   // a first word is not taken for a name
+	}
+	for _, tc := range tests {
+		got, ok := substitute(tc.previous, tc.question, ix.parseQuestion(tc.question))
+		if ok != (tc.want != "") || got != tc.want {
+			t.Errorf("substitute(%q, %q) = %q, %v; want %q", tc.previous, tc.question, got, ok, tc.want)
+		}
+	}
+}
+
+// FuzzNameRuns checks nameRuns on any text: spans in order, inside the
+// text, not overlapping, each starting with an upper-case letter and
+// never at the text's first word.
+func FuzzNameRuns(f *testing.F) {
+	for _, s := range []string{"when did North Korea ratify?", "Dan DAS Serayu?", "Yoon Suk-yeol, Kim's ally", "Ünal Özil и Путин", "", "A B C"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, text string) {
+		end := 0
+		for _, r := range nameRuns(text) {
+			if r[0] < end || r[1] <= r[0] || r[1] > len(text) {
+				t.Fatalf("nameRuns(%q) span %v after %d", text, r, end)
+			}
+			if !capitalized(text[r[0]:r[1]]) {
+				t.Fatalf("nameRuns(%q) span %q does not start with a capital", text, text[r[0]:r[1]])
+			}
+			if strings.TrimLeftFunc(text, func(c rune) bool { return !unicode.IsLetter(c) && !unicode.IsDigit(c) }) == text[r[0]:] {
+				t.Fatalf("nameRuns(%q) took the first word %q", text, text[r[0]:r[1]])
+			}
+			end = r[1]
+		}
+	})
+}
+
 // TestParseFollowUp checks what a follow-up takes from the previous
 // question.
 func TestParseFollowUp(t *testing.T) {
@@ -374,6 +427,15 @@ func FuzzParseFollowUp(f *testing.F) {
 	f.Fuzz(func(t *testing.T, previous, question string) {
 		alone := ix.parseQuestion(question)
 		q := ix.parseFollowUp(previous, question, defaultFollowUp)
+		if strings.TrimSpace(previous) != "" && elliptical(alone, defaultFollowUp.maxOwn, defaultFollowUp.maxBack) {
+			if text, ok := substitute(previous, question, alone); ok {
+				// Read as the previous question about another entity.
+				if !reflect.DeepEqual(q, ix.parseQuestion(text)) {
+					t.Fatalf("substituted follow-up differs from parsing %q", text)
+				}
+				return
+			}
+		}
 		if len(q.concepts) > maxConcepts {
 			t.Fatalf("%d concepts, want at most %d", len(q.concepts), maxConcepts)
 		}
