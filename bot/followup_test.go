@@ -59,6 +59,24 @@ func TestFollowUpReplyLive(t *testing.T) {
 		t.Errorf("follow-up answer's ID = %q, %v; want %s", id, ok, mid)
 	}
 
+	// The issue's own example: "and North Korea?" after "when did Russia
+	// ratify?" is read as "when did North Korea ratify?".
+	r2, err := srv.WaitReply(liveCtx(t), lb.ask(t, "when did Russia ratify?"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	nk, err := srv.Message(liveCtx(t), discordtest.Message{ReplyTo: r2.Original.ID, Content: "and North Korea?"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got2, err := srv.WaitSent(liveCtx(t), func(m discordtest.Sent) bool { return m.ReplyTo == nk })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(got2.Text(), "menandatangani dekrit untuk meratifikasi") {
+		t.Errorf("\"and North Korea?\" after \"when did Russia ratify?\" = %q, want Kim's decree ratifying the treaty", got2.Text())
+	}
+
 	alone, err := srv.Message(liveCtx(t), discordtest.Message{Content: "<@" + srv.Bot.ID + "> " + followUpQ})
 	if err != nil {
 		t.Fatal(err)
