@@ -148,17 +148,27 @@ type replica struct {
 
 // startReplica starts an HTTP-only kutip serve (no gateway, no token)
 // answering from the shared indexDir and editing deferred answers through
-// srv. It is stopped (SIGTERM) at the end of the test.
-func startReplica(t *testing.T, name, bin, dir, indexDir string, srv *discordtest.Server, publicKeyHex string) *replica {
+// srv. Its feedback store is feedbackFile (FEEDBACK_FILE), shared by the
+// replicas, or in memory when that is "" (the index folder is
+// read-only). It is stopped (SIGTERM) at the end of the test.
+func startReplica(t *testing.T, name, bin, dir, indexDir, feedbackFile string, srv *discordtest.Server, publicKeyHex string) *replica {
 	t.Helper()
-	return startReplicaAt(t, name, freeAddr(t), bin, dir, indexDir, srv, publicKeyHex)
+	return startReplicaAt(t, name, freeAddr(t), bin, dir, indexDir, feedbackFile, srv, publicKeyHex)
 }
 
 // startReplicaAt is startReplica listening on addr, as a replica
 // restarted in place does.
-func startReplicaAt(t *testing.T, name, addr, bin, dir, indexDir string, srv *discordtest.Server, publicKeyHex string) *replica {
+func startReplicaAt(t *testing.T, name, addr, bin, dir, indexDir, feedbackFile string, srv *discordtest.Server, publicKeyHex string) *replica {
 	t.Helper()
 	r := &replica{name: name, addr: addr, health: freeAddr(t), logs: &logBuffer{}, exited: make(chan struct{})}
+	feedback := "FEEDBACK_FILE=" + feedbackFile
+	if feedbackFile != "" {
+		// One store for all, writable by all, as a shared volume.
+		if err := os.MkdirAll(filepath.Dir(feedbackFile), 0o777); err != nil {
+			t.Fatal(err)
+		}
+		os.Chmod(filepath.Dir(feedbackFile), 0o777)
+	}
 	r.cmd = exec.Command(bin, "serve")
 	r.cmd.Dir = dir
 	r.cmd.Env = append(baseEnv(),
@@ -167,6 +177,7 @@ func startReplicaAt(t *testing.T, name, addr, bin, dir, indexDir string, srv *di
 		"DISCORD_PUBLIC_KEY="+publicKeyHex,
 		"DISCORD_API_BASE="+srv.URL,
 		"INDEX_DIR="+indexDir,
+		feedback,
 		"HEALTH_ADDR="+r.health,
 		"RELOAD_INTERVAL=off",
 		"LOG_FORMAT=json",

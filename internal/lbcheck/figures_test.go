@@ -13,7 +13,8 @@ import (
 // HTTP response time (p50, p99) the fake Discord sees, and each replica's
 // memory. It runs with KUTIP_NGINX=1 KUTIP_FIGURES=1; KUTIP_FIGURES_SECONDS
 // sets each run's length (default 8) and KUTIP_FIGURES_WORKERS the
-// interactions in flight (default 16). The fake Discord that signs, posts
+// interactions in flight (default 16), and KUTIP_FIGURES_FEEDBACK=memory
+// leaves the replicas without the shared feedback file. The fake Discord that signs, posts
 // and records runs in the test process, on the same CPUs as nginx and the
 // replicas: the figures are for the whole machine, not for kutip alone.
 // It only reports; it fails only when a run answers nothing.
@@ -21,7 +22,12 @@ func TestFigures(t *testing.T) {
 	if os.Getenv("KUTIP_FIGURES") != "1" {
 		t.Skip("set KUTIP_FIGURES=1 (and KUTIP_NGINX=1) to measure")
 	}
-	c := newCluster(t, 3)
+	// The replicas share one feedback file, as deployed; with
+	// KUTIP_FIGURES_FEEDBACK=memory each keeps its own in memory, which
+	// shows what the file costs.
+	shared := os.Getenv("KUTIP_FIGURES_FEEDBACK") != "memory"
+	t.Logf("feedback store: shared file %v", shared)
+	c := newCluster(t, 3, shared)
 	secs, workers := 8, 16
 	if v, err := strconv.Atoi(os.Getenv("KUTIP_FIGURES_SECONDS")); err == nil && v > 0 {
 		secs = v

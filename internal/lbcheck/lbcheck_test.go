@@ -17,6 +17,7 @@ import (
 
 	"kutip/bot"
 	"kutip/corpus"
+	"kutip/feedback"
 	"kutip/internal/discordtest"
 	"kutip/retrieval"
 )
@@ -43,20 +44,25 @@ func interaction(i int) discordtest.Interaction {
 
 // a cluster is the fake Discord and the replicas it reaches through nginx.
 type cluster struct {
-	srv      *discordtest.Server
-	replicas []*replica
-	bin      string
-	dir      string
-	indexDir string
-	nginx    string
+	srv          *discordtest.Server
+	replicas     []*replica
+	bin          string
+	dir          string
+	indexDir     string
+	feedbackFile string // shared by the replicas; "" keeps each one's in memory
+	nginx        string
 }
 
 // newCluster builds kutip and the shared read-only index, starts the fake
 // Discord (with the commands registered, as the gateway process would)
-// and n replicas, and waits until each answers a PING.
-func newCluster(t *testing.T, n int) *cluster {
+// and n replicas, and waits until each answers a PING. The replicas share
+// one feedback file when sharedFeedback is set.
+func newCluster(t *testing.T, n int, sharedFeedback bool) *cluster {
 	t.Helper()
 	c := &cluster{nginx: needNginx(t), dir: workDir(t)}
+	if sharedFeedback {
+		c.feedbackFile = filepath.Join(c.dir, "feedback", "feedback.db")
+	}
 	c.bin = buildKutip(t, c.dir)
 	c.indexDir = filepath.Join(c.dir, "index")
 	buildIndex(t, c.bin, c.dir, c.indexDir)
@@ -67,7 +73,7 @@ func newCluster(t *testing.T, n int) *cluster {
 	ctx, cancel := context.WithTimeout(t.Context(), 60*time.Second)
 	defer cancel()
 	for i := range n {
-		c.replicas = append(c.replicas, startReplica(t, fmt.Sprintf("r%d", i+1), c.bin, c.dir, c.indexDir, c.srv, pub))
+		c.replicas = append(c.replicas, startReplica(t, fmt.Sprintf("r%d", i+1), c.bin, c.dir, c.indexDir, c.feedbackFile, c.srv, pub))
 	}
 	for _, r := range c.replicas {
 		waitReady(ctx, t, c.srv, r)
@@ -146,7 +152,7 @@ func load(ctx context.Context, t *testing.T, srv *discordtest.Server, url string
 // once or fails cleanly (nginx answers 502 and the interaction has no
 // response at all), and none is answered twice.
 func TestFailover(t *testing.T) {
-	c := newCluster(t, 3)
+	c := newCluster(t, 3, true)
 	url := startNginx(t, c.nginx, c.dir, c.addrs(3))
 	n := 300
 	if v, err := strconv.Atoi(os.Getenv("KUTIP_LB_N")); err == nil && v > 0 {
@@ -165,6 +171,7 @@ func TestFailover(t *testing.T) {
 	}
 
 	answered, deferred, failed, lostEdits := check(ctx, t, c, dels)
+	checkFeedback(ctx, t, c, answered+deferred, n)
 	st := c.srv.Stats()
 	if st.DoubleAcks != 0 {
 		t.Errorf("%d second callbacks: some interaction was answered twice", st.DoubleAcks)
@@ -247,7 +254,7 @@ func check(ctx context.Context, t *testing.T, c *cluster, dels []discordtest.Del
 // holds and refuses new connections, which nginx sends to the others, so
 // nothing fails and nothing is answered twice.
 func TestRollingRestart(t *testing.T) {
-	c := newCluster(t, 3)
+	c := newCluster(t, 3, true)
 	url := startNginx(t, c.nginx, c.dir, c.addrs(3))
 	n := 300
 	ctx, cancel := context.WithTimeout(t.Context(), 90*time.Second)
@@ -271,12 +278,13 @@ func TestRollingRestart(t *testing.T) {
 	old := c.replicas[1]
 	old.stop(t)
 	<-twoThirds
-	restarted := startReplicaAt(t, old.name+"-new", old.addr, c.bin, c.dir, c.indexDir, c.srv, c.srv.Endpoint("").PublicKeyHex())
+	restarted := startReplicaAt(t, old.name+"-new", old.addr, c.bin, c.dir, c.indexDir, c.feedbackFile, c.srv, c.srv.Endpoint("").PublicKeyHex())
 	dels := <-loaded
 	if len(dels) != n {
 		t.Fatalf("%d deliveries, want %d", len(dels), n)
 	}
 	answered, deferred, failed, lostEdits := check(ctx, t, c, dels)
+	checkFeedback(ctx, t, c, answered+deferred, n)
 	t.Logf("%d interactions through nginx, replica r2 stopped (SIGTERM) after %d and restarted after %d: %d answered, %d deferred then edited (%d never edited), %d failed",
 		n, n/3, 2*n/3, answered, deferred, lostEdits, failed)
 	// A connection nginx opened in the instant the listener closed, still
@@ -289,6 +297,25 @@ func TestRollingRestart(t *testing.T) {
 		t.Errorf("%d second callbacks: some interaction was answered twice", st.DoubleAcks)
 	}
 	waitReady(ctx, t, c.srv, restarted)
+}
+
+// checkFeedback checks that the replicas, writing to one feedback file
+// at once, recorded every question they answered: at least answered, at
+// most sent (a killed replica may have recorded one it never answered).
+func checkFeedback(ctx context.Context, t *testing.T, c *cluster, answered, sent int) {
+	t.Helper()
+	store, err := feedback.OpenReadOnly(c.feedbackFile, feedback.Options{})
+	if err != nil {
+		t.Fatalf("the replicas' shared feedback file: %v", err)
+	}
+	defer store.Close()
+	r, err := store.Report(ctx, feedback.ReportOptions{Since: time.Now().Add(-time.Hour)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Asked < answered || r.Asked > sent {
+		t.Errorf("the shared feedback file holds %d questions, want from %d (answered) to %d (sent)", r.Asked, answered, sent)
+	}
 }
 
 func routes(rs []discordtest.Request) []string {
