@@ -36,10 +36,11 @@ import (
 //     shards in order. Shard id identifies first (id / max_concurrency)
 //     × 5 s after start, so processes started together keep that order
 //     without talking to each other. A process running several shards also
-//     spaces any later IDENTIFY of a bucket 5 s after that bucket's last
-//     (identifyPacer); a lone shard's later IDENTIFYs are spaced by the
-//     reconnect backoff, and Discord answers one too early with op 9,
-//     which the bot waits out (frames.go).
+//     spaces a later Open that identifies 5 s after its bucket's last
+//     IDENTIFY (identifyPacer); a lone shard's are spaced by the reconnect
+//     backoff. The IDENTIFY discordgo sends by itself after op 9
+//     INVALID_SESSION (which is also Discord's answer to one too early) is
+//     held 1 to 5 s instead, as Discord asks (frames.go), not paced.
 //   - Daily session starts: when session_start_limit.remaining is below
 //     the number of shards to start, the bot logs an error and waits for
 //     reset_after rather than identify: Discord resets the token of a bot
