@@ -11,6 +11,7 @@ import (
 	"regexp"
 	"slices"
 	"strconv"
+	"strings"
 	"testing"
 )
 
@@ -68,6 +69,9 @@ type podSpec struct {
 			Medium    string `json:"medium"`
 			SizeLimit string `json:"sizeLimit"`
 		} `json:"emptyDir"`
+		PersistentVolumeClaim *struct {
+			ClaimName string `json:"claimName"`
+		} `json:"persistentVolumeClaim"`
 	} `json:"volumes"`
 }
 
@@ -126,6 +130,13 @@ type serviceSpec struct {
 		Port       int    `json:"port"`
 		TargetPort any    `json:"targetPort"`
 	} `json:"ports"`
+}
+
+type pvcSpec struct {
+	AccessModes []string `json:"accessModes"`
+	Resources   struct {
+		Requests map[string]string `json:"requests"`
+	} `json:"resources"`
 }
 
 type pdbSpec struct {
@@ -218,6 +229,7 @@ func TestKubernetesManifests(t *testing.T) {
 	var kinds []string
 	deployments := map[string]deploymentSpec{}
 	var svc serviceSpec
+	var claims []string
 	for _, o := range objs {
 		kinds = append(kinds, o.Kind+"/"+o.Metadata.Name)
 		var err error
@@ -231,6 +243,10 @@ func TestKubernetesManifests(t *testing.T) {
 		case "policy/v1 PodDisruptionBudget":
 			var p pdbSpec
 			err = strict(o.Spec, &p)
+		case "v1 PersistentVolumeClaim":
+			var p pvcSpec
+			err = strict(o.Spec, &p)
+			claims = append(claims, o.Metadata.Name)
 		default:
 			t.Errorf("unexpected %s %s", o.APIVersion, o.Kind)
 		}
@@ -238,7 +254,7 @@ func TestKubernetesManifests(t *testing.T) {
 			t.Errorf("%s %s: %v", o.Kind, o.Metadata.Name, err)
 		}
 	}
-	want := []string{"Deployment/kutip-gateway", "Deployment/kutip-http", "PodDisruptionBudget/kutip-http", "Service/kutip-http"}
+	want := []string{"Deployment/kutip-gateway", "Deployment/kutip-http", "PersistentVolumeClaim/kutip-feedback", "PodDisruptionBudget/kutip-http", "Service/kutip-http"}
 	slices.Sort(kinds)
 	if !slices.Equal(kinds, want) {
 		t.Fatalf("objects %v, want %v", kinds, want)
@@ -271,6 +287,20 @@ func TestKubernetesManifests(t *testing.T) {
 		}
 		if host, _, _ := net.SplitHostPort(health); host != "0.0.0.0" {
 			t.Errorf("%s: HEALTH_ADDR %q: the kubelet probes the pod's IP, listen on 0.0.0.0", name, health)
+		}
+		// Every process writes the one feedback file, on the claim.
+		feedbackFile, _ := env(c, "FEEDBACK_FILE")
+		mounted := false
+		for _, m := range c.VolumeMounts {
+			for _, v := range pod.Volumes {
+				if v.Name == m.Name && v.PersistentVolumeClaim != nil && slices.Contains(claims, v.PersistentVolumeClaim.ClaimName) &&
+					strings.HasPrefix(feedbackFile, m.MountPath+"/") && !m.ReadOnly {
+					mounted = true
+				}
+			}
+		}
+		if !mounted {
+			t.Errorf("%s: FEEDBACK_FILE %q is not on the shared, writable kutip-feedback claim", name, feedbackFile)
 		}
 		if !c.SecurityContext.ReadOnlyRootFilesystem || !slices.Contains(c.SecurityContext.Capabilities.Drop, "ALL") {
 			t.Errorf("%s: want a read-only root filesystem and every capability dropped", name)
@@ -327,6 +357,8 @@ func TestComposeReplicas(t *testing.T) {
 		{"the index volume read-only by default", `kutip-index:/data:ro`},
 		{"the index built once, before the replicas start", `condition: service_completed_successfully`},
 		{"no token in the replicas", `(?m)^  kutip-http:\n(?:    .*\n|\n)*?      DISCORD_TOKEN: ""`},
+		{"one feedback file for all", `(?m)^  kutip-http:\n(?:    .*\n|\n)*?      FEEDBACK_FILE: /feedback/feedback\.db`},
+		{"on a writable shared volume", `\n    - kutip-feedback:/feedback\n`},
 		{"one gateway process", `(?m)^  kutip-gateway:`},
 		{"nginx with deploy/nginx.conf", `\./deploy/nginx\.conf:/etc/nginx/nginx\.conf:ro`},
 		{"nginx on loopback only", `"127\.0\.0\.1:8080:8080"`},
