@@ -3,7 +3,6 @@ package feedback
 import (
 	"errors"
 	"fmt"
-	"io/fs"
 	"os"
 	"sync"
 	"time"
@@ -24,6 +23,10 @@ type boltBackend struct {
 	timeout time.Duration // to get the file's lock
 	// readOnly refuses writes (OpenReadOnly).
 	readOnly bool
+	// heal, when set, is told when update moved a corrupt file aside and
+	// started a new one (Options.Warn); now names the moved file.
+	heal func(error)
+	now  func() time.Time
 	// mu orders this process's transactions: flock locks belong to an
 	// open file, so two of ours would exclude each other like strangers.
 	mu sync.RWMutex
@@ -39,60 +42,80 @@ var errReadOnlyTx = errors.New("feedback: write in a read-only transaction")
 
 var errReadOnly = errors.New("feedback: store opened read-only")
 
-// open opens the file for one transaction, after taking its lock file;
-// closing the returned DB releases both.
-func (b *boltBackend) open(readOnly bool) (db *closer, err error) {
-	release, err := lockFile(b.path, !readOnly, b.timeout)
-	if err != nil {
-		return nil, err
+// open opens the file for one transaction; the caller holds its lock
+// file.
+func (b *boltBackend) open(readOnly bool) (db *bolt.DB, err error) {
+	return b.openWithin(readOnly, b.timeout)
+}
+
+func (b *boltBackend) openWithin(readOnly bool, timeout time.Duration) (db *bolt.DB, err error) {
+	// bbolt panics on some garbage (a freelist page of an unknown type)
+	// after it has locked and mapped the file. Closing the file is all
+	// that is left to do; the mapping, which keeps the lock in this
+	// process, stays until exit (quarantine copes).
+	var file *os.File
+	openFile := func(name string, flag int, perm os.FileMode) (*os.File, error) {
+		f, err := os.OpenFile(name, flag, perm)
+		file = f
+		return f, err
 	}
 	defer func() {
 		if p := recover(); p != nil {
+			if file != nil {
+				file.Close()
+			}
 			db, err = nil, fmt.Errorf("%w: %s: %v", errCorrupt, b.path, p)
 		}
-		if err != nil {
-			release()
-		}
 	}()
-	bdb, err := bolt.Open(b.path, 0o600, &bolt.Options{Timeout: b.timeout, ReadOnly: readOnly})
+	db, err = bolt.Open(b.path, 0o600, &bolt.Options{Timeout: timeout, ReadOnly: readOnly, OpenFile: openFile})
 	if err != nil {
 		return nil, classify(b.path, err)
 	}
-	return &closer{DB: bdb, release: release}, nil
+	return db, nil
 }
 
-// closer is a bbolt DB whose Close also releases the lock file.
-type closer struct {
-	*bolt.DB
-	release func()
-}
-
-func (c *closer) Close() error {
-	err := c.DB.Close()
-	c.release()
-	return err
-}
-
-// classify tells a file bbolt cannot read (errCorrupt) from one it cannot
-// open or lock, whose errors it keeps.
+// classify tells a file bbolt cannot read as a database (errCorrupt) from
+// one it cannot lock, and keeps every other error (permissions, a failed
+// mmap) as it is: those are no reason to move the file aside.
 func classify(path string, err error) error {
-	var pathErr *fs.PathError
 	switch {
 	case errors.Is(err, bolterrors.ErrTimeout):
 		return fmt.Errorf("lock %s: another process holds it: %w", path, err)
-	case errors.As(err, &pathErr):
-		return err
-	default:
+	case errors.Is(err, bolterrors.ErrInvalid), errors.Is(err, bolterrors.ErrChecksum), errors.Is(err, bolterrors.ErrVersionMismatch):
 		return fmt.Errorf("%w: %s: %v", errCorrupt, path, err)
+	default:
+		return err
 	}
 }
 
-func (b *boltBackend) update(fn func(tx) error) (err error) {
+// update runs fn in a write transaction. When the file turns out corrupt
+// and heal is set, it moves the file aside, says so through heal, and runs
+// fn again on a new file: all under the lock, so that another process
+// waiting for it opens the new file, not a second one.
+func (b *boltBackend) update(fn func(tx) error) error {
 	if b.readOnly {
 		return errReadOnly
 	}
 	b.mu.Lock()
 	defer b.mu.Unlock()
+	release, err := lockFile(b.path, true, b.timeout)
+	if err != nil {
+		return err
+	}
+	defer release()
+	err = b.updateLocked(fn)
+	if !errors.Is(err, errCorrupt) || b.heal == nil {
+		return err
+	}
+	aside, merr := moveAside(b.path, b.now())
+	if merr != nil {
+		return fmt.Errorf("%w; moving it aside: %w", err, merr)
+	}
+	b.heal(fmt.Errorf("%w; moved it to %s and started a new one", err, aside))
+	return b.updateLocked(fn)
+}
+
+func (b *boltBackend) updateLocked(fn func(tx) error) (err error) {
 	db, err := b.open(false)
 	if err != nil {
 		return err
@@ -114,9 +137,14 @@ func (b *boltBackend) update(fn func(tx) error) (err error) {
 	})
 }
 
-func (b *boltBackend) view(fn func(tx) error) (err error) {
+func (b *boltBackend) view(fn func(tx) error) error {
 	b.mu.RLock()
 	defer b.mu.RUnlock()
+	release, err := lockFile(b.path, false, b.timeout)
+	if err != nil {
+		return err
+	}
+	defer release()
 	db, err := b.open(true)
 	if err != nil {
 		return err
@@ -139,19 +167,61 @@ func (b *boltBackend) guard(fn func() error) (err error) {
 
 // check walks every page of the file, as bbolt's own `bbolt check` does.
 func (b *boltBackend) check() error {
-	return b.view(func(t tx) error {
-		var errs []error
-		// Drain the channel: Check's goroutine reads pages until it ends.
-		for err := range t.(boltTx).Check() {
-			if len(errs) < 10 {
-				errs = append(errs, err)
+	b.mu.RLock()
+	defer b.mu.RUnlock()
+	release, err := lockFile(b.path, false, b.timeout)
+	if err != nil {
+		return err
+	}
+	defer release()
+	return b.checkLocked()
+}
+
+func (b *boltBackend) checkLocked() error {
+	return b.checkWithin(b.timeout)
+}
+
+func (b *boltBackend) checkWithin(timeout time.Duration) error {
+	db, err := b.openWithin(true, timeout)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	return b.guard(func() error {
+		return db.View(func(btx *bolt.Tx) error {
+			var errs []error
+			// Drain the channel: Check's goroutine reads pages until it ends.
+			for err := range btx.Check() {
+				if len(errs) < 10 {
+					errs = append(errs, err)
+				}
 			}
-		}
-		if len(errs) > 0 {
-			return fmt.Errorf("%w: %s: %w", errCorrupt, b.path, errors.Join(errs...))
-		}
-		return nil
+			if len(errs) > 0 {
+				return fmt.Errorf("%w: %s: %w", errCorrupt, b.path, errors.Join(errs...))
+			}
+			return nil
+		})
 	})
+}
+
+// quarantine moves the file aside if it is still corrupt once this process
+// holds its lock (another may have done so meanwhile), and returns where
+// it went, or "" when the file is sound now.
+func (b *boltBackend) quarantine(now time.Time) (string, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	release, err := lockFile(b.path, true, b.timeout)
+	if err != nil {
+		return "", err
+	}
+	defer release()
+	// Holding the lock file, no kutip process holds bbolt's lock: if it is
+	// taken, it is this process's own, left by bbolt's panic on the file.
+	err = b.checkWithin(100 * time.Millisecond)
+	if !errors.Is(err, errCorrupt) && !errors.Is(err, bolterrors.ErrTimeout) {
+		return "", err
+	}
+	return moveAside(b.path, now)
 }
 
 func (b *boltBackend) close() error { return nil }

@@ -29,6 +29,12 @@ type Options struct {
 	LockTimeout time.Duration
 	// Now is the clock; default time.Now.
 	Now func() time.Time
+	// Warn, when set, is told what Open would have said but happened
+	// later: the file turned out corrupt during a write, was moved to
+	// path.corrupt-<time>, and the write went to a new file. Without it
+	// such writes fail until the next Open. It may be called from any
+	// goroutine writing to the store.
+	Warn func(error)
 }
 
 // DefaultLockTimeout is long enough for other processes' transactions
@@ -86,12 +92,15 @@ func Open(path string, opts Options) (s *Store, warning error) {
 			warnings = append(warnings, err)
 			return memory(fmt.Errorf("feedback is kept in memory and lost at exit: %w", errors.Join(warnings...)))
 		}
-		aside, merr := moveAside(path, opts.Now())
+		aside, merr := b.quarantine(opts.Now())
 		if merr != nil {
 			return memory(fmt.Errorf("feedback is kept in memory and lost at exit: %w; moving it aside: %w", err, merr))
 		}
-		warnings = append(warnings, fmt.Errorf("%w; moved it to %s and started a new one", err, aside))
+		if aside != "" {
+			warnings = append(warnings, fmt.Errorf("%w; moved it to %s and started a new one", err, aside))
+		}
 	}
+	b.heal, b.now = opts.Warn, opts.Now // from now on, a corrupt file is moved aside as it is found
 	return s, errors.Join(warnings...)
 }
 

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -414,20 +415,43 @@ func TestOpenCorrupt(t *testing.T) {
 	}
 }
 
-// TestCorruptWhileOpen: a file damaged under a running store fails its
-// calls with an error, never a panic.
+// TestCorruptWhileOpen: a file damaged under a running store fails reads
+// with an error, never a panic; a write moves it aside (saying so through
+// Options.Warn) and goes to a new file, or fails without Warn.
 func TestCorruptWhileOpen(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "feedback.db")
-	s := mustOpen(t, path, feedback.Options{})
-	mustRemember(t, s, feedback.Answer{ID: "1", Question: "q"})
-	if err := os.WriteFile(path, bytes.Repeat([]byte{0xff}, 16384), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	if err := s.Remember(t.Context(), feedback.Answer{ID: "2"}); err == nil {
-		t.Errorf("Remember into a damaged file succeeded")
-	}
-	if _, _, err := s.Recall(t.Context(), "1"); err == nil {
-		t.Errorf("Recall from a damaged file succeeded")
+	for _, heal := range []bool{false, true} {
+		t.Run(fmt.Sprint("warn ", heal), func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "feedback.db")
+			var warned []error
+			opts := feedback.Options{Now: (&clock{t: t0}).Now}
+			if heal {
+				opts.Warn = func(err error) { warned = append(warned, err) }
+			}
+			s := mustOpen(t, path, opts)
+			mustRemember(t, s, feedback.Answer{ID: "1", Question: "q"})
+			if err := os.WriteFile(path, bytes.Repeat([]byte{0xff}, 16384), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			if _, _, err := s.Recall(t.Context(), "1"); err == nil {
+				t.Errorf("Recall from a damaged file succeeded")
+			}
+			err := s.Remember(t.Context(), feedback.Answer{ID: "2"})
+			if !heal {
+				if err == nil {
+					t.Errorf("Remember into a damaged file succeeded without Warn")
+				}
+				return
+			}
+			if err != nil {
+				t.Fatalf("Remember after the file was damaged: %v", err)
+			}
+			if len(warned) != 1 || !strings.Contains(warned[0].Error(), path+".corrupt-20261120T090000.000Z") {
+				t.Errorf("warnings %v, want one naming where the file went", warned)
+			}
+			if _, ok, err := s.Recall(t.Context(), "2"); !ok || err != nil {
+				t.Errorf("Recall from the new file = %v, %v", ok, err)
+			}
+		})
 	}
 }
 
