@@ -51,6 +51,18 @@ type threadAPI interface {
 
 var _ threadAPI = sessionAPI{}
 
+// threadsOf returns api's threadAPI: api itself, or the client a wrapper
+// (such as the HTTP endpoint's responder) passes calls on to.
+func threadsOf(api Discord) (threadAPI, bool) {
+	if t, ok := api.(threadAPI); ok {
+		return t, true
+	}
+	if w, ok := api.(interface{ threadAPI() (threadAPI, bool) }); ok {
+		return w.threadAPI()
+	}
+	return nil, false
+}
+
 // repliesToSelf reports whether m replies to a message of user self.
 func repliesToSelf(m *discordgo.Message, self string) bool {
 	return self != "" && m.ReferencedMessage != nil && m.ReferencedMessage.Author != nil && m.ReferencedMessage.Author.ID == self
@@ -86,7 +98,7 @@ func (b *Bot) previousQuestion(ctx context.Context, api Discord, log *slog.Logge
 func (b *Bot) repliedAnswer(ctx context.Context, api Discord, log *slog.Logger, self string, m *discordgo.Message) (string, bool) {
 	ref := m.ReferencedMessage
 	if ref == nil && m.MessageReference != nil && m.MessageReference.MessageID != "" {
-		t, ok := api.(threadAPI)
+		t, ok := threadsOf(api)
 		if !ok {
 			return "", false
 		}
@@ -122,7 +134,7 @@ func (b *Bot) recallQuestion(ctx context.Context, log *slog.Logger, id string) s
 // when channelID is not a thread, or its starter is not kutip's. A thread
 // started from a message has that message's ID, in the thread's parent.
 func (b *Bot) threadStarter(ctx context.Context, api Discord, log *slog.Logger, self, channelID string) *discordgo.Message {
-	t, ok := api.(threadAPI)
+	t, ok := threadsOf(api)
 	if !ok {
 		return nil
 	}

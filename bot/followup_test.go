@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"testing/synctest"
 
 	"github.com/bwmarrin/discordgo"
 
@@ -198,6 +199,56 @@ type threadFake struct {
 	channels map[string]*discordgo.Channel
 	messages map[string]*discordgo.Message // by channel/ID
 	fetched  []string
+	// originals are the errors InteractionResponse returns, one a call,
+	// before it returns a message; tries counts its calls.
+	originals []error
+	tries     int
+}
+
+// wrapped is a Discord that passes calls on, like the HTTP endpoint's
+// responder, and offers the client behind it.
+type wrapped struct {
+	Discord
+	inner threadAPI
+}
+
+func (w wrapped) threadAPI() (threadAPI, bool) { return w.inner, true }
+
+// TestOriginalResponse: fetching an answer to start a thread from tries
+// again on 404 (a response sent as an HTTP body is a message only once
+// Discord has read it), at most three times, and not on other errors.
+func TestOriginalResponse(t *testing.T) {
+	notFound := &discordgo.RESTError{Response: &http.Response{StatusCode: http.StatusNotFound}, Message: &discordgo.APIErrorMessage{Code: discordgo.ErrCodeUnknownMessage}}
+	forbidden := &discordgo.RESTError{Response: &http.Response{StatusCode: http.StatusForbidden}, Message: &discordgo.APIErrorMessage{Code: discordgo.ErrCodeMissingPermissions}}
+	tests := []struct {
+		name      string
+		originals []error
+		wantErr   bool
+		wantTries int
+	}{
+		{"at once", nil, false, 1},
+		{"after two 404s", []error{notFound, notFound}, false, 3},
+		{"three 404s", []error{notFound, notFound, notFound}, true, 3},
+		{"403", []error{forbidden}, true, 1},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				f := &threadFake{recorder: &recorder{}, originals: tc.originals}
+				api, ok := threadsOf(wrapped{Discord: f.recorder, inner: f})
+				if !ok {
+					t.Fatal("threadsOf does not see through the wrapper")
+				}
+				m, err := originalResponse(t.Context(), api, &discordgo.Interaction{ID: "1"})
+				if (err != nil) != tc.wantErr || f.tries != tc.wantTries || (err == nil && m == nil) {
+					t.Errorf("originalResponse = %v, %v after %d tries; want error %v after %d", m, err, f.tries, tc.wantErr, tc.wantTries)
+				}
+			})
+		})
+	}
+	if _, ok := threadsOf(&recorder{}); ok {
+		t.Error("threadsOf found a threadAPI in a plain recorder")
+	}
 }
 
 func (f *threadFake) Channel(id string, _ ...discordgo.RequestOption) (*discordgo.Channel, error) {
@@ -220,7 +271,13 @@ func (f *threadFake) MessageThreadStartComplex(string, string, *discordgo.Thread
 }
 
 func (f *threadFake) InteractionResponse(*discordgo.Interaction, ...discordgo.RequestOption) (*discordgo.Message, error) {
-	return nil, errors.New("not used")
+	f.tries++
+	if len(f.originals) == 0 {
+		return &discordgo.Message{ID: "1"}, nil
+	}
+	err := f.originals[0]
+	f.originals = f.originals[1:]
+	return nil, err
 }
 
 func (f *threadFake) FollowupMessageCreate(*discordgo.Interaction, bool, *discordgo.WebhookParams, ...discordgo.RequestOption) (*discordgo.Message, error) {

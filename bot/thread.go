@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/bwmarrin/discordgo"
 )
@@ -54,7 +55,7 @@ func threadName(q string) string {
 // answer itself is already delivered.
 func (b *Bot) startThread(ctx context.Context, in *interaction, q string) {
 	l, api := in.lang, in.api
-	t, ok := api.(threadAPI)
+	t, ok := threadsOf(api)
 	if !ok {
 		in.log.Warn("thread asked for, but the Discord client cannot start threads")
 		return
@@ -71,7 +72,7 @@ func (b *Bot) startThread(ctx context.Context, in *interaction, q string) {
 		tell(l.tr(msgThreadNotHere))
 		return
 	}
-	answer, err := t.InteractionResponse(in.i, discordgo.WithContext(ctx))
+	answer, err := originalResponse(ctx, t, in.i)
 	if err != nil {
 		in.log.Error("fetch answer for thread", "err", err)
 		tell(l.tr(msgThreadFailed))
@@ -101,6 +102,33 @@ func (b *Bot) startThread(ctx context.Context, in *interaction, q string) {
 		in.log.Error("post thread hint", "thread", th.ID, "err", err)
 	}
 }
+
+// originalResponse fetches the message of an interaction's response. A
+// response that went back as an HTTP body (bot/http.go) becomes a message
+// only once Discord has read it, so a 404 is tried again a few times.
+func originalResponse(ctx context.Context, t threadAPI, i *discordgo.Interaction) (*discordgo.Message, error) {
+	wait := originalRetry
+	for try := 1; ; try++ {
+		m, err := t.InteractionResponse(i, discordgo.WithContext(ctx))
+		var rest *discordgo.RESTError
+		if err == nil || try == originalTries || !errors.As(err, &rest) || rest.Response == nil || rest.Response.StatusCode != http.StatusNotFound {
+			return m, err
+		}
+		select {
+		case <-ctx.Done():
+			return nil, err
+		case <-time.After(wait):
+		}
+		wait *= 2
+	}
+}
+
+// originalTries and originalRetry bound originalResponse: at most three
+// tries, a quarter of a second apart and then half.
+const (
+	originalTries = 3
+	originalRetry = 250 * time.Millisecond
+)
 
 // missingPermission reports whether err is Discord refusing a call for a
 // permission the bot lacks (403, or its JSON code 50013).
