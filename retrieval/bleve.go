@@ -29,7 +29,6 @@ import (
 // Field names of a sentence document in the bleve index.
 const (
 	fieldTerms = "terms" // the sentence's index terms, analysed by kutip's own analyzers (see analyze.go)
-	fieldTitle = "title" // the document title's terms, same analysis
 	fieldDoc   = "doc"
 	fieldPara  = "para"
 	fieldSent  = "sent"
@@ -50,7 +49,6 @@ const (
 // is the sentence's position in Index.sents.
 type sentenceDoc struct {
 	Terms string `json:"terms"`
-	Title string `json:"title"`
 	Doc   string `json:"doc"`
 	Para  int    `json:"para"`
 	Sent  int    `json:"sent"`
@@ -61,9 +59,9 @@ type sentenceDoc struct {
 	Folder []string `json:"folder,omitempty"`
 }
 
-// newMapping builds the index mapping: term fields pre-analysed and with
-// term vectors (for positions), keyword fields for the citation, and the
-// text stored for display.
+// newMapping builds the index mapping: the sentence's terms pre-analysed,
+// the document ID and folders as keywords, the citation and the text
+// stored.
 func newMapping() (mapping.IndexMapping, error) {
 	m := bleve.NewIndexMapping()
 	if err := m.AddCustomAnalyzer(preAnalyzed, map[string]any{
@@ -75,15 +73,29 @@ func newMapping() (mapping.IndexMapping, error) {
 	terms := bleve.NewTextFieldMapping()
 	terms.Analyzer = preAnalyzed
 	terms.Store = false
-	terms.IncludeTermVectors = true
+	// No term vectors: kutip asks bleve for no positions (its own tokens
+	// have them), and they were a third of the build's work and of the
+	// index on disk.
+	terms.IncludeTermVectors = false
 	terms.IncludeInAll = false
 
 	kw := bleve.NewKeywordFieldMapping()
 	kw.Analyzer = keyword.Name
 	kw.IncludeInAll = false
 
+	// The citation's fields are stored, for whoever reads the index with
+	// bleve's tools, but not indexed: no query reads them (kutip's
+	// sentence table has them), and numeric fields are indexed as several
+	// prefix terms each.
 	num := bleve.NewNumericFieldMapping()
 	num.IncludeInAll = false
+	num.Index = false
+	num.DocValues = false
+
+	stored := bleve.NewKeywordFieldMapping()
+	stored.IncludeInAll = false
+	stored.Index = false
+	stored.DocValues = false
 
 	text := bleve.NewTextFieldMapping()
 	text.Index = false
@@ -92,10 +104,9 @@ func newMapping() (mapping.IndexMapping, error) {
 
 	doc := bleve.NewDocumentStaticMapping()
 	doc.AddFieldMappingsAt(fieldTerms, terms)
-	doc.AddFieldMappingsAt(fieldTitle, terms)
 	doc.AddFieldMappingsAt(fieldDoc, kw)
-	doc.AddFieldMappingsAt(fieldKind, kw)
-	doc.AddFieldMappingsAt(fieldLang, kw)
+	doc.AddFieldMappingsAt(fieldKind, stored)
+	doc.AddFieldMappingsAt(fieldLang, stored)
 	doc.AddFieldMappingsAt(fieldFolder, kw)
 	doc.AddFieldMappingsAt(fieldPara, num)
 	doc.AddFieldMappingsAt(fieldSent, num)
@@ -221,17 +232,14 @@ func dropUnusedSegments(path string) error {
 
 func (ix *Index) fill(ctx context.Context, b bleve.Index) error {
 	batch := b.NewBatch()
-	titleTerms := make([]string, len(ix.docs))
 	folders := make([][]string, len(ix.docs))
 	for i, d := range ix.docs {
-		titleTerms[i] = strings.Join(ix.analyzer(d.Lang).terms(d.Title), " ")
 		folders[i] = docFolders(d)
 	}
 	for i, s := range ix.sents {
 		d := ix.docs[s.doc]
 		doc := sentenceDoc{
 			Terms: strings.Join(termsOf(s.tokens), " "),
-			Title: titleTerms[s.doc],
 			Doc:   d.ID,
 			Para:  s.para + 1,
 			Sent:  s.sent + 1,

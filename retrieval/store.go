@@ -29,7 +29,7 @@ var errNoStore = errors.New("no index on disk")
 
 // storeFormat changes whenever the layout of an index folder or the bleve
 // mapping changes, so that an index written by another version is rebuilt.
-const storeFormat = 3 // 3: the folder field (scope.go)
+const storeFormat = 4 // 3: the folder field (scope.go); 4: no term vectors, title or indexed citation fields
 
 // manifestFile names an index folder's manifest.
 const manifestFile = "kutip-index.json"
