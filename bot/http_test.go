@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
@@ -16,6 +17,7 @@ import (
 	"github.com/bwmarrin/discordgo"
 	"github.com/prometheus/client_golang/prometheus/testutil"
 
+	"kutip/internal/discordtest"
 	"kutip/retrieval"
 )
 
@@ -445,6 +447,50 @@ func BenchmarkInteractionsEndpointPing(b *testing.B) {
 		e.ServeHTTP(w, signedReq(testKey, now, `{"id":"`+strconv.Itoa(n)+`","type":1}`))
 		if w.Code != http.StatusOK {
 			b.Fatalf("status %d", w.Code)
+		}
+	}
+}
+
+// One process can take interactions both ways: Run on the gateway and
+// ServeInteractions on HTTP, on the same Bot, each answered once.
+func TestServeInteractionsBesideGateway(t *testing.T) {
+	srv := discordtest.New(t, discordtest.Options{})
+	lb := runLive(t, srv, &fakeIndex{}, Options{})
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ep := srv.Endpoint("http://" + ln.Addr().String())
+	ctx, stop := context.WithCancel(context.Background())
+	served := make(chan error, 1)
+	go func() { served <- lb.b.ServeInteractions(ctx, ln, ep.PublicKey()) }()
+	defer func() {
+		stop()
+		if err := <-served; err != nil {
+			t.Errorf("ServeInteractions: %v", err)
+		}
+	}()
+
+	wctx := liveCtx(t)
+	ask := discordtest.Interaction{Name: "ask", Options: []discordtest.Option{{Name: "question", Value: "when did Russia ratify?"}}}
+	byGateway, err := srv.Interact(wctx, ask)
+	if err != nil {
+		t.Fatal(err)
+	}
+	byHTTP, err := ep.Interact(wctx, ask)
+	if err != nil || byHTTP.Err != nil {
+		t.Fatalf("over HTTP: %v %v", err, byHTTP.Err)
+	}
+	for way, id := range map[string]string{"gateway": byGateway, "HTTP": byHTTP.ID} {
+		r, err := srv.WaitReply(wctx, id)
+		if err != nil {
+			t.Fatalf("over the %s: %v", way, err)
+		}
+		if !strings.Contains(r.Text(), "6 November") {
+			t.Errorf("over the %s: reply %q lacks the answer", way, r.Text())
+		}
+		if got := len(srv.Responses(id)); got != 1 {
+			t.Errorf("over the %s: %d responses, want 1", way, got)
 		}
 	}
 }
