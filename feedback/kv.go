@@ -94,10 +94,36 @@ func (t *memTx) put(bucket string, key, val []byte) error {
 	if !t.writable {
 		return errReadOnlyTx
 	}
-	old, ok := t.m.b[bucket][string(key)]
+	b := t.m.b[bucket]
+	old, ok := b[string(key)]
+	if !ok && len(b) >= MaxMemoryRecords+MaxMemoryRecords/10 {
+		t.trim(bucket)
+	}
 	t.undo = append(t.undo, undoRecord{bucket, string(key), old, ok})
-	t.m.b[bucket][string(key)] = bytes.Clone(val)
+	b[string(key)] = bytes.Clone(val)
 	return nil
+}
+
+// MaxMemoryRecords bounds each kind of record (questions, answers, votes)
+// a store in memory keeps, so that a bot running for months without
+// INDEX_DIR does not grow without end: past it by a tenth, the tenth with
+// the smallest keys goes (the oldest questions; answers and votes by
+// snowflake, so also the oldest, roughly). A file has no such bound.
+const MaxMemoryRecords = 100_000
+
+// trim deletes the records of bucket with the smallest keys, down to
+// MaxMemoryRecords.
+func (t *memTx) trim(bucket string) {
+	b := t.m.b[bucket]
+	keys := make([]string, 0, len(b))
+	for k := range b {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	for _, k := range keys[:len(keys)-MaxMemoryRecords] {
+		t.undo = append(t.undo, undoRecord{bucket, k, b[k], true})
+		delete(b, k)
+	}
 }
 
 func (t *memTx) del(bucket string, key []byte) error {
