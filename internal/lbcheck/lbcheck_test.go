@@ -2,6 +2,7 @@ package lbcheck
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -77,8 +78,41 @@ func newCluster(t *testing.T, n int, sharedFeedback bool) *cluster {
 	}
 	for _, r := range c.replicas {
 		waitReady(ctx, t, c.srv, r)
+		checkHealthz(ctx, t, r)
 	}
 	return c
+}
+
+// checkHealthz checks the replica's /healthz (HEALTH_ADDR), which the
+// Kubernetes probes ask: 200, and no gateway check, as an HTTP-only replica
+// has no gateway to be connected to.
+func checkHealthz(ctx context.Context, t *testing.T, r *replica) {
+	t.Helper()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, "http://"+r.health+"/healthz", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatalf("replica %s /healthz: %v", r.name, err)
+	}
+	defer resp.Body.Close()
+	var st struct {
+		OK     bool              `json:"ok"`
+		Checks map[string]string `json:"checks"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&st); err != nil {
+		t.Fatalf("replica %s /healthz: %v", r.name, err)
+	}
+	if resp.StatusCode != http.StatusOK || !st.OK {
+		t.Errorf("replica %s /healthz: %s %+v, want 200 ok", r.name, resp.Status, st)
+	}
+	if _, ok := st.Checks["gateway"]; ok {
+		t.Errorf("replica %s /healthz checks a gateway it does not have: %v", r.name, st.Checks)
+	}
+	if st.Checks["index"] != "ok" {
+		t.Errorf("replica %s /healthz: index %q, want ok", r.name, st.Checks["index"])
+	}
 }
 
 // registerCommands registers kutip's commands on the fake, taken from a
