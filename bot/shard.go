@@ -265,15 +265,19 @@ func (p *identifyPacer) startWaits(ids []int) []time.Duration {
 func (b *Bot) newShards(plan shardPlan, fatal chan error) ([]*shardConn, error) {
 	pacer := newIdentifyPacer(plan.maxConcurrency, time.Now)
 	waits := pacer.startWaits(plan.ids)
+	// Every session first, like b.s before its dialer is wrapped: each
+	// shard's connections go through its own gatewayConns only.
+	sessions := []*discordgo.Session{b.s}
+	for range plan.ids[1:] {
+		s, err := newShardSession(b.s)
+		if err != nil {
+			return nil, err
+		}
+		sessions = append(sessions, s)
+	}
 	shards := make([]*shardConn, len(plan.ids))
 	for i, id := range plan.ids {
-		s := b.s
-		if i > 0 {
-			var err error
-			if s, err = newShardSession(b.s); err != nil {
-				return nil, err
-			}
-		}
+		s := sessions[i]
 		sh := &shardConn{id: id, count: plan.count, s: s, log: b.logger, ready: make(chan struct{}, 1), startWait: waits[i]}
 		if plan.count > 1 {
 			sh.log = b.logger.With("shard", id)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"net"
 	"slices"
 	"strconv"
 	"strings"
@@ -549,5 +550,56 @@ func TestStateChannel(t *testing.T) {
 		if ok != tc.want || (ok && ch.ID != tc.id) {
 			t.Errorf("stateChannel(%s) = %v, %v; want found %v", tc.id, ch, ok, tc.want)
 		}
+	}
+}
+
+// TestShardConnsApart: each shard's connections go through its own
+// gatewayConns only, so closing one shard's (a timed-out Open) or reading
+// its close code never touches another's.
+func TestShardConnsApart(t *testing.T) {
+	t.Parallel()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ln.Close() })
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			t.Cleanup(func() { c.Close() })
+		}
+	}()
+	b, err := newFromToken("t", &fakeIndex{}, nil, Options{}, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	shards, err := b.newShards(shardPlan{ids: []int{0, 1, 2}, count: 3, maxConcurrency: 1}, make(chan error, 3))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for k, sh := range shards {
+		c, err := sh.s.Dialer.NetDialContext(t.Context(), "tcp", ln.Addr().String())
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { c.Close() })
+		for j, other := range shards {
+			other.gw.mu.Lock()
+			n := len(other.gw.conns)
+			other.gw.mu.Unlock()
+			want := 0 // each shard dialled so far tracks its own connection only
+			if j <= k {
+				want = 1
+			}
+			if n != want {
+				t.Errorf("after shards 0 to %d dialled once each, shard %d tracks %d connections, want %d", k, j, n, want)
+			}
+		}
+	}
+	if shards[0].s != b.s || shards[1].s == b.s || shards[1].s.ShardID != 1 || shards[2].s.ShardCount != 3 {
+		t.Error("shard 0 is not the bot's session, or the others lack their shard")
 	}
 }
