@@ -67,6 +67,15 @@
 // (GUILD_CREATE for each); a guild joined with NoCommandsScope refuses
 // the application's commands until AllowCommands.
 //
+// Sharding works as on Discord (shards.go): an IDENTIFY with shard [id,
+// count] gets only the guilds with (guild_id >> 22) % count == id, in
+// READY, GUILD_CREATE and every later event, and events without a guild
+// (DMs) on shard 0; 4010 for an invalid shard, 4011 when a connection
+// would hold more than Options.GuildsPerShard guilds. GET /gateway/bot
+// recommends Options.Shards (default one per 1,000 guilds) and reports
+// session_start_limit. JoinGuild's Guild.Shard and Shards make a guild ID
+// that falls on a given shard; WaitShards and Identified follow the shards.
+//
 // # Events
 //
 // Interact dispatches INTERACTION_CREATE for a registered command (slash,
