@@ -20,6 +20,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"runtime/debug"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -346,6 +347,13 @@ func (e *interactionsEndpoint) ServeHTTP(w http.ResponseWriter, r *http.Request)
 	go func() {
 		defer e.wg.Done()
 		defer close(done)
+		// onInteraction recovers from its handlers' panics; this is for
+		// the rest, so that one request cannot end the replica.
+		defer func() {
+			if p := recover(); p != nil {
+				e.b.logger.Error("HTTP interaction panicked", "interaction", i.ID, "panic", p, "stack", string(debug.Stack()))
+			}
+		}()
 		e.b.metrics.inflight.Inc()
 		defer e.b.metrics.inflight.Dec()
 		e.b.learnChannel(body) // its channel's parent (channels.go)
