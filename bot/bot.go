@@ -5,8 +5,10 @@
 // NewFromToken makes the session, points it at Options.APIBase, and
 // forwards discordgo's log lines with every secret removed.
 //
-// Run connects to the gateway (retrying with backoff; a refused token is
-// ErrTokenRefused), registers the commands with one bulk overwrite
+// Run connects to the gateway, one connection per shard it runs
+// (Options.ShardCount and ShardIDs, paced as Discord asks: shard.go),
+// retrying with backoff (a refused token is ErrTokenRefused), registers
+// the commands with one bulk overwrite
 // (removing those an earlier run left in the other scope, and retrying
 // while a server refuses them), and answers until its context ends,
 // reconnecting whenever the connection drops. Every interaction gets
