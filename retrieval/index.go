@@ -45,10 +45,13 @@ type Index struct {
 	// somewhere: common words, as opposed to names.
 	lowerWords map[string]bool
 	termIDs    map[string]int32 // index term → a small integer
-	postings   postings         // term ID → the sentences holding it (postings.go)
-	scores     sync.Pool        // *scoreScratch: one question's candidate scores
-	spanCache  sync.Map         // spanKey → []span, filled as questions need them
-	scopes     scopeCache       // folder → its resolved filter (scope.go)
+	// postings maps term IDs to the sentences holding them, for
+	// memoryCandidates; built on first use (postings.go).
+	postings     postings
+	postingsOnce sync.Once
+	scores       sync.Pool  // *scoreScratch: one question's candidate scores
+	spanCache    sync.Map   // spanKey → []span, filled as questions need them
+	scopes       scopeCache // folder → its resolved filter (scope.go)
 }
 
 // sentence is one indexed sentence, kept in memory for ranking and display.
@@ -194,7 +197,6 @@ func (ix *Index) analyzeCorpus() {
 		}
 		s.terms = slab[from:len(slab):len(slab)]
 	}
-	ix.postings = buildPostings(ix.sents, len(ix.termIDs))
 	perLang := map[string]int{}
 	for _, s := range ix.sents {
 		perLang[s.lang]++

@@ -27,7 +27,8 @@ const (
 	postingTFBits = 4
 	postingTFMax  = 1<<postingTFBits - 1
 	// postingsMaxSentences is the most sentences a posting entry can
-	// name.
+	// name; a larger corpus gets no postings and no candidates from
+	// memory.
 	postingsMaxSentences = 1 << (32 - postingTFBits)
 )
 
@@ -117,6 +118,17 @@ type queryTerm struct {
 // A non-nil f keeps only its documents' sentences; like bleve's unscored
 // filter, it changes no score.
 func (ix *Index) memoryCandidates(q *parsedQuestion, f *docFilter) []hit {
+	// Only a damaged index needs the postings, so they are built when
+	// one first does: they would add about 60 bytes a sentence to every
+	// index.
+	ix.postingsOnce.Do(func() {
+		if len(ix.sents) < postingsMaxSentences {
+			ix.postings = buildPostings(ix.sents, len(ix.termIDs))
+		}
+	})
+	if ix.postings.start == nil {
+		return nil
+	}
 	sc, _ := ix.scores.Get().(*scoreScratch)
 	if sc == nil {
 		sc = &scoreScratch{sum: make([]float64, len(ix.sents)), matched: make([]uint16, len(ix.sents))}
