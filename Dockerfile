@@ -33,8 +33,10 @@ RUN --mount=type=cache,target=/go/pkg/mod --mount=type=cache,target=/root/.cache
 FROM gcr.io/distroless/static-debian12:nonroot
 COPY --from=build /out/kutip /kutip
 # An empty /data owned by the unprivileged user, so that a new volume there
-# is writable by it.
+# is writable by it; the same for /feedback, where docker-compose.replicas.yml
+# mounts the feedback file that its replicas share (FEEDBACK_FILE).
 COPY --from=build --chown=65532:65532 /out/data /data
+COPY --from=build --chown=65532:65532 /out/data /feedback
 ENV INDEX_DIR=/data \
 	HEARTBEAT_FILE=/tmp/kutip-heartbeat.json \
 	LOG_FORMAT=json

@@ -75,7 +75,12 @@ shards).`)
 
 	logChannels(logger, cfg.ChannelsFile, channels, live)
 
-	store, warning := feedback.Open(cfg.FeedbackPath(), feedback.Options{Retention: cfg.FeedbackRetention})
+	store, warning := feedback.Open(cfg.FeedbackPath(), feedback.Options{
+		Retention: cfg.FeedbackRetention,
+		// A file found corrupt while writing is moved aside and a new one
+		// started: say so.
+		Warn: func(err error) { logger.Warn("feedback store", "path", cfg.FeedbackPath(), "warning", err) },
+	})
 	if warning != nil {
 		logger.Warn("feedback store", "path", cfg.FeedbackPath(), "warning", warning)
 	}

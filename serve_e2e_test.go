@@ -84,7 +84,7 @@ func TestServeE2E(t *testing.T) {
 		for _, c := range srv.Commands(srv.GuildID) {
 			got = append(got, fmt.Sprintf("%d %s", c.Type, c.Name))
 		}
-		want := []string{"1 ask", "1 summary", "1 source", "1 help", "3 Ask kutip"}
+		want := []string{"1 ask", "1 summary", "1 source", "1 help", "3 Ask kutip", "1 report"}
 		if fmt.Sprint(got) != fmt.Sprint(want) {
 			t.Errorf("guild commands = %v, want %v", got, want)
 		}
