@@ -14,6 +14,9 @@ import (
 // *feedback.Store satisfies it. Every write has been made durable when the
 // method returns: record before acknowledging.
 type Feedback interface {
+	// Record records a question and its outcome and, when a is not nil,
+	// what its answer a.ID showed, in one durable write.
+	Record(ctx context.Context, q feedback.Question, a *feedback.Answer) error
 	// Remember records what the answer a.ID showed.
 	Remember(ctx context.Context, a feedback.Answer) error
 	// Recall returns the answer recorded under answerID; ok is false when
@@ -23,8 +26,6 @@ type Feedback interface {
 	// Vote records userID's vote on answerID (one per user and answer;
 	// feedback.None withdraws it) and returns the answer's tally.
 	Vote(ctx context.Context, answerID, userID string, v feedback.Vote) (feedback.Tally, error)
-	// Asked records a question and its outcome.
-	Asked(ctx context.Context, q feedback.Question) error
 	// Report summarises a period, for one server or all.
 	Report(ctx context.Context, o feedback.ReportOptions) (feedback.Report, error)
 }
@@ -52,9 +53,10 @@ func outcome(ans retrieval.Answer) feedback.Outcome {
 
 // origin is where a question was asked: the snowflake of the interaction
 // or message that asked (the answer's ID), its server (empty in DMs),
-// channel and locale.
+// channel and locale; and for a follow-up, the question it followed.
 type origin struct {
 	id, guild, channel, locale string
+	previous                   string
 }
 
 // record writes what an answer showed (its first shown passages) and the
@@ -62,25 +64,22 @@ type origin struct {
 // answer, so that a click on its buttons finds it. A failure is logged and
 // otherwise ignored: feedback never stops an answer.
 func (b *Bot) record(ctx context.Context, log *slog.Logger, o origin, ans retrieval.Answer, shown int) {
-	fb := b.opts.Feedback
 	now := b.now()
-	if err := fb.Asked(ctx, feedback.Question{
+	q := feedback.Question{
 		ID: o.id, Text: ans.Question, Guild: o.guild, Channel: o.channel, Locale: o.locale,
 		Outcome: outcome(ans), Confidence: ans.Confidence, Time: now,
-	}); err != nil {
+	}
+	var a *feedback.Answer
+	if o.id != "" {
+		a = &feedback.Answer{
+			ID: o.id, Question: ans.Question, Previous: o.previous, Guild: o.guild, Channel: o.channel, Locale: o.locale,
+			Answered: ans.Answered, Time: now,
+		}
+		for _, p := range ans.Passages[:min(shown, len(ans.Passages))] {
+			a.Passages = append(a.Passages, feedback.Passage{Doc: p.Doc, Title: p.Title, Paragraph: p.Paragraph, Sentence: p.Sentence})
+		}
+	}
+	if err := b.opts.Feedback.Record(ctx, q, a); err != nil {
 		log.WarnContext(ctx, "feedback not recorded", "err", err)
-	}
-	if o.id == "" {
-		return
-	}
-	a := feedback.Answer{
-		ID: o.id, Question: ans.Question, Guild: o.guild, Channel: o.channel, Locale: o.locale,
-		Answered: ans.Answered, Time: now,
-	}
-	for _, p := range ans.Passages[:min(shown, len(ans.Passages))] {
-		a.Passages = append(a.Passages, feedback.Passage{Doc: p.Doc, Title: p.Title, Paragraph: p.Paragraph, Sentence: p.Sentence})
-	}
-	if err := fb.Remember(ctx, a); err != nil {
-		log.WarnContext(ctx, "answer not remembered", "err", err)
 	}
 }

@@ -88,6 +88,9 @@ type Answer struct {
 	// key of the record. Required.
 	ID       string `json:"id"`
 	Question string `json:"question"`
+	// Previous is the question a follow-up followed ("" for a question
+	// asked alone), so that a reply to this answer keeps the subject.
+	Previous string `json:"previous,omitempty"`
 	Guild    string `json:"guild,omitempty"` // empty in direct messages
 	Channel  string `json:"channel,omitempty"`
 	Locale   string `json:"locale,omitempty"` // the interaction's locale, such as "id" or "en-US"

@@ -605,3 +605,33 @@ func TestReportGuild(t *testing.T) {
 		})
 	}
 }
+
+// TestRecordBoth: Record writes the question and the answer together, or
+// neither.
+func TestRecordBoth(t *testing.T) {
+	for _, k := range kinds {
+		t.Run(k.name, func(t *testing.T) {
+			s, restart := k.open(t, feedback.Options{Now: (&clock{t: t0}).Now})
+			ctx := t.Context()
+			q := feedback.Question{ID: "1", Text: "and North Korea?", Outcome: feedback.Answered, Confidence: 0.7}
+			a := feedback.Answer{ID: "1", Question: "and North Korea?", Previous: "when did Russia ratify?", Answered: true}
+			if err := s.Record(ctx, q, &a); err != nil {
+				t.Fatal(err)
+			}
+			if err := s.Record(ctx, feedback.Question{ID: "2", Text: "?", Outcome: feedback.Abstained}, nil); err != nil {
+				t.Fatal(err)
+			}
+			if err := s.Record(ctx, feedback.Question{ID: "3", Text: "q", Outcome: feedback.Answered}, &feedback.Answer{}); !errors.Is(err, feedback.ErrInvalid) {
+				t.Errorf("Record with an answer without ID = %v, want ErrInvalid", err)
+			}
+			s = restart()
+			got, ok, err := s.Recall(ctx, "1")
+			if err != nil || !ok || got.Previous != a.Previous {
+				t.Errorf("Recall = %+v, %v, %v; want the answer with its previous question", got, ok, err)
+			}
+			if r, err := s.Report(ctx, feedback.ReportOptions{}); err != nil || r.Asked != 2 {
+				t.Errorf("Report: %d asked, %v; want 2 (the invalid record wrote nothing)", r.Asked, err)
+			}
+		})
+	}
+}
