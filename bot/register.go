@@ -32,7 +32,8 @@ import (
 // an earlier global run), and in every other server the bot is in (from
 // GUILD_CREATE), the guild commands an earlier run with another GuildID
 // left there; with GuildID empty, the guild commands in every server. Each
-// server is checked once per process, with one GET (and one bulk overwrite
+// server is checked once per process (the first staleCheckLimit servers
+// only), with one GET (and one bulk overwrite
 // with an empty list where commands are found), one server at a time, so
 // discordgo's rate-limit buckets pace it. A server where the bot may not
 // read commands (403) has none of its commands to remove.
@@ -55,7 +56,17 @@ type registrar struct {
 	// targetJoined: GUILD_CREATE for Options.GuildID came since the last
 	// registration attempt.
 	targetJoined bool
+	// checkLimit bounds the servers checked for stale commands in one
+	// process; limitLogged: the first server past it was logged.
+	checkLimit  int
+	limitLogged bool
 }
+
+// staleCheckLimit is how many servers a process checks for stale guild
+// commands. Stale ones come from testing on a server or a few with
+// DISCORD_GUILD_ID; a GET for each of 50,000 servers would take a quarter
+// of an hour of Discord's global rate limit at every start.
+const staleCheckLimit = 100
 
 // commandAPI is the part of discordgo's session registering needs.
 type commandAPI interface {
@@ -67,6 +78,7 @@ func newRegistrar(b *Bot, api commandAPI) *registrar {
 	return &registrar{
 		b: b, api: api, log: b.logger, wait: registerWait,
 		checked: map[string]struct{}{}, joined: make(chan struct{}, 1),
+		checkLimit: staleCheckLimit,
 	}
 }
 
@@ -79,9 +91,16 @@ func (r *registrar) guildCreated(id string) {
 	if id == r.b.opts.GuildID {
 		r.targetJoined = true
 	}
-	if _, ok := r.checked[id]; !ok {
+	_, ok := r.checked[id]
+	switch {
+	case ok:
+	case len(r.checked) < r.checkLimit:
 		r.checked[id] = struct{}{}
 		r.seen = append(r.seen, id)
+	case !r.limitLogged:
+		r.limitLogged = true
+		r.log.Info("in more servers than are checked for stale commands: the rest keep any an earlier run with DISCORD_GUILD_ID left there (remove them with a run that sets DISCORD_GUILD_ID to that server)",
+			"checked", r.checkLimit)
 	}
 	r.mu.Unlock()
 	select {

@@ -229,3 +229,22 @@ func TestRegisterWait(t *testing.T) {
 		}
 	}
 }
+
+// TestStaleCheckLimit: a bot in more servers than staleCheckLimit checks
+// the first ones only, logs once why the rest are not, and never checks a
+// server twice.
+func TestStaleCheckLimit(t *testing.T) {
+	tb, _, logs := newTestBot(t, &fakeIndex{}, Options{})
+	r := newRegistrar(tb, nil)
+	r.checkLimit = 3
+	for i := range 10 {
+		r.guildCreated(strconv.Itoa(i))
+		r.guildCreated(strconv.Itoa(i)) // a GUILD_CREATE again, after a reconnect
+	}
+	if want := []string{"0", "1", "2"}; strings.Join(r.seen, ",") != strings.Join(want, ",") {
+		t.Errorf("servers to check = %v, want %v", r.seen, want)
+	}
+	if n := strings.Count(logs.String(), "in more servers than are checked for stale commands"); n != 1 {
+		t.Errorf("the limit was logged %d times, want once:\n%s", n, logs.String())
+	}
+}
