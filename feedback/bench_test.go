@@ -39,6 +39,18 @@ func BenchmarkStore(b *testing.B) {
 				}
 			}
 		})
+		b.Run(kind+"/Record", func(b *testing.B) {
+			b.ReportAllocs()
+			i := 0
+			for b.Loop() {
+				i++
+				id := "r" + strconv.Itoa(i)
+				if err := s.Record(ctx, feedback.Question{ID: id, Text: "why?", Outcome: feedback.Answered},
+					&feedback.Answer{ID: id, Question: "why?", Passages: []feedback.Passage{{Doc: "d", Paragraph: 1, Sentence: 1}}}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 		b.Run(kind+"/Vote", func(b *testing.B) {
 			b.ReportAllocs()
 			i := 0
