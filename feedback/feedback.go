@@ -12,16 +12,20 @@
 //     the user is stored only as a keyed hash (see Store.Vote);
 //   - a Question: every question asked, with its Outcome and confidence.
 //
-// Nothing else of a message is kept: no usernames, no message text besides
-// the question. Records older than Options.Retention are deleted when the
-// store opens and then at most every PruneEvery while it is written.
+// No usernames are kept, and no message text but the question (and, for
+// a follow-up, the question it followed: Answer.Previous). Records older
+// than Options.Retention are deleted when the store opens and then at most
+// every PruneEvery while it is written.
 //
 // Open stores them in a bbolt file, which it opens for each operation and
 // closes again, so that several processes (replicas answering HTTP
 // interactions on one volume, `kutip report`) can share one file: a lock
 // on path.lock serialises them (see lockFile), and every write is
-// committed and fsynced before the method returns. With no path, or when the file cannot be used, the store
-// lives in memory and behaves the same. Report summarises a period.
+// committed and fsynced before the method returns. A file that turns out
+// corrupt is moved to path.corrupt-<time> and a new one started. With no
+// path, or when the file cannot be used, the store lives in memory (at
+// most MaxMemoryRecords of each kind) and behaves the same. Report
+// summarises a period, for one server or all.
 //
 // The package imports nothing of kutip; the bot sees it through the small
 // Feedback interface in package bot.
