@@ -268,6 +268,8 @@ func (b *Bot) answerQuestion(ctx context.Context, log *slog.Logger, q string, o 
 // followup.go); with an empty previous it asks q alone.
 func (b *Bot) answerFollowUp(ctx context.Context, log *slog.Logger, previous, q string, o origin) (reply, error) {
 	start := time.Now()
+	// Recorded with the answer: a reply to it continues from both.
+	o.previous = previous
 	v, err := b.viewOf(ctx, o.guild, o.channel) // the channel's folder (channels.go)
 	if err != nil {
 		b.metrics.outcomes.WithLabelValues("failed").Inc()

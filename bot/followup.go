@@ -115,8 +115,12 @@ func (b *Bot) repliedAnswer(ctx context.Context, api Discord, log *slog.Logger, 
 	return AnswerID(ref.Components)
 }
 
-// recallQuestion returns the question answer id answered, from the
-// feedback store, or "".
+// recallQuestion returns what a follow-up of answer id continues from, as
+// the feedback store recalls it: the question it answered, and when that
+// was itself a follow-up, what that followed ("when did he say that? How
+// many troops did Russia mass …"), most recent first and at most
+// maxQuestion runes, so that a chain of follow-ups keeps its subject; ""
+// when the store does not know the answer.
 func (b *Bot) recallQuestion(ctx context.Context, log *slog.Logger, id string) string {
 	rec, found, err := b.opts.Feedback.Recall(ctx, id)
 	if err != nil {
@@ -127,7 +131,10 @@ func (b *Bot) recallQuestion(ctx context.Context, log *slog.Logger, id string) s
 		log.Info("previous answer unknown; asked alone", "answer", id)
 		return ""
 	}
-	return rec.Question
+	if rec.Previous == "" {
+		return rec.Question
+	}
+	return capRunes(rec.Question+" "+rec.Previous, maxQuestion)
 }
 
 // threadStarter returns kutip's message a thread was started from, or nil

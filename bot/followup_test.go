@@ -60,6 +60,12 @@ func TestFollowUpReplyLive(t *testing.T) {
 		t.Errorf("follow-up answer's ID = %q, %v; want %s", id, ok, mid)
 	}
 
+	// The follow-up's record keeps what it followed, so a reply to its
+	// answer continues from both.
+	if rec, ok, err := lb.b.opts.Feedback.Recall(t.Context(), mid); err != nil || !ok || rec.Question != followUpQ || rec.Previous != firstQuestion {
+		t.Errorf("follow-up's record = %+v, %v, %v; want question %q after %q", rec, ok, err, followUpQ, firstQuestion)
+	}
+
 	// The issue's own example: "and North Korea?" after "when did Russia
 	// ratify?" is read as "when did North Korea ratify?".
 	r2, err := srv.WaitReply(liveCtx(t), lb.ask(t, "when did Russia ratify?"))
@@ -322,6 +328,11 @@ func TestPreviousQuestion(t *testing.T) {
 	if err := b.opts.Feedback.Remember(t.Context(), feedback.Answer{ID: answerID, Question: "when did Russia ratify?", Guild: guild, Channel: channel}); err != nil {
 		t.Fatal(err)
 	}
+	const chainedID = "900000000000000030" // a follow-up that asked
+	if err := b.opts.Feedback.Remember(t.Context(), feedback.Answer{ID: chainedID, Question: "and North Korea?", Previous: "when did Russia ratify?", Guild: guild, Channel: channel}); err != nil {
+		t.Fatal(err)
+	}
+	chained := &discordgo.Message{ID: "900000000000000031", ChannelID: channel, Author: &discordgo.User{ID: self}, Components: buttons(chainedID)}
 	ref := func(id string) *discordgo.MessageReference {
 		return &discordgo.MessageReference{MessageID: id, ChannelID: channel, GuildID: guild}
 	}
@@ -339,6 +350,7 @@ func TestPreviousQuestion(t *testing.T) {
 		{"in a plain channel", &discordgo.Message{ChannelID: channel, GuildID: guild}, ""},
 		{"in an unknown channel", &discordgo.Message{ChannelID: "900000000000000077", GuildID: guild}, ""},
 		{"in a DM", &discordgo.Message{ChannelID: channel}, ""},
+		{"reply to a follow-up's answer", &discordgo.Message{ChannelID: channel, GuildID: guild, MessageReference: ref(chained.ID), ReferencedMessage: chained}, "and North Korea? when did Russia ratify?"},
 		{"reply to kutip's hint in its thread", &discordgo.Message{ChannelID: answer, GuildID: guild, MessageReference: &discordgo.MessageReference{MessageID: "900000000000000020", ChannelID: answer}, ReferencedMessage: hint}, "when did Russia ratify?"},
 		{"reply to someone in kutip's thread", &discordgo.Message{ChannelID: answer, GuildID: guild, MessageReference: &discordgo.MessageReference{MessageID: other, ChannelID: answer}, ReferencedMessage: theirs}, "when did Russia ratify?"},
 		{"reply to kutip's hint outside a thread", &discordgo.Message{ChannelID: channel, GuildID: guild, MessageReference: ref("900000000000000020"), ReferencedMessage: hint}, ""},
