@@ -3,8 +3,10 @@ package retrieval
 import (
 	"context"
 	"fmt"
+	"runtime"
 	"sort"
 	"sync"
+	"sync/atomic"
 	"unicode"
 	"unicode/utf8"
 
@@ -134,38 +136,68 @@ func (ix *Index) analyzeCorpus() {
 		total += ix.docs[i].SentenceCount()
 	}
 	ix.sents = make([]sentence, 0, total)
-	for di, d := range ix.docs {
-		texts := make([]string, 0, len(d.Paragraphs))
-		for _, p := range d.Paragraphs {
-			texts = append(texts, p.Text)
-		}
-		lang := documentLanguage(d.Lang, texts)
-		if _, ok := ix.analyzers[lang]; !ok {
-			if a := otherAnalyzer(lang); a != nil {
-				ix.analyzers[lang] = a
-				ix.otherLangs = append(ix.otherLangs, lang)
+	// Analysis is most of the work, and documents are independent: each
+	// chunk of documents is analysed on every core, then entered into the
+	// tables in corpus order, so they come out as a single pass would
+	// make them. A chunk at a time keeps the analysed tokens waiting to be
+	// packed to a chunk's worth.
+	type analysed struct {
+		lang string
+		toks [][]token // per sentence, in order
+	}
+	chunk := make([]analysed, 0, analysisChunk)
+	for from := 0; from < len(ix.docs); from += analysisChunk {
+		docs := ix.docs[from:min(from+analysisChunk, len(ix.docs))]
+		chunk = chunk[:len(docs)]
+		parallel(len(docs), func(i int) {
+			texts := make([]string, 0, len(docs[i].Paragraphs))
+			for _, p := range docs[i].Paragraphs {
+				texts = append(texts, p.Text)
+			}
+			chunk[i] = analysed{lang: documentLanguage(docs[i].Lang, texts)}
+		})
+		for _, c := range chunk {
+			if _, ok := ix.analyzers[c.lang]; !ok {
+				if a := otherAnalyzer(c.lang); a != nil {
+					ix.analyzers[c.lang] = a
+					ix.otherLangs = append(ix.otherLangs, c.lang)
+				}
 			}
 		}
-		a := ix.analyzer(lang)
-		for pi, p := range d.Paragraphs {
-			for si, s := range p.Sentences {
-				toks := a.analyze(s.Text)
-				for _, t := range toks {
-					if r, _ := utf8.DecodeRuneInString(s.Text[t.Start:]); unicode.IsLower(r) {
-						ix.lowerWords[t.Word] = true
-					}
+		parallel(len(docs), func(i int) {
+			a := ix.analyzer(chunk[i].lang)
+			toks := make([][]token, 0, docs[i].SentenceCount())
+			for _, p := range docs[i].Paragraphs {
+				for _, s := range p.Sentences {
+					toks = append(toks, a.analyze(s.Text))
 				}
-				seen := map[string]bool{}
-				for _, t := range toks {
-					if t.Term != "" && !seen[t.Term] {
-						seen[t.Term] = true
-						ix.vocab[t.Term]++
-					}
-				}
-				ix.sents = append(ix.sents, sentence{
-					doc: di, para: pi, sent: si, kind: p.Kind, lang: a.lang, text: s.Text, tokens: keep(toks),
-				})
 			}
+			chunk[i].toks = toks
+		})
+		for i, c := range chunk {
+			di, a, k := from+i, ix.analyzer(c.lang), 0
+			for pi, p := range docs[i].Paragraphs {
+				for si, s := range p.Sentences {
+					toks := c.toks[k]
+					k++
+					for _, t := range toks {
+						if r, _ := utf8.DecodeRuneInString(s.Text[t.Start:]); unicode.IsLower(r) {
+							ix.lowerWords[t.Word] = true
+						}
+					}
+					seen := map[string]bool{}
+					for _, t := range toks {
+						if t.Term != "" && !seen[t.Term] {
+							seen[t.Term] = true
+							ix.vocab[t.Term]++
+						}
+					}
+					ix.sents = append(ix.sents, sentence{
+						doc: di, para: pi, sent: si, kind: p.Kind, lang: a.lang, text: s.Text, tokens: keep(toks),
+					})
+				}
+			}
+			chunk[i] = analysed{}
 		}
 	}
 	// Term IDs let ranking match a sentence's words with array reads. All
@@ -217,4 +249,29 @@ func (ix *Index) analyzeCorpus() {
 	for _, terms := range ix.termsByInitial {
 		sort.Strings(terms)
 	}
+}
+
+// analysisChunk is how many documents analyzeCorpus analyses at once.
+const analysisChunk = 256
+
+// parallel calls f(0) … f(n-1) on as many goroutines as there are cores
+// to run them, and returns when all have returned.
+func parallel(n int, f func(i int)) {
+	workers := min(n, runtime.GOMAXPROCS(0))
+	if workers <= 1 {
+		for i := range n {
+			f(i)
+		}
+		return
+	}
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Go(func() {
+			for i := int(next.Add(1)) - 1; i < n; i = int(next.Add(1)) - 1 {
+				f(i)
+			}
+		})
+	}
+	wg.Wait()
 }
