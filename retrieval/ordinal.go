@@ -7,8 +7,9 @@ import (
 
 // Numbers that name the n-th of a series are written three ways: "the
 // 22nd SEA Games", "SEA Games XXII", "Pekan Olahraga ke-8" (whose 8 the
-// analyzer keeps as a number). numberForms gives a question word's other
-// ways of writing the same number, so that each meets the others.
+// analyzer keeps as a number), and small counts as words or digits ("6
+// orang", "enam orang"). numberForms gives a question word's other ways of
+// writing the same number, so that each meets the others.
 
 // maxRoman bounds the Roman numerals read and written: series numbers
 // (games, congresses, army units) stay well below it, and beyond it a
@@ -16,15 +17,23 @@ import (
 const maxRoman = 49
 
 // numberForms returns the other forms of a number word: for an ordinal
-// ("22nd") its digits and Roman numeral, for digits their Roman numeral,
-// for a Roman numeral of two letters or more its digits. A one-letter
-// numeral ("I Made", "V lembaga", "sinar X") is too often something else.
+// ("22nd") its digits and Roman numeral, for digits their Roman numeral
+// and, from two to ten, their words ("6": enam, six), for such a word or a
+// Roman numeral of two letters or more its digits. A one-letter numeral
+// ("I Made", "V lembaga", "sinar X") is too often something else.
 func numberForms(w string) []string {
 	if n, ok := ordinal(w); ok {
 		return appendRoman([]string{strconv.Itoa(n)}, n)
 	}
 	if n, err := strconv.Atoi(w); err == nil {
-		return appendRoman(nil, n)
+		out := appendRoman(nil, n)
+		if n >= 2 && n < len(countWords) {
+			out = append(out, countWords[n]...)
+		}
+		return out
+	}
+	if n, ok := numberWordValue[w]; ok {
+		return []string{strconv.Itoa(n)}
 	}
 	if len(w) >= 2 {
 		if n, ok := parseRoman(w); ok {
@@ -96,3 +105,22 @@ func parseRoman(w string) (int, bool) {
 	}
 	return n, n >= 1 && n <= maxRoman && roman(n) == w
 }
+
+// countWords are the words for small counts, Indonesian and English,
+// which news writes as words or digits alike ("tiga danau", "3 danau").
+// One is left out: "satu"/"one" are as often "a" or "the same".
+var countWords = [][]string{
+	2: {"dua", "two"}, 3: {"tiga", "three"}, 4: {"empat", "four"}, 5: {"lima", "five"},
+	6: {"enam", "six"}, 7: {"tujuh", "seven"}, 8: {"delapan", "eight"}, 9: {"sembilan", "nine"},
+	10: {"sepuluh", "ten"},
+}
+
+var numberWordValue = func() map[string]int {
+	m := map[string]int{}
+	for n, ws := range countWords {
+		for _, w := range ws {
+			m[w] = n
+		}
+	}
+	return m
+}()

@@ -15,8 +15,13 @@ func TestNumberForms(t *testing.T) {
 		{"10th", []string{"10", "x"}},
 		{"1st", []string{"1"}}, // "I" is a pronoun, an initial ("I Made")
 		{"3rd", []string{"3", "iii"}},
-		{"60th", []string{"60"}}, // beyond maxRoman
-		{"8", []string{"viii"}},  // Pekan Olahraga ke-8 / PORDA VIII
+		{"60th", []string{"60"}},                    // beyond maxRoman
+		{"8", []string{"viii", "delapan", "eight"}}, // Pekan Olahraga ke-8 / PORDA VIII / delapan
+		{"1", nil},              // satu, one: as often "a"
+		{"12", []string{"xii"}}, // no word beyond ten
+		{"tiga", []string{"3"}},
+		{"six", []string{"6"}},
+		{"satu", nil},
 		{"xxii", []string{"22"}},
 		{"xv", []string{"15"}},
 		{"xl", []string{"40"}},
