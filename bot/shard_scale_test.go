@@ -5,10 +5,13 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"os/exec"
+	"path/filepath"
 	"runtime"
 	"slices"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -164,4 +167,101 @@ func rssMiB() float64 {
 		}
 	}
 	return 0
+}
+
+// TestShardScaleProcess measures the resident memory of a real `kutip
+// serve` process (built from this module, with the built-in article's
+// index) holding the servers of KUTIP_SHARDS against the fake, which runs
+// in the test process: RSS counts the bot alone. It runs with
+// KUTIP_SHARDS_PROCESS=1 as well as KUTIP_SHARDS. A server is in the
+// process's state once a mention posted after its GUILD_CREATE on the same
+// shard is answered (discordgo applies events to its state in order, before
+// the handlers run), so each shard gets one mention; the time is from the
+// process's start to the last answer, and includes building the index.
+func TestShardScaleProcess(t *testing.T) {
+	spec := os.Getenv("KUTIP_SHARDS")
+	if spec == "" || os.Getenv("KUTIP_SHARDS_PROCESS") != "1" {
+		t.Skip("set KUTIP_SHARDS=guilds:shards[,...] and KUTIP_SHARDS_PROCESS=1 to measure a kutip serve process")
+	}
+	dir := t.TempDir()
+	bin := filepath.Join(dir, "kutip")
+	if out, err := exec.Command("go", "build", "-o", bin, "kutip").CombinedOutput(); err != nil {
+		t.Fatalf("go build kutip: %v\n%s", err, out)
+	}
+	base := serveRSS(t, bin, 1, 1)
+	t.Logf("baseline (1 server, 1 shard): RSS %.1f MiB, peak %.1f MiB, ready in %v", base.rss, base.peak, base.ready.Round(time.Millisecond))
+	t.Logf("%8s %6s %10s %10s %14s %12s", "servers", "shards", "RSS MiB", "peak MiB", "RSS/server", "all answered")
+	for _, pair := range strings.Split(spec, ",") {
+		g, s, _ := strings.Cut(strings.TrimSpace(pair), ":")
+		guilds, err1 := strconv.Atoi(g)
+		shards, err2 := strconv.Atoi(s)
+		if err1 != nil || err2 != nil || guilds < 1 || shards < 1 {
+			t.Fatalf("KUTIP_SHARDS: %q is not guilds:shards", pair)
+		}
+		r := serveRSS(t, bin, guilds, shards)
+		t.Logf("%8d %6d %10.1f %10.1f %12.0f B %12v", guilds, shards, r.rss, r.peak, (r.rss-base.rss)*(1<<20)/float64(guilds), r.ready.Round(time.Millisecond))
+	}
+}
+
+type processRSS struct {
+	rss, peak float64 // MiB: VmRSS and VmHWM
+	ready     time.Duration
+}
+
+// serveRSS runs kutip serve against a fake with guilds servers over shards
+// shards and returns its memory once it holds them all.
+func serveRSS(t *testing.T, bin string, guilds, shards int) processRSS {
+	srv := discordtest.New(t, discordtest.Options{NoEcho: true, Shards: shards, MaxConcurrency: shards, ReplayBuffer: 16, GuildsPerShard: max(2500, guilds), MaxRequests: 1000})
+	ask := make([]string, shards) // a channel on each shard
+	ask[discordtest.ShardOf(srv.GuildID, shards)] = srv.ChannelID
+	for i := range guilds - 1 {
+		_, ch := srv.JoinGuild(discordtest.Guild{Shard: i % shards, Shards: shards})
+		ask[i%shards] = ch
+	}
+	cmd := exec.Command(bin, "serve")
+	cmd.Dir = t.TempDir()
+	cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + os.TempDir(),
+		"DISCORD_TOKEN=" + srv.Token, "DISCORD_API_BASE=" + srv.URL, "SHARD_COUNT=" + strconv.Itoa(shards),
+		"RELOAD_INTERVAL=off", "LOG_LEVEL=warn", "RATE_LIMIT_COUNT=1000"}
+	var logs syncBuffer
+	cmd.Stdout, cmd.Stderr = &logs, &logs
+	start := time.Now()
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() {
+		cmd.Process.Signal(syscall.SIGTERM)
+		cmd.Wait()
+	}()
+	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Minute)
+	defer cancel()
+	if err := srv.WaitShards(ctx, shards); err != nil {
+		t.Fatalf("%v\n%s", err, logs.String())
+	}
+	for k, ch := range ask {
+		if ch == "" {
+			continue
+		}
+		id, err := srv.Message(ctx, discordtest.Message{ChannelID: ch, Content: fmt.Sprintf("<@%s> Kapan perjanjian itu ditandatangani? (%d)", srv.Bot.ID, k)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := srv.WaitSent(ctx, func(m discordtest.Sent) bool { return m.ReplyTo == id }); err != nil {
+			t.Fatalf("shard %d: no answer: %v\n%s", k, err, logs.String())
+		}
+	}
+	r := processRSS{ready: time.Since(start)}
+	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", cmd.Process.Pid))
+	if err != nil {
+		t.Skipf("no /proc: %v", err)
+	}
+	for _, line := range strings.Split(string(data), "\n") {
+		for key, v := range map[string]*float64{"VmRSS:": &r.rss, "VmHWM:": &r.peak} {
+			if rest, ok := strings.CutPrefix(line, key); ok {
+				kb, _ := strconv.Atoi(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(rest), "kB")))
+				*v = float64(kb) / 1024
+			}
+		}
+	}
+	return r
 }
