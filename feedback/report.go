@@ -27,35 +27,92 @@ func (s *Store) Report(ctx context.Context, o ReportOptions) (Report, error) {
 	if err := s.usable(ctx); err != nil {
 		return Report{}, err
 	}
-	r := Report{Since: o.Since.UTC(), Until: s.opts.Now().UTC()}
-	err := s.be.view(func(t tx) error {
-		if err := r.addQuestions(t, o.Guild); err != nil {
-			return err
-		}
-		return r.addVotes(t, o.Guild)
-	})
+	r, err := buildReport([]backend{s.be}, o, s.opts.Now())
 	if err != nil {
 		return Report{}, fmt.Errorf("feedback report: %w", err)
 	}
 	return r, nil
 }
 
-func (r *Report) addQuestions(t tx, guild string) error {
-	days := map[string]*Day{}
-	unanswered := map[string]*Unanswered{}
-	err := t.scan(bucketQuestions, timeKey(r.Since), nil, func(_, v []byte) error {
+// ReportFiles is Report over several store files read together, as
+// OpenReadOnly reads them: the stores of replicas that share no volume,
+// copied to one place. Questions and days add up, and a vote counts with
+// its answer whichever file holds it; a user who voted on one answer
+// through two replicas counts twice (each file hashes voters with its own
+// key).
+func ReportFiles(ctx context.Context, paths []string, o ReportOptions, opts Options) (Report, error) {
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	bes := make([]backend, 0, len(paths))
+	for _, p := range paths {
+		if err := checkCtx(ctx); err != nil {
+			return Report{}, err
+		}
+		st, err := OpenReadOnly(p, opts)
+		if err != nil {
+			return Report{}, err
+		}
+		bes = append(bes, st.be)
+	}
+	r, err := buildReport(bes, o, opts.Now())
+	if err != nil {
+		return Report{}, fmt.Errorf("feedback report: %w", err)
+	}
+	return r, nil
+}
+
+// reportBuilder sums up questions and votes from one store or several.
+type reportBuilder struct {
+	r          Report
+	guild      string
+	days       map[string]*Day
+	unanswered map[string]*Unanswered
+	voted      map[string]*Voted
+	answers    map[string]Answer // of the voted answers, as found
+}
+
+func buildReport(bes []backend, o ReportOptions, now time.Time) (Report, error) {
+	b := &reportBuilder{
+		r:     Report{Since: o.Since.UTC(), Until: now.UTC()},
+		guild: o.Guild, days: map[string]*Day{}, unanswered: map[string]*Unanswered{},
+		voted: map[string]*Voted{}, answers: map[string]Answer{},
+	}
+	for _, be := range bes {
+		if err := be.view(func(t tx) error {
+			if err := b.addQuestions(t); err != nil {
+				return err
+			}
+			return b.addVotes(t)
+		}); err != nil {
+			return Report{}, err
+		}
+	}
+	// An answer may be in another file than its votes (the click went to
+	// another replica).
+	for _, be := range bes {
+		if err := be.view(b.findAnswers); err != nil {
+			return Report{}, err
+		}
+	}
+	return b.finish(), nil
+}
+
+func (b *reportBuilder) addQuestions(t tx) error {
+	r := &b.r
+	return t.scan(bucketQuestions, timeKey(r.Since), nil, func(_, v []byte) error {
 		var q Question
 		if err := json.Unmarshal(v, &q); err != nil {
 			return nil // unreadable: pruned later, counted never
 		}
-		if q.Time.Before(r.Since) || q.Time.After(r.Until) || (guild != "" && q.Guild != guild) {
+		if q.Time.Before(r.Since) || q.Time.After(r.Until) || (b.guild != "" && q.Guild != b.guild) {
 			return nil
 		}
 		date := q.Time.UTC().Format(time.DateOnly)
-		d := days[date]
+		d := b.days[date]
 		if d == nil {
 			d = &Day{Date: date}
-			days[date] = d
+			b.days[date] = d
 		}
 		r.Asked++
 		d.Asked++
@@ -77,10 +134,10 @@ func (r *Report) addQuestions(t tx, guild string) error {
 		if norm == "" {
 			return nil
 		}
-		u := unanswered[norm]
+		u := b.unanswered[norm]
 		if u == nil {
 			u = &Unanswered{Question: norm}
-			unanswered[norm] = u
+			b.unanswered[norm] = u
 		}
 		u.Count++
 		if q.Outcome == Abstained {
@@ -93,28 +150,11 @@ func (r *Report) addQuestions(t tx, guild string) error {
 		}
 		return nil
 	})
-	if err != nil {
-		return err
-	}
-	r.Days = make([]Day, 0, len(days))
-	for _, d := range days {
-		r.Days = append(r.Days, *d)
-	}
-	slices.SortFunc(r.Days, func(a, b Day) int { return strings.Compare(a.Date, b.Date) })
-	r.Unanswered = make([]Unanswered, 0, len(unanswered))
-	for _, u := range unanswered {
-		r.Unanswered = append(r.Unanswered, *u)
-	}
-	slices.SortFunc(r.Unanswered, func(a, b Unanswered) int {
-		return cmp.Or(cmp.Compare(b.Count, a.Count), b.Last.Compare(a.Last), strings.Compare(a.Question, b.Question))
-	})
-	r.Unanswered = r.Unanswered[:min(len(r.Unanswered), MaxUnanswered)]
-	return nil
 }
 
-func (r *Report) addVotes(t tx, guild string) error {
-	byAnswer := map[string]*Voted{}
-	err := t.scan(bucketVotes, nil, nil, func(k, v []byte) error {
+func (b *reportBuilder) addVotes(t tx) error {
+	r := &b.r
+	return t.scan(bucketVotes, nil, nil, func(k, v []byte) error {
 		var rec voteRecord
 		if err := json.Unmarshal(v, &rec); err != nil || rec.T.Before(r.Since) || rec.T.After(r.Until) {
 			return nil
@@ -124,10 +164,10 @@ func (r *Report) addVotes(t tx, guild string) error {
 			return nil
 		}
 		id := string(k[:i])
-		a := byAnswer[id]
+		a := b.voted[id]
 		if a == nil {
 			a = &Voted{AnswerID: id}
-			byAnswer[id] = a
+			b.voted[id] = a
 		}
 		switch rec.V {
 		case Up:
@@ -137,19 +177,46 @@ func (r *Report) addVotes(t tx, guild string) error {
 		}
 		return nil
 	})
-	if err != nil {
-		return err
-	}
-	r.DownVoted = make([]Voted, 0, len(byAnswer))
-	for _, v := range byAnswer {
-		if v.Down == 0 {
+}
+
+// findAnswers looks up the down-voted answers not found yet.
+func (b *reportBuilder) findAnswers(t tx) error {
+	for id, v := range b.voted {
+		if _, found := b.answers[id]; found || v.Down == 0 {
 			continue
 		}
 		var a Answer
-		if val := t.get(bucketAnswers, []byte(v.AnswerID)); val == nil || json.Unmarshal(val, &a) != nil {
-			a = Answer{}
+		if val := t.get(bucketAnswers, []byte(id)); val != nil && json.Unmarshal(val, &a) == nil {
+			b.answers[id] = a
 		}
-		if guild != "" && a.Guild != guild {
+	}
+	return nil
+}
+
+func (b *reportBuilder) finish() Report {
+	r := b.r
+	r.Days = make([]Day, 0, len(b.days))
+	for _, d := range b.days {
+		r.Days = append(r.Days, *d)
+	}
+	slices.SortFunc(r.Days, func(a, b Day) int { return strings.Compare(a.Date, b.Date) })
+
+	r.Unanswered = make([]Unanswered, 0, len(b.unanswered))
+	for _, u := range b.unanswered {
+		r.Unanswered = append(r.Unanswered, *u)
+	}
+	slices.SortFunc(r.Unanswered, func(a, b Unanswered) int {
+		return cmp.Or(cmp.Compare(b.Count, a.Count), b.Last.Compare(a.Last), strings.Compare(a.Question, b.Question))
+	})
+	r.Unanswered = r.Unanswered[:min(len(r.Unanswered), MaxUnanswered)]
+
+	r.DownVoted = make([]Voted, 0, len(b.voted))
+	for _, v := range b.voted {
+		if v.Down == 0 {
+			continue
+		}
+		a := b.answers[v.AnswerID] // zero when no longer stored
+		if b.guild != "" && a.Guild != b.guild {
 			continue // another server's, or unknown: not for this server's admins
 		}
 		v.Question = a.Question
@@ -163,7 +230,7 @@ func (r *Report) addVotes(t tx, guild string) error {
 		return cmp.Or(cmp.Compare(b.Down, a.Down), cmp.Compare(a.Up, b.Up), strings.Compare(a.AnswerID, b.AnswerID))
 	})
 	r.DownVoted = r.DownVoted[:min(len(r.DownVoted), MaxDownVoted)]
-	return nil
+	return r
 }
 
 // Normalize returns the form under which a report counts a question as the

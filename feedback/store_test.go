@@ -635,3 +635,40 @@ func TestRecordBoth(t *testing.T) {
 		})
 	}
 }
+
+// TestReportFiles: the stores of two replicas, reported together: counts
+// add up, a question asked on both is one, and a vote in one file finds
+// its answer in the other.
+func TestReportFiles(t *testing.T) {
+	dir := t.TempDir()
+	c := &clock{t: t0}
+	a := mustOpen(t, filepath.Join(dir, "a.db"), feedback.Options{Now: c.Now})
+	b := mustOpen(t, filepath.Join(dir, "b.db"), feedback.Options{Now: c.Now})
+	ctx := t.Context()
+	for i, s := range []*feedback.Store{a, b} {
+		if err := s.Asked(ctx, feedback.Question{ID: fmt.Sprint("q", i), Text: "Who is France's president?", Outcome: feedback.Abstained}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := a.Record(ctx, feedback.Question{ID: "x", Text: "When?", Outcome: feedback.Answered},
+		&feedback.Answer{ID: "x", Question: "When?", Passages: []feedback.Passage{{Doc: "d", Paragraph: 2, Sentence: 1}}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.Vote(ctx, "x", "u1", feedback.Down); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.Vote(ctx, "x", "u2", feedback.Down); err != nil {
+		t.Fatal(err)
+	}
+	r, err := feedback.ReportFiles(ctx, []string{a.Path(), b.Path()}, feedback.ReportOptions{}, feedback.Options{Now: c.Now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantVoted := []feedback.Voted{{AnswerID: "x", Question: "When?", Passage: &feedback.Passage{Doc: "d", Paragraph: 2, Sentence: 1}, Down: 2}}
+	if r.Asked != 3 || len(r.Unanswered) != 1 || r.Unanswered[0].Count != 2 || !reflect.DeepEqual(r.DownVoted, wantVoted) {
+		t.Errorf("ReportFiles = %s; want 3 asked, the France question twice, x down-voted twice with its question", js(t, r))
+	}
+	if _, err := feedback.ReportFiles(ctx, []string{a.Path(), filepath.Join(dir, "none.db")}, feedback.ReportOptions{}, feedback.Options{}); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("ReportFiles with a missing file = %v, want not exist", err)
+	}
+}
