@@ -25,16 +25,27 @@ func runReport(ctx context.Context, e *env, args []string) error {
 
 // report is runReport with a clock, for tests.
 func report(ctx context.Context, e *env, args []string, now func() time.Time) error {
-	flags := newFlags(e, "report", `report [--since 7d] [--json] [--guild ID] [--file PATH]
+	flags := newFlags(e, "report", `report [--since 7d] [--json] [--guild ID] [--file PATH]...
 
 Reports what kutip's users asked that it could not answer, the answers they
 voted down, and the answer rate per day (UTC), from the feedback store that
 kutip serve keeps in FEEDBACK_FILE, else INDEX_DIR/feedback.db. It only reads
-the store, and may run while kutip serve does.`)
+the store, and may run while kutip serve does.
+
+Replicas that share one FEEDBACK_FILE need nothing more. Replicas with a store
+each: copy their files to one place and give them all, --file a.db --file b.db;
+the report counts them together.`)
 	sinceFlag := flags.String("since", "7d", "the `PERIOD` to report: back from now (7d, 36h, 2w), from a date (2026-11-01, UTC), or all")
 	asJSON := flags.Bool("json", false, "print one JSON object")
 	guild := flags.String("guild", "", "only the questions and answers of the server with this `ID`")
-	file := flags.String("file", "", "read the store at `PATH` (default: FEEDBACK_FILE, else INDEX_DIR/feedback.db)")
+	var files []string
+	flags.Func("file", "read the store at `PATH`; repeat to report several together (default: FEEDBACK_FILE, else INDEX_DIR/feedback.db)", func(v string) error {
+		if v == "" {
+			return errors.New("empty path")
+		}
+		files = append(files, v)
+		return nil
+	})
 	rest, err := parseFlags(flags, args)
 	if err != nil {
 		return err
@@ -47,8 +58,7 @@ the store, and may run while kutip serve does.`)
 	if err != nil {
 		return usagef("report: --since %q: %v", *sinceFlag, err)
 	}
-	path := *file
-	if path == "" {
+	if len(files) == 0 {
 		// The store serve uses: FEEDBACK_FILE, else INDEX_DIR/feedback.db.
 		lookup, err := e.lookup()
 		if err != nil {
@@ -58,21 +68,19 @@ the store, and may run while kutip serve does.`)
 		if err != nil {
 			return usageError{err}
 		}
-		if path = cfg.FeedbackPath(); path == "" {
+		path := cfg.FeedbackPath()
+		if path == "" {
 			return usagef("report: kutip serve keeps feedback in INDEX_DIR/feedback.db (or FEEDBACK_FILE) only when one is set: set it as for kutip serve, or give --file PATH")
 		}
+		files = []string{path}
 	}
-	st, err := feedback.OpenReadOnly(path, feedback.Options{Now: func() time.Time { return t }})
-	if errors.Is(err, fs.ErrNotExist) {
-		return fmt.Errorf("report: no feedback store at %s yet: kutip serve creates it at its first question when INDEX_DIR is set", path)
+	r, err := feedback.ReportFiles(ctx, files, feedback.ReportOptions{Since: since, Guild: *guild}, feedback.Options{Now: func() time.Time { return t }})
+	var pathErr *fs.PathError
+	if errors.As(err, &pathErr) && errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("report: no feedback store at %s yet: kutip serve creates it at its first question when INDEX_DIR or FEEDBACK_FILE is set", pathErr.Path)
 	}
 	if err != nil {
 		return fmt.Errorf("report: %w", err)
-	}
-	defer st.Close()
-	r, err := st.Report(ctx, feedback.ReportOptions{Since: since, Guild: *guild})
-	if err != nil {
-		return err
 	}
 	if *asJSON {
 		enc := json.NewEncoder(e.stdout)

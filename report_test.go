@@ -102,7 +102,9 @@ func TestReportCommand(t *testing.T) {
 		{name: "bad since", args: []string{"--file", path, "--since", "a week"}, wantErr: "such as 7d", usage: true},
 		{name: "future date", args: []string{"--file", path, "--since", "2027-01-01"}, wantErr: "in the future", usage: true},
 		{name: "argument", args: []string{"--file", path, "france"}, wantErr: `unexpected argument "france"`, usage: true},
-		{name: "no store yet", args: []string{"--file", filepath.Join(dir, "none.db")}, wantErr: "no feedback store at"},
+		{name: "no store yet", args: []string{"--file", filepath.Join(dir, "none.db")}, wantErr: "no feedback store at " + filepath.Join(dir, "none.db") + " yet"},
+		{name: "two replicas", args: []string{"--file", path, "--file", secondStore(t, dir), "--since", "all"}, golden: "two_files.txt"},
+		{name: "empty file flag", args: []string{"--file="}, wantErr: "empty path", usage: true},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -212,4 +214,23 @@ func TestTermSafe(t *testing.T) {
 			t.Errorf("termSafe(%q) = %q, want %q", tc.in, got, tc.want)
 		}
 	}
+}
+
+// secondStore writes another replica's store next to the fixture's: a
+// question the first also had, and a down-vote on the first's answer 4.
+func secondStore(t *testing.T, dir string) string {
+	t.Helper()
+	path := filepath.Join(dir, "replica2.db")
+	s, warn := feedback.Open(path, feedback.Options{Now: func() time.Time { return reportStart.Add(5 * 24 * time.Hour) }})
+	if warn != nil {
+		t.Fatal(warn)
+	}
+	defer s.Close()
+	if err := s.Asked(t.Context(), feedback.Question{ID: "21", Text: "WHO is the president of France", Guild: "g3", Outcome: feedback.Abstained}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Vote(t.Context(), "4", "u9", feedback.Down); err != nil {
+		t.Fatal(err)
+	}
+	return path
 }
