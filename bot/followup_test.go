@@ -405,3 +405,28 @@ func TestThreadNotesGolden(t *testing.T) {
 		t.Errorf("thread notes differ from %s (go test -update to accept):\n%s", path, got)
 	}
 }
+
+// TestReplyWithoutPingLive: a reply to kutip with its @ turned off arrives
+// without its text (no Message Content intent), and kutip says why instead
+// of asking for a question.
+func TestReplyWithoutPingLive(t *testing.T) {
+	t.Parallel()
+	ix := realIndex(t)
+	srv := discordtest.New(t, discordtest.Options{NoEcho: true})
+	lb := runLive(t, srv, ix, Options{})
+	r, err := srv.WaitReply(liveCtx(t), lb.ask(t, firstQuestion))
+	if err != nil {
+		t.Fatal(err)
+	}
+	mid, err := srv.Message(liveCtx(t), discordtest.Message{ReplyTo: r.Original.ID, NoPing: true, Content: followUpQ})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := srv.WaitSent(liveCtx(t), func(m discordtest.Sent) bool { return m.ReplyTo == mid })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Content != english.tr(msgReplyUnread) || got.Pings() {
+		t.Errorf("reply to a reply without @ = %q (pings %v), want %q", got.Content, got.Pings(), english.tr(msgReplyUnread))
+	}
+}

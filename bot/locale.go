@@ -141,6 +141,7 @@ const (
 	msgThreadNoPermission // thread.go
 	msgThreadFailed       // thread.go
 	msgThreadNotHere      // thread.go
+	msgReplyUnread        // message.go: a reply to kutip without its @
 	numMsgs
 )
 
@@ -256,6 +257,8 @@ var catalogue = [numMsgs][numLangs]string{
 		"Saya tidak bisa membuat utas di sini: saya perlu izin **Create Public Threads** di saluran ini. Balas jawaban saya untuk bertanya lanjutan."},
 	msgThreadFailed: {"I could not start a thread for this answer. Reply to it to ask a follow-up instead.",
 		"Saya tidak bisa membuat utas untuk jawaban ini. Balas jawaban itu untuk bertanya lanjutan."},
+	msgReplyUnread: {"I cannot read replies that do not mention me: keep the reply's **@ mention** on, or mention me with your question.",
+		"Saya tidak bisa membaca balasan yang tidak menyebut saya: biarkan **@ sebutan** balasan menyala, atau sebut saya bersama pertanyaan Anda."},
 	msgThreadNotHere: {"Threads need a server channel; here, reply to my answer to ask a follow-up.",
 		"Utas hanya ada di saluran server; di sini, balas jawaban saya untuk bertanya lanjutan."},
 }

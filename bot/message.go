@@ -64,6 +64,12 @@ func (b *Bot) onMessage(work context.Context, api Discord, self string, m *disco
 	}
 	q := capRunes(oneLine(stripMentions(m.Content, self)), maxQuestion)
 	if q == "" {
+		if !dm && !mentioned(m, self) {
+			// A reply with its @ turned off: without the Message Content
+			// intent Discord sends its text empty (followup.go).
+			send(shortReply(msgReplyUnread))
+			return
+		}
 		send(emptyAsk)
 		return
 	}

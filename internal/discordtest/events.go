@@ -451,8 +451,10 @@ type Message struct {
 	Content string
 	// ReplyTo is the message this one replies to, in the same channel
 	// (message_reference and referenced_message, see threads.go). A reply
-	// mentions the replied message's author, as Discord's default does.
+	// mentions the replied message's author, as Discord's default does,
+	// unless NoPing is set (the author turned the reply's @ off).
 	ReplyTo string
+	NoPing  bool
 }
 
 // messageFromLocked stores a user's message and returns it. s.mu must be
@@ -472,7 +474,7 @@ func (s *Server) messageFromLocked(in Message, ch channel, author User) *message
 		Sent:   Sent{ID: in.ID, ChannelID: ch.id, GuildID: ch.guildID, Type: typeDefault, Time: time.Now()},
 		author: author,
 	}
-	m.apply(&msgBody{Content: &in.Content}, s.replyLocked(m, in.ReplyTo)) // threads.go
+	m.apply(&msgBody{Content: &in.Content}, s.replyLocked(m, in.ReplyTo, in.NoPing)) // threads.go
 	s.storeLocked(m)
 	return m
 }

@@ -28,9 +28,10 @@ func (s *Server) DenyThreads(channelID string) {
 }
 
 // replyLocked makes m a reply to message replyTo when that is a message of
-// m's channel, and returns the replied message's author ("" for none), to
-// be pinged as Discord's default allowed_mentions does. s.mu must be held.
-func (s *Server) replyLocked(m *message, replyTo string) string {
+// m's channel, and returns the replied message's author to be pinged, as
+// Discord's default allowed_mentions does ("" for none, or when noPing).
+// s.mu must be held.
+func (s *Server) replyLocked(m *message, replyTo string, noPing bool) string {
 	if replyTo == "" {
 		return ""
 	}
@@ -39,6 +40,9 @@ func (s *Server) replyLocked(m *message, replyTo string) string {
 		return ""
 	}
 	m.ReplyTo, m.Type = ref.ID, typeReply
+	if noPing {
+		return ""
+	}
 	return ref.author.ID
 }
 

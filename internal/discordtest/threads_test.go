@@ -127,3 +127,27 @@ func TestStartThread(t *testing.T) {
 		})
 	}
 }
+
+// TestReplyWithoutPing: a reply with its @ off mentions no one, and
+// without the Message Content intent its text arrives empty.
+func TestReplyWithoutPing(t *testing.T) {
+	srv := discordtest.New(t, discordtest.Options{NoEcho: true})
+	s := openSession(t, srv, nil)
+	got := make(chan *discordgo.Message, 1)
+	s.AddHandler(func(_ *discordgo.Session, m *discordgo.MessageCreate) { got <- m.Message })
+	sent, err := s.ChannelMessageSend(srv.ChannelID, "answer")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := srv.Message(t.Context(), discordtest.Message{ReplyTo: sent.ID, NoPing: true, Content: "and North Korea?"}); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case m := <-got:
+		if m.MessageReference == nil || m.MessageReference.MessageID != sent.ID || len(m.Mentions) != 0 || m.Content != "" {
+			t.Errorf("reply without @ = reference %+v, mentions %d, content %q; want a reply, no mention, no content", m.MessageReference, len(m.Mentions), m.Content)
+		}
+	case <-t.Context().Done():
+		t.Fatal("no MESSAGE_CREATE")
+	}
+}
