@@ -251,15 +251,16 @@ func (v view) AskAfter(ctx context.Context, previous, q string) (retrieval.Answe
 	return v.Ask(ctx, q)
 }
 
-// pager returns what More needs of the view's index, false when the index
-// cannot page.
-func (v view) pager() (func(ctx context.Context, q string, top int) (retrieval.Answer, error), bool) {
+// pager returns what More needs of the view's index: the top passages
+// for q, read as a follow-up of previous when that is not empty; false
+// when the index cannot page.
+func (v view) pager() (func(ctx context.Context, previous, q string, top int) (retrieval.Answer, error), bool) {
 	p, ok := v.ix.(pager)
 	if !ok || v.none {
 		return nil, false
 	}
-	return func(ctx context.Context, q string, top int) (retrieval.Answer, error) {
-		return p.AskTopIn(ctx, v.scope, q, top)
+	return func(ctx context.Context, previous, q string, top int) (retrieval.Answer, error) {
+		return p.AskTopFollowUpIn(ctx, v.scope, previous, q, top)
 	}, true
 }
 

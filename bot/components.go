@@ -406,10 +406,11 @@ func (b *Bot) vote(ctx context.Context, in *interaction, c customID) {
 }
 
 // pager is what More needs of the index: the best top passages for a
-// question, in the whole corpus or one folder. *retrieval.Index and
+// question, read as a follow-up of the question before it when there was
+// one, in the whole corpus or one folder. *retrieval.Index and
 // *retrieval.Live have it.
 type pager interface {
-	AskTopIn(ctx context.Context, scope retrieval.Scope, question string, top int) (retrieval.Answer, error)
+	AskTopFollowUpIn(ctx context.Context, scope retrieval.Scope, previous, question string, top int) (retrieval.Answer, error)
 }
 
 var (
@@ -451,7 +452,9 @@ func (b *Bot) more(ctx context.Context, in *interaction, c customID) {
 			return shortReply(msgMoreGone).localized(in.lang), nil
 		}
 		top := min(c.Shown+retrieval.DefaultTop, maxShown)
-		a, err := askTop(ctx, rec.Question, top)
+		// A follow-up ("and North Korea?") pages as it was answered: with
+		// the subject of the question it followed.
+		a, err := askTop(ctx, rec.Previous, rec.Question, top)
 		if err != nil {
 			return reply{}, fmt.Errorf("ask for more: %w", err)
 		}

@@ -194,9 +194,13 @@ func TestCheckComponentsCatches(t *testing.T) {
 type pagingIndex struct {
 	fakeIndex
 	passages []retrieval.Passage
+	previous []string // the previous question of each AskTopFollowUpIn
 }
 
-func (p *pagingIndex) AskTopIn(_ context.Context, _ retrieval.Scope, q string, top int) (retrieval.Answer, error) {
+func (p *pagingIndex) AskTopFollowUpIn(_ context.Context, _ retrieval.Scope, previous, q string, top int) (retrieval.Answer, error) {
+	p.mu.Lock()
+	p.previous = append(p.previous, previous)
+	p.mu.Unlock()
 	return retrieval.Answer{Question: q, Answered: true, Passages: p.passages[:min(top, len(p.passages))]}, nil
 }
 
@@ -220,7 +224,9 @@ func TestMoreSkipsShown(t *testing.T) {
 	store, _ := feedback.Open("", feedback.Options{})
 	b, rec, _ := newTestBot(t, ix, Options{Feedback: store})
 	shown := []feedback.Passage{{Doc: ratified.Doc, Paragraph: 1, Sentence: 1}, {Doc: ratified.Doc, Paragraph: 2, Sentence: 1}, {Doc: ratified.Doc, Paragraph: 5, Sentence: 1}}
-	if err := store.Remember(t.Context(), feedback.Answer{ID: "42", Question: "when?", Answered: true, Passages: shown}); err != nil {
+	// A follow-up's answer: More pages it with the subject of the question
+	// it followed.
+	if err := store.Remember(t.Context(), feedback.Answer{ID: "42", Question: "when?", Previous: "did Russia ratify the treaty?", Answered: true, Passages: shown}); err != nil {
 		t.Fatal(err)
 	}
 	tests := []struct {
@@ -269,6 +275,14 @@ func TestMoreSkipsShown(t *testing.T) {
 		if next != tc.further {
 			t.Errorf("%s: further button %q, want %q", tc.custom, next, tc.further)
 		}
+	}
+	for _, p := range ix.previous {
+		if p != "did Russia ratify the treaty?" {
+			t.Errorf("More paged with previous question %q, want the one the follow-up followed", p)
+		}
+	}
+	if len(ix.previous) != len(tests) {
+		t.Errorf("More asked the index %d times, want %d", len(ix.previous), len(tests))
 	}
 }
 
