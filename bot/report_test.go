@@ -175,9 +175,14 @@ func TestReportLive(t *testing.T) {
 	}
 	o := r.Original
 	text := o.Text()
-	if !o.Ephemeral || o.Pings() || !strings.Contains(text, "Feedback, last 30 days") ||
-		!strings.Contains(text, "**1×** who won the football world cup?") || strings.Contains(text, "another server") {
-		t.Errorf("/report (ephemeral %v, pings %v) = %q; want this server's unanswered question only", o.Ephemeral, o.Pings(), text)
+	// The question /ask just took is counted (and listed, unless kutip's
+	// retrieval has learnt to answer it well); the other server's is not.
+	if !o.Ephemeral || o.Pings() || !strings.Contains(text, "Feedback, last 30 days") || !strings.Contains(text, "**1** asked") ||
+		strings.Contains(text, "another server") {
+		t.Errorf("/report (ephemeral %v, pings %v) = %q; want this server's one question only", o.Ephemeral, o.Pings(), text)
+	}
+	if !strings.Contains(text, "**1×** who won the football world cup?") && !strings.Contains(text, "**1** answered") {
+		t.Errorf("/report = %q: the question is neither answered nor listed as unanswered", text)
 	}
 }
 
