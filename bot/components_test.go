@@ -602,3 +602,58 @@ func BenchmarkAnswerQuestion(b *testing.B) {
 		})
 	}
 }
+
+// TestMoreAfterFollowUpLive: More under a follow-up's answer ("and North
+// Korea?" replying to "when did Russia ratify?") pages the follow-up as it
+// was answered, with its subject, not the three words alone.
+func TestMoreAfterFollowUpLive(t *testing.T) {
+	t.Parallel()
+	ix := realIndex(t)
+	srv := discordtest.New(t, discordtest.Options{NoEcho: true})
+	lb := runLive(t, srv, ix, Options{})
+	first := "when did Russia ratify?"
+	r, err := srv.WaitReply(liveCtx(t), lb.ask(t, first))
+	if err != nil {
+		t.Fatal(err)
+	}
+	mid, err := srv.Message(liveCtx(t), discordtest.Message{ReplyTo: r.Original.ID, Content: "and North Korea?"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	answer, err := srv.WaitSent(liveCtx(t), func(m discordtest.Sent) bool { return m.ReplyTo == mid })
+	if err != nil {
+		t.Fatal(err)
+	}
+	page := clickAndWait(t, srv, answer.ID, buttonOf(t, srv, answer.ID, actMore), discordtest.User{}, "")
+	if len(page.Original.Embeds) != 1 || len(page.Original.Embeds[0].Fields) == 0 {
+		t.Fatalf("More = %q, want passages", page.Original.Text())
+	}
+	want, err := ix.AskTopFollowUpIn(t.Context(), retrieval.Scope{}, first, "and North Korea?", 2*retrieval.DefaultTop)
+	if err != nil {
+		t.Fatal(err)
+	}
+	alone, err := ix.AskTopIn(t.Context(), retrieval.Scope{}, "and North Korea?", 2*retrieval.DefaultTop)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The page is the follow-up's passages after the first page, as
+	// paragraphs and sentences; asked alone they differ.
+	cites := func(ps []retrieval.Passage) string {
+		var s []string
+		for _, p := range ps[min(retrieval.DefaultTop, len(ps)):] {
+			s = append(s, english.cite(p.Paragraph, p.Sentence))
+		}
+		return strings.Join(s, "; ")
+	}
+	var shown []string
+	for _, f := range page.Original.Embeds[0].Fields {
+		i := strings.LastIndex(f.Value, "¶")
+		shown = append(shown, f.Value[i:])
+	}
+	if got, want := strings.Join(shown, "; "), cites(want.Passages); got != want {
+		t.Errorf("More under the follow-up shows %s, want %s", got, want)
+	}
+	if cites(want.Passages) == cites(alone.Passages) {
+		t.Fatalf("asked alone, \"and North Korea?\" pages the same passages (%s): the test cannot tell", cites(alone.Passages))
+	}
+}
