@@ -173,7 +173,8 @@ func rssMiB() float64 {
 // serve` process (built from this module, with the built-in article's
 // index) holding the servers of KUTIP_SHARDS against the fake, which runs
 // in the test process: RSS counts the bot alone. It runs with
-// KUTIP_SHARDS_PROCESS=1 as well as KUTIP_SHARDS. A server is in the
+// KUTIP_SHARDS_PROCESS=1 as well as KUTIP_SHARDS (and KUTIP_SHARD_CHANNELS
+// channels per server, default 1). A server is in the
 // process's state once a mention posted after its GUILD_CREATE on the same
 // shard is answered (discordgo applies events to its state in order, before
 // the handlers run), so each shard gets one mention; the time is from the
@@ -188,7 +189,16 @@ func TestShardScaleProcess(t *testing.T) {
 	if out, err := exec.Command("go", "build", "-o", bin, "kutip").CombinedOutput(); err != nil {
 		t.Fatalf("go build kutip: %v\n%s", err, out)
 	}
-	base := serveRSS(t, bin, 1, 1)
+	perGuild := 1
+	if v := os.Getenv("KUTIP_SHARD_CHANNELS"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 {
+			t.Fatalf("KUTIP_SHARD_CHANNELS=%q: want a number of channels, 1 or more", v)
+		}
+		perGuild = n
+	}
+	t.Logf("%d channel(s) per server", perGuild)
+	base := serveRSS(t, bin, 1, 1, 1)
 	t.Logf("baseline (1 server, 1 shard): RSS %.1f MiB, peak %.1f MiB, ready in %v", base.rss, base.peak, base.ready.Round(time.Millisecond))
 	t.Logf("%8s %6s %10s %10s %14s %12s", "servers", "shards", "RSS MiB", "peak MiB", "RSS/server", "all answered")
 	for _, pair := range strings.Split(spec, ",") {
@@ -198,7 +208,7 @@ func TestShardScaleProcess(t *testing.T) {
 		if err1 != nil || err2 != nil || guilds < 1 || shards < 1 {
 			t.Fatalf("KUTIP_SHARDS: %q is not guilds:shards", pair)
 		}
-		r := serveRSS(t, bin, guilds, shards)
+		r := serveRSS(t, bin, guilds, shards, perGuild)
 		t.Logf("%8d %6d %10.1f %10.1f %12.0f B %12v", guilds, shards, r.rss, r.peak, (r.rss-base.rss)*(1<<20)/float64(guilds), r.ready.Round(time.Millisecond))
 	}
 }
@@ -210,12 +220,15 @@ type processRSS struct {
 
 // serveRSS runs kutip serve against a fake with guilds servers over shards
 // shards and returns its memory once it holds them all.
-func serveRSS(t *testing.T, bin string, guilds, shards int) processRSS {
+func serveRSS(t *testing.T, bin string, guilds, shards, perGuild int) processRSS {
 	srv := discordtest.New(t, discordtest.Options{NoEcho: true, Shards: shards, MaxConcurrency: shards, ReplayBuffer: 16, GuildsPerShard: max(2500, guilds), MaxRequests: 1000})
 	ask := make([]string, shards) // a channel on each shard
 	ask[discordtest.ShardOf(srv.GuildID, shards)] = srv.ChannelID
 	for i := range guilds - 1 {
-		_, ch := srv.JoinGuild(discordtest.Guild{Shard: i % shards, Shards: shards})
+		g, ch := srv.JoinGuild(discordtest.Guild{Shard: i % shards, Shards: shards})
+		for range perGuild - 1 {
+			srv.AddChannel(discordtest.Channel{GuildID: g})
+		}
 		ask[i%shards] = ch
 	}
 	cmd := exec.Command(bin, "serve")
