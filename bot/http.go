@@ -138,6 +138,14 @@ type httpResponder struct {
 	state httpState
 }
 
+// threadAPI offers the client behind the responder to /ask thread:True
+// (threadsOf): the thread is started over REST once the answer, sent as
+// the HTTP body, is a message.
+func (h *httpResponder) threadAPI() (threadAPI, bool) {
+	t, ok := h.Discord.(threadAPI)
+	return t, ok
+}
+
 type httpState int
 
 const (

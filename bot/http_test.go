@@ -494,3 +494,18 @@ func TestServeInteractionsBesideGateway(t *testing.T) {
 		}
 	}
 }
+
+// TestHTTPResponderOffersThreads: behind the HTTP endpoint, /ask
+// thread:True reaches the REST client the responder wraps.
+func TestHTTPResponderOffersThreads(t *testing.T) {
+	s, err := discordgo.New("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := threadsOf(newHTTPResponder(sessionAPI{Session: s}, "1")); !ok {
+		t.Error("an HTTP responder over a session offers no threads")
+	}
+	if _, ok := threadsOf(newHTTPResponder(&recorder{}, "1")); ok {
+		t.Error("an HTTP responder over a client without thread calls offers threads")
+	}
+}
