@@ -66,3 +66,45 @@ func TestNamesOnly(t *testing.T) {
 		}
 	}
 }
+
+// TestUnstatedQuantity checks that a how-many question is refused when the
+// best sentence counts nothing, and answered when it counts in words. The
+// corpus is a short report on a harbour; none of these questions is from
+// an eval set.
+func TestUnstatedQuantity(t *testing.T) {
+	text := "Pelabuhan Benoa menerima kapal pesiar dari Singapura pada musim hujan.\n\n" +
+		"Sebagian besar penumpang kapal itu berasal dari Australia.\n\n" +
+		"The harbour master said none of the ferries left the port during the storm.\n\n" +
+		"Nelayan di teluk itu menangkap ikan tuna dengan jaring.\n\n" +
+		"The fishermen sold 300 tonnes of tuna at the market last year."
+	ix := mustBuild(t, []corpus.Document{{ID: "d", Title: "d", Lang: "id", Paragraphs: corpus.Paragraphs(text)}})
+	tests := []struct {
+		q    string
+		want bool // unstated: refused
+	}{
+		// The corpus names the thing but never counts it.
+		{"berapa kapal pesiar yang datang dari singapura", true},
+		{"berapa banyak jaring nelayan di teluk itu", true},
+		// A number answers.
+		{"how many tonnes of tuna did the fishermen sell", false},
+		// So do words that count.
+		{"berapa penumpang kapal dari australia", false},
+		{"how many ferries left the port during the storm", false},
+		// Questions that ask no number are not judged by it.
+		{"siapa yang menangkap ikan tuna", false},
+	}
+	for _, tt := range tests {
+		q := ix.parseQuestion(tt.q)
+		hits, err := ix.candidates(t.Context(), q, nil)
+		if err != nil {
+			t.Fatalf("candidates(%q): %v", tt.q, err)
+		}
+		ranked := ix.rank(q, hits, &rankScratch{m: matcher{seen: map[int]int{}}})
+		if len(ranked) == 0 {
+			t.Fatalf("%q: no candidates", tt.q)
+		}
+		if got := ix.unstatedQuantity(q, ranked[0]); got != tt.want {
+			t.Errorf("unstatedQuantity(%q) = %v, want %v (best: %q)", tt.q, got, tt.want, ix.sents[ranked[0].id].text)
+		}
+	}
+}
