@@ -448,16 +448,9 @@ func TestEnvFileExample(t *testing.T) {
 			t.Errorf(".env.example:%d: %q is neither KEY=value nor a comment", n+1, line)
 		}
 	}
-	var settings strings.Builder
-	files, _ := filepath.Glob("config/*.go")
-	for _, f := range files {
-		if !strings.HasSuffix(f, "_test.go") {
-			settings.WriteString(readFile(t, f))
-		}
-	}
-	for _, m := range regexp.MustCompile(`get\("([A-Z_]+)"\)`).FindAllStringSubmatch(settings.String(), -1) {
-		if !documented[m[1]] {
-			t.Errorf(".env.example does not document %s", m[1])
+	for _, name := range settingNames(t) {
+		if !documented[name] {
+			t.Errorf(".env.example does not document %s", name)
 		}
 	}
 	// Every example, switched on at once, is a valid configuration. The

@@ -168,16 +168,9 @@ func TestReadme(t *testing.T) {
 	if !strings.HasPrefix(readme, start) {
 		t.Errorf("README.md should open with:\n%s", start)
 	}
-	var settings strings.Builder
-	files, _ := filepath.Glob("config/*.go")
-	for _, f := range files {
-		if !strings.HasSuffix(f, "_test.go") {
-			settings.WriteString(readFile(t, f))
-		}
-	}
-	for _, m := range regexp.MustCompile(`get\("([A-Z_]+)"\)`).FindAllStringSubmatch(settings.String(), -1) {
-		if !strings.Contains(readme, "| `"+m[1]+"` |") {
-			t.Errorf("README.md's configuration table lacks %s", m[1])
+	for _, name := range settingNames(t) {
+		if !strings.Contains(readme, "| `"+name+"` |") {
+			t.Errorf("README.md's configuration table lacks %s", name)
 		}
 	}
 	for _, m := range regexp.MustCompile(`\]\(([^)#:]+)(#[^)]*)?\)`).FindAllStringSubmatch(readme, -1) {
@@ -188,4 +181,24 @@ func TestReadme(t *testing.T) {
 	if strings.Contains(readme, "../shared") {
 		t.Error("README.md points at ../shared, which a clone does not have")
 	}
+}
+
+// settingNames are the settings package config reads: the names in its
+// get("…") calls.
+func settingNames(t *testing.T) []string {
+	t.Helper()
+	files, err := filepath.Glob("config/*.go")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("config's files: %v", err)
+	}
+	var names []string
+	for _, f := range files {
+		if strings.HasSuffix(f, "_test.go") {
+			continue
+		}
+		for _, m := range regexp.MustCompile(`get\("([A-Z_]+)"\)`).FindAllStringSubmatch(readFile(t, f), -1) {
+			names = append(names, m[1])
+		}
+	}
+	return names
 }

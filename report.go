@@ -64,11 +64,7 @@ the report counts them together.`)
 		if err != nil {
 			return err
 		}
-		cfg, err := config.FromEnv(lookup)
-		if err != nil {
-			return usageError{err}
-		}
-		path := cfg.FeedbackPath()
+		path := config.FeedbackPathFromEnv(lookup)
 		if path == "" {
 			return usagef("report: kutip serve keeps feedback in INDEX_DIR/feedback.db (or FEEDBACK_FILE) only when one is set: set it as for kutip serve, or give --file PATH")
 		}

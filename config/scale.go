@@ -68,6 +68,14 @@ func (c Config) FeedbackPath() string {
 	return filepath.Join(c.IndexDir, "feedback.db")
 }
 
+// FeedbackPathFromEnv reads FEEDBACK_FILE and INDEX_DIR only, for `kutip
+// report`, so that a wrong bot-only setting cannot stop it; the result is
+// Config.FeedbackPath's.
+func FeedbackPathFromEnv(lookup Lookup) string {
+	get := getter(lookup)
+	return Config{Paths: Paths{IndexDir: get("INDEX_DIR")}, Beyond: Beyond{FeedbackFile: get("FEEDBACK_FILE")}}.FeedbackPath()
+}
+
 // NeedsToken reports whether serve needs DISCORD_TOKEN: it does unless it
 // is an HTTP-only replica.
 func (c Config) NeedsToken() bool { return c.Gateway || c.InteractionsAddr == "" }

@@ -91,6 +91,9 @@ func TestFeedbackPath(t *testing.T) {
 	if p := c.FeedbackPath(); p != "/data/feedback.db" {
 		t.Errorf("FeedbackPath = %q", p)
 	}
+	if p := FeedbackPathFromEnv(env(map[string]string{"INDEX_DIR": "/data", "LOG_LEVEL": "loud"})); p != "/data/feedback.db" {
+		t.Errorf("FeedbackPathFromEnv = %q, want INDEX_DIR's file whatever the other settings", p)
+	}
 	c.FeedbackFile = "/votes/feedback.db"
 	if p := c.FeedbackPath(); p != "/votes/feedback.db" {
 		t.Errorf("with FEEDBACK_FILE, FeedbackPath = %q", p)
