@@ -49,6 +49,9 @@ var chatForms = map[string]string{
 	"pingin": "ingin", "cuma": "hanya", "cuman": "hanya", "drpd": "daripada", "pdhl": "padahal",
 	"liat": "lihat", "ngeliat": "melihat", "dket": "dekat", "gw": "saya", "gue": "saya", "sy": "saya",
 	"pres": "presiden", "rb": "ribu", "jt": "juta",
+	// Compounds written as one word in chat, two in standard spelling
+	// (KBBI) and in news.
+	"ibukota": "ibu kota", "kerjasama": "kerja sama",
 	// Well-known Indonesian blends of place names.
 	"korsel": "korea selatan", "korut": "korea utara",
 	"jabar": "jawa barat", "jateng": "jawa tengah", "jatim": "jawa timur",

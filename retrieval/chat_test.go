@@ -25,6 +25,9 @@ func TestNormalizeChat(t *testing.T) {
 		{"what happens if nk doesnt pull out", "what happens if north korea does not pull out"},
 		{"what did kim say abt the deal", "what did kim say about the deal"},
 		{"is russia gonna send more", "is russia going to send more"},
+		// Compounds written as one word.
+		{"apa ibukota papua nugini", "apa ibu kota papua nugini"},
+		{"kerjasama korut dan rusia", "kerja sama korea utara dan rusia"},
 		// Number shorthands.
 		{"11k troops according to who", "11000 troops according to who"},
 		{"siapa yg ngumpulin 50rb tentara", "siapa yang kumpul 50000 tentara"},
