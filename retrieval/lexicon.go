@@ -8,6 +8,10 @@ import "kutip/retrieval/lexicon"
 // stemIndonesian reduces an Indonesian word to its root.
 func stemIndonesian(w string) string { return lexicon.Stem(w) }
 
+// isIndonesianRoot reports whether w is a root of the Indonesian
+// dictionary.
+func isIndonesianRoot(w string) bool { return lexicon.IsRoot(w) }
+
 // translate gives Indonesian translations of an English word.
 func translate(w string) []string { return lexicon.Translate(w) }
 

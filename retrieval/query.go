@@ -336,7 +336,14 @@ func (ix *Index) expandUncached(lang string, t token) concept {
 		add(f, weightCognate)
 	}
 	if len(c.alts) == 0 && !isNumber(t.Word) && !isOrdinal(t.Word) {
+		// An Indonesian word the dictionary knows is spelt as meant: its
+		// neighbours that are roots too are other words (kota/kata,
+		// harga/hargai is no variant), not its spelling in the corpus.
+		known := lang == "id" && lexiconKnows("id", t.Word)
 		for _, term := range ix.fuzzy(t.Word) {
+			if known && isIndonesianRoot(term) {
+				continue
+			}
 			add(term, weightFuzzy)
 		}
 	}
