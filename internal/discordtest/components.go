@@ -232,48 +232,10 @@ func (s *Server) newClick(c Click) (*interaction, map[string]any, error) {
 	it := &interaction{
 		id: s.newID(), token: newToken(), typ: interactionComponent, guildID: ch.guildID, channelID: ch.id, user: user,
 	}
-	locale := c.Locale
-	if locale == "" {
-		locale = "en-US"
-	}
-	d := map[string]any{
-		"id": it.id, "application_id": s.Bot.ID, "type": it.typ, "token": it.token, "version": 1,
-		"data":       map[string]any{"custom_id": c.CustomID, "component_type": componentButton},
-		"message":    s.messageObjectLocked(m),
-		"channel_id": ch.id, "channel": ch.object(), "app_permissions": defaultAppPermissions,
-		"locale": locale, "entitlements": []any{}, "authorizing_integration_owners": it.owners(),
-		"context": 0, "attachment_size_limit": 10 << 20,
-	}
-	if ch.guildID != "" {
-		member := s.memberObject(user)
-		member["permissions"] = defaultMemberPermission
-		d["guild_id"] = ch.guildID
-		d["guild_locale"] = "en-US"
-		d["guild"] = map[string]any{"id": ch.guildID, "locale": "en-US", "features": []any{}}
-		d["member"] = member
-	} else {
-		d["user"] = user.object()
-		d["context"] = 1
-	}
+	d := s.interactionObject(it, ch, user, c.Locale, defaultMemberPermission)
+	d["data"] = map[string]any{"custom_id": c.CustomID, "component_type": componentButton}
+	d["message"] = s.messageObjectLocked(m)
 	s.keepInteractionLocked(it)
 	s.mu.Unlock()
 	return it, d, nil
-}
-
-// keepInteractionLocked records an interaction, dropping the oldest beyond
-// MaxInteractions. s.mu must be held.
-func (s *Server) keepInteractionLocked(it *interaction) {
-	s.inters[it.id] = it
-	s.byToken[it.token] = it
-	s.interOrd = append(s.interOrd, it.id)
-	if n := excess(len(s.interOrd), s.opts.MaxInteractions); n > 0 {
-		for _, id := range s.interOrd[:n] {
-			if old := s.inters[id]; old != nil {
-				delete(s.byToken, old.token)
-			}
-			delete(s.inters, id)
-		}
-		s.interOrd = append(s.interOrd[:0], s.interOrd[n:]...)
-	}
-	it.created = time.Now()
 }

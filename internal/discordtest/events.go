@@ -320,19 +320,30 @@ func (s *Server) newInteraction(ctx context.Context, in Interaction) (*interacti
 	if len(resolved) > 0 {
 		data["resolved"] = resolved
 	}
-	locale := in.Locale
+	d := s.interactionObject(it, ch, user, in.Locale, in.Permissions)
+	d["data"] = data
+	s.keepInteractionLocked(it)
+	s.mu.Unlock()
+	return it, d, nil
+}
+
+// interactionObject is the part of INTERACTION_CREATE's payload that a
+// command and a button click share: who, where, in which locale (en-US when
+// locale is empty), and the member with its permissions in a guild or the
+// user in a DM. The caller adds "data" (and a click its "message").
+func (s *Server) interactionObject(it *interaction, ch channel, user User, locale, permissions string) map[string]any {
 	if locale == "" {
 		locale = "en-US"
 	}
 	d := map[string]any{
-		"id": it.id, "application_id": s.Bot.ID, "type": it.typ, "data": data, "token": it.token,
+		"id": it.id, "application_id": s.Bot.ID, "type": it.typ, "token": it.token,
 		"version": 1, "channel_id": ch.id, "channel": ch.object(), "app_permissions": defaultAppPermissions,
 		"locale": locale, "entitlements": []any{}, "authorizing_integration_owners": it.owners(),
 		"context": 0, "attachment_size_limit": 10 << 20,
 	}
 	if ch.guildID != "" {
 		member := s.memberObject(user)
-		member["permissions"] = in.Permissions
+		member["permissions"] = permissions
 		d["guild_id"] = ch.guildID
 		d["guild_locale"] = "en-US"
 		d["guild"] = map[string]any{"id": ch.guildID, "locale": "en-US", "features": []any{}}
@@ -341,6 +352,12 @@ func (s *Server) newInteraction(ctx context.Context, in Interaction) (*interacti
 		d["user"] = user.object()
 		d["context"] = 1
 	}
+	return d
+}
+
+// keepInteractionLocked records an interaction, dropping the oldest beyond
+// MaxInteractions. s.mu must be held.
+func (s *Server) keepInteractionLocked(it *interaction) {
 	s.inters[it.id] = it
 	s.byToken[it.token] = it
 	s.interOrd = append(s.interOrd, it.id)
@@ -354,8 +371,6 @@ func (s *Server) newInteraction(ctx context.Context, in Interaction) (*interacti
 		s.interOrd = append(s.interOrd[:0], s.interOrd[n:]...)
 	}
 	it.created = time.Now()
-	s.mu.Unlock()
-	return it, d, nil
 }
 
 // permitted reports whether a member with the permission bit set have may
