@@ -43,6 +43,23 @@ func (g gatedIndex) Ask(ctx context.Context, q string) (retrieval.Answer, error)
 // Endpoint posting to it; it stops at the end of the test.
 func startEndpoint(t *testing.T, srv *discordtest.Server, open chan struct{}, opts bot.Options) *discordtest.Endpoint {
 	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	ep, done := serveEndpoint(ctx, t, srv, open, opts)
+	t.Cleanup(func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("ServeInteractions: %v", err)
+		}
+	})
+	return ep
+}
+
+// serveEndpoint runs an HTTP-only kutip against srv until ctx is done and
+// returns the fake's Endpoint posting to it; done receives what
+// ServeInteractions returned. Its index is closed at the end of the test,
+// so a test that cancels ctx itself must wait for done before returning.
+func serveEndpoint(ctx context.Context, t *testing.T, srv *discordtest.Server, open chan struct{}, opts bot.Options) (ep *discordtest.Endpoint, done <-chan error) {
+	t.Helper()
 	ix, err := retrieval.Build(t.Context(), corpus.Default(), retrieval.Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -60,17 +77,10 @@ func startEndpoint(t *testing.T, srv *discordtest.Server, open chan struct{}, op
 	if err != nil {
 		t.Fatal(err)
 	}
-	ep := srv.Endpoint("http://" + ln.Addr().String() + "/interactions")
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- b.ServeInteractions(ctx, ln, ep.PublicKey()) }()
-	t.Cleanup(func() {
-		cancel()
-		if err := <-done; err != nil {
-			t.Errorf("ServeInteractions: %v", err)
-		}
-	})
-	return ep
+	ep = srv.Endpoint("http://" + ln.Addr().String() + "/interactions")
+	served := make(chan error, 1)
+	go func() { served <- b.ServeInteractions(ctx, ln, ep.PublicKey()) }()
+	return ep, served
 }
 
 func askFor(q string) discordtest.Interaction {
@@ -243,27 +253,9 @@ func TestEndpointAnswersButton(t *testing.T) {
 func TestEndpointShutdownFinishesDeferredAnswers(t *testing.T) {
 	t.Parallel()
 	srv := discordtest.New(t, discordtest.Options{})
-	ix, err := retrieval.Build(t.Context(), corpus.Default(), retrieval.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ix.Close()
 	open := make(chan struct{})
-	b, err := bot.NewHTTPOnly(gatedIndex{ix, open}, slog.New(slog.DiscardHandler), bot.Options{APIBase: srv.URL, AckBudget: time.Nanosecond})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := srv.RegisterCommands(t.Context(), b.Commands()); err != nil {
-		t.Fatal(err)
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	ep := srv.Endpoint("http://" + ln.Addr().String())
 	ctx, stop := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- b.ServeInteractions(ctx, ln, ep.PublicKey()) }()
+	ep, done := serveEndpoint(ctx, t, srv, open, bot.Options{AckBudget: time.Nanosecond})
 
 	tctx := testCtx(t)
 	d, err := ep.Interact(tctx, askFor("Kapan Rusia meratifikasi perjanjian itu?"))
