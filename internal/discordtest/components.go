@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"time"
 	"unicode/utf8"
 )
 
@@ -185,12 +184,7 @@ func (s *Server) Click(ctx context.Context, c Click) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	sent := func() {
-		s.mu.Lock()
-		it.created = time.Now()
-		s.mu.Unlock()
-	}
-	if err := s.dispatch(ctx, it.guildID, "INTERACTION_CREATE", d, sent); err != nil {
+	if err := s.dispatchInteraction(ctx, it, d); err != nil {
 		return it.id, fmt.Errorf("discordtest: click: %w", err)
 	}
 	return it.id, nil

@@ -225,16 +225,22 @@ func (s *Server) Interact(ctx context.Context, in Interaction) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	// Discord's three seconds run from when the interaction is sent.
+	if err := s.dispatchInteraction(ctx, it, d); err != nil {
+		return it.id, fmt.Errorf("discordtest: interact: %w", err)
+	}
+	return it.id, nil
+}
+
+// dispatchInteraction sends it as INTERACTION_CREATE with payload d.
+// Discord's three seconds run from when the interaction is sent, so that
+// is when it.created is set.
+func (s *Server) dispatchInteraction(ctx context.Context, it *interaction, d map[string]any) error {
 	sent := func() {
 		s.mu.Lock()
 		it.created = time.Now()
 		s.mu.Unlock()
 	}
-	if err := s.dispatch(ctx, it.guildID, "INTERACTION_CREATE", d, sent); err != nil {
-		return it.id, fmt.Errorf("discordtest: interact: %w", err)
-	}
-	return it.id, nil
+	return s.dispatch(ctx, it.guildID, "INTERACTION_CREATE", d, sent)
 }
 
 // newInteraction records the interaction a user starts with in and
