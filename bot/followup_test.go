@@ -4,8 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"testing/synctest"
@@ -391,19 +389,7 @@ func TestThreadNotesGolden(t *testing.T) {
 			fmt.Fprintf(&b, "== %s (%s)\n%s\n", n.name, []string{"en", "id"}[l], text)
 		}
 	}
-	path := filepath.Join("testdata", "thread_notes.golden")
-	if *update {
-		if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got := b.String(); got != string(want) {
-		t.Errorf("thread notes differ from %s (go test -update to accept):\n%s", path, got)
-	}
+	checkGolden(t, "thread_notes", []byte(b.String()))
 }
 
 // TestReplyWithoutPingLive: a reply to kutip with its @ turned off arrives

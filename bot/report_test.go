@@ -3,11 +3,8 @@ package bot
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -78,31 +75,11 @@ func TestReportReply(t *testing.T) {
 			if !tc.r.Ephemeral {
 				t.Errorf("the report is public; it holds other members' questions")
 			}
-			var buf bytes.Buffer
-			enc := json.NewEncoder(&buf)
-			enc.SetEscapeHTML(false)
-			enc.SetIndent("", "  ")
-			if err := enc.Encode(tc.r.interactionData()); err != nil {
-				t.Fatal(err)
-			}
-			got := buf.Bytes()
+			got := replyJSON(t, tc.r)
 			if bytes.Contains(got, []byte("\u202e")) {
 				t.Errorf("a bidi override reached the report")
 			}
-			path := filepath.Join("testdata", tc.name+".golden")
-			if *update {
-				if err := os.WriteFile(path, got, 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			want, err := os.ReadFile(path)
-			if err != nil {
-				t.Fatalf("%v (run go test ./bot -run TestReportReply -update to create it)", err)
-			}
-			if !bytes.Equal(got, want) {
-				t.Errorf("%s differs from the golden file (go test ./bot -run TestReportReply -update if right)\ngot:\n%s", path, got)
-			}
+			checkGolden(t, tc.name, got)
 		})
 	}
 }
