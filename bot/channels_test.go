@@ -234,14 +234,7 @@ func TestChannelsLive(t *testing.T) {
 	}
 
 	// A mention in the thread is answered from the category's folder.
-	mid, err := srv.Message(liveCtx(t), discordtest.Message{ChannelID: thread, Content: "<@" + srv.Bot.ID + "> " + night})
-	if err != nil {
-		t.Fatal(err)
-	}
-	m, err := srv.WaitSent(liveCtx(t), func(m discordtest.Sent) bool { return m.ReplyTo == mid })
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, m := sayAndWait(t, srv, discordtest.Message{ChannelID: thread, Content: "<@" + srv.Bot.ID + "> " + night})
 	if !strings.Contains(m.Text(), "leaves at ten") {
 		t.Errorf("mention in the thread answered %q, want the night train", m.Text())
 	}

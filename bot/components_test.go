@@ -511,14 +511,7 @@ func TestLocaleLive(t *testing.T) {
 		{"when did the Russian parliament ratify the treaty?", english.tr(msgShowContext)},
 	}
 	for _, tc := range tests {
-		mid, err := srv.Message(liveCtx(t), discordtest.Message{Content: "<@" + srv.Bot.ID + "> " + tc.question})
-		if err != nil {
-			t.Fatal(err)
-		}
-		m, err := srv.WaitSent(liveCtx(t), func(m discordtest.Sent) bool { return m.ReplyTo == mid })
-		if err != nil {
-			t.Fatal(err)
-		}
+		mid, m := sayAndWait(t, srv, discordtest.Message{Content: "<@" + srv.Bot.ID + "> " + tc.question})
 		if m.Pings() {
 			t.Errorf("reply to %q pings", tc.question)
 		}
@@ -616,14 +609,7 @@ func TestMoreAfterFollowUpLive(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	mid, err := srv.Message(liveCtx(t), discordtest.Message{ReplyTo: r.Original.ID, Content: "and North Korea?"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	answer, err := srv.WaitSent(liveCtx(t), func(m discordtest.Sent) bool { return m.ReplyTo == mid })
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, answer := sayAndWait(t, srv, discordtest.Message{ReplyTo: r.Original.ID, Content: "and North Korea?"})
 	page := clickAndWait(t, srv, answer.ID, buttonOf(t, srv, answer.ID, actMore), discordtest.User{}, "")
 	if len(page.Original.Embeds) != 1 || len(page.Original.Embeds[0].Fields) == 0 {
 		t.Fatalf("More = %q, want passages", page.Original.Text())

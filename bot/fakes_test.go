@@ -252,6 +252,21 @@ func liveCtx(t *testing.T) context.Context {
 	return ctx
 }
 
+// sayAndWait posts m as a user and returns its ID and the bot's message
+// replying to it; the test fails when the bot does not reply.
+func sayAndWait(t *testing.T, srv *discordtest.Server, m discordtest.Message) (id string, reply discordtest.Sent) {
+	t.Helper()
+	id, err := srv.Message(liveCtx(t), m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	reply, err = srv.WaitSent(liveCtx(t), func(s discordtest.Sent) bool { return s.ReplyTo == id })
+	if err != nil {
+		t.Fatalf("no reply to %q (channel %q, DM %v): %v", m.Content, m.ChannelID, m.DM, err)
+	}
+	return id, reply
+}
+
 // ask invokes /ask and returns the interaction's ID.
 func (lb *liveBot) ask(t *testing.T, q string) string {
 	t.Helper()

@@ -41,14 +41,7 @@ func TestFollowUpReplyLive(t *testing.T) {
 	}
 	answer := r.Original
 
-	mid, err := srv.Message(liveCtx(t), discordtest.Message{ReplyTo: answer.ID, Content: followUpQ})
-	if err != nil {
-		t.Fatal(err)
-	}
-	got, err := srv.WaitSent(liveCtx(t), func(m discordtest.Sent) bool { return m.ReplyTo == mid })
-	if err != nil {
-		t.Fatal(err)
-	}
+	mid, got := sayAndWait(t, srv, discordtest.Message{ReplyTo: answer.ID, Content: followUpQ})
 	if !strings.Contains(got.Text(), followUpGold) || got.Pings() {
 		t.Errorf("follow-up reply = %q (pings %v), want the sentence with %q, no ping", got.Text(), got.Pings(), followUpGold)
 	}
@@ -70,26 +63,12 @@ func TestFollowUpReplyLive(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	nk, err := srv.Message(liveCtx(t), discordtest.Message{ReplyTo: r2.Original.ID, Content: "and North Korea?"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	got2, err := srv.WaitSent(liveCtx(t), func(m discordtest.Sent) bool { return m.ReplyTo == nk })
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, got2 := sayAndWait(t, srv, discordtest.Message{ReplyTo: r2.Original.ID, Content: "and North Korea?"})
 	if !strings.Contains(got2.Text(), "menandatangani dekrit untuk meratifikasi") {
 		t.Errorf("\"and North Korea?\" after \"when did Russia ratify?\" = %q, want Kim's decree ratifying the treaty", got2.Text())
 	}
 
-	alone, err := srv.Message(liveCtx(t), discordtest.Message{Content: "<@" + srv.Bot.ID + "> " + followUpQ})
-	if err != nil {
-		t.Fatal(err)
-	}
-	plain, err := srv.WaitSent(liveCtx(t), func(m discordtest.Sent) bool { return m.ReplyTo == alone })
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, plain := sayAndWait(t, srv, discordtest.Message{Content: "<@" + srv.Bot.ID + "> " + followUpQ})
 	if strings.Contains(plain.Text(), followUpGold) {
 		t.Errorf("asked alone, %q was answered with the follow-up's sentence %q; the test no longer shows the previous question's part", followUpQ, plain.Text())
 	}
@@ -132,14 +111,7 @@ func TestFollowUpThreadLive(t *testing.T) {
 		t.Errorf("thread hint = %q (pings %v), want how to ask follow-ups, no ping", hint.Content, hint.Pings())
 	}
 
-	mid, err := srv.Message(liveCtx(t), discordtest.Message{ChannelID: r.Original.ID, Content: "<@" + srv.Bot.ID + "> " + followUpQ})
-	if err != nil {
-		t.Fatal(err)
-	}
-	got, err := srv.WaitSent(liveCtx(t), func(m discordtest.Sent) bool { return m.ReplyTo == mid })
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, got := sayAndWait(t, srv, discordtest.Message{ChannelID: r.Original.ID, Content: "<@" + srv.Bot.ID + "> " + followUpQ})
 	if got.ChannelID != r.Original.ID || !strings.Contains(got.Text(), followUpGold) {
 		t.Errorf("follow-up in the thread = %q in channel %s, want the sentence with %q in the thread %s", got.Text(), got.ChannelID, followUpGold, r.Original.ID)
 	}
@@ -404,14 +376,7 @@ func TestReplyWithoutPingLive(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	mid, err := srv.Message(liveCtx(t), discordtest.Message{ReplyTo: r.Original.ID, NoPing: true, Content: followUpQ})
-	if err != nil {
-		t.Fatal(err)
-	}
-	got, err := srv.WaitSent(liveCtx(t), func(m discordtest.Sent) bool { return m.ReplyTo == mid })
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, got := sayAndWait(t, srv, discordtest.Message{ReplyTo: r.Original.ID, NoPing: true, Content: followUpQ})
 	if got.Content != english.tr(msgReplyUnread) || got.Pings() {
 		t.Errorf("reply to a reply without @ = %q (pings %v), want %q", got.Content, got.Pings(), english.tr(msgReplyUnread))
 	}

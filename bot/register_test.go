@@ -24,13 +24,7 @@ func waitFor(t *testing.T, srv *discordtest.Server, what string, cond func() boo
 // answersDM checks that the bot answers a direct message.
 func answersDM(t *testing.T, srv *discordtest.Server) {
 	t.Helper()
-	id, err := srv.Message(liveCtx(t), discordtest.Message{DM: true, Content: "when did Russia ratify?"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := srv.WaitSent(liveCtx(t), func(m discordtest.Sent) bool { return m.ReplyTo == id }); err != nil {
-		t.Fatalf("no answer to a DM: %v", err)
-	}
+	sayAndWait(t, srv, discordtest.Message{DM: true, Content: "when did Russia ratify?"})
 }
 
 // TestRegisterMissingAccess: a DISCORD_GUILD_ID the bot cannot register on

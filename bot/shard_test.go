@@ -314,13 +314,7 @@ func sessionGuilds(sh *shardConn) []string {
 // once the bot has answered it.
 func askMention(t *testing.T, srv *discordtest.Server, channelID, q string) string {
 	t.Helper()
-	id, err := srv.Message(liveCtx(t), discordtest.Message{ChannelID: channelID, Content: "<@" + srv.Bot.ID + "> " + q})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := srv.WaitSent(liveCtx(t), func(m discordtest.Sent) bool { return m.ReplyTo == id }); err != nil {
-		t.Fatalf("no answer to the mention in %s: %v", channelID, err)
-	}
+	id, _ := sayAndWait(t, srv, discordtest.Message{ChannelID: channelID, Content: "<@" + srv.Bot.ID + "> " + q})
 	return id
 }
 
@@ -390,13 +384,7 @@ func TestShardsOneProcess(t *testing.T) {
 			}
 
 			mention := askMention(t, srv, channels[1], "when did Russia ratify?")
-			dm, err := srv.Message(liveCtx(t), discordtest.Message{DM: true, Content: "who signed?"})
-			if err != nil {
-				t.Fatal(err)
-			}
-			if _, err := srv.WaitSent(liveCtx(t), func(m discordtest.Sent) bool { return m.ReplyTo == dm }); err != nil {
-				t.Fatalf("no answer to a DM: %v", err)
-			}
+			dm, _ := sayAndWait(t, srv, discordtest.Message{DM: true, Content: "who signed?"})
 			inter, err := srv.Interact(liveCtx(t), discordtest.Interaction{
 				Name: "ask", ChannelID: channels[1], Options: []discordtest.Option{{Name: "question", Value: "what was signed?"}},
 			})
