@@ -68,11 +68,11 @@ if [ "$(id -u)" != 0 ]; then
 	exit 2
 fi
 
-step "install docker.io and busybox-static (Debian)"
+step "install docker.io, busybox-static and nginx-light (Debian)"
 if ! [ -x /usr/sbin/dockerd ] || ! [ -x /usr/bin/docker ] || ! [ -x /bin/busybox ] ||
-	! /bin/busybox --list | grep -qx sh; then
+	! /bin/busybox --list | grep -qx sh || ! [ -x /usr/sbin/nginx ]; then
 	apt-get update -qq
-	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq docker.io busybox-static >/dev/null
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq docker.io busybox-static nginx-light >/dev/null
 fi
 # Debian's client: it has BuildKit built in, where a newer client would
 # need the buildx plugin, which Debian does not ship.
@@ -110,8 +110,13 @@ if [ -z "$golang_tag" ] || [ -z "$distroless_tag" ]; then
 	echo "cannot read the base images' tags from the Dockerfile's FROM lines" >&2
 	exit 1
 fi
+nginx_tag=$(sed -n 's/^    image: \(nginx:[^ ]*\)$/\1/p' docker-compose.replicas.yml)
+if [ -z "$nginx_tag" ]; then
+	echo "cannot read nginx's image tag from docker-compose.replicas.yml (a line \"    image: nginx:...\")" >&2
+	exit 1
+fi
 
-step "base images $golang_tag and $distroless_tag"
+step "base images $golang_tag, $distroless_tag and $nginx_tag"
 busybox_tree() { # $1: a root file system to give /bin/sh and friends
 	mkdir -p "$1/bin"
 	cp /bin/busybox "$1/bin/busybox"
@@ -165,6 +170,35 @@ else
 		-c 'USER 65532' -c 'WORKDIR /home/nonroot' -c 'ENV PATH=/usr/local/bin:/usr/bin:/bin' \
 		-m "kutip container check: stand-in for $distroless_tag" - "$distroless_tag" >/dev/null
 	rm -rf "$rootfs"
+fi
+
+if docker image inspect "$nginx_tag" >/dev/null 2>&1 || docker pull -q "$nginx_tag" >/dev/null 2>&1; then
+	echo "$nginx_tag: the real image"
+else
+	echo "STAND-IN: $nginx_tag cannot be pulled here; making a local stand-in from this machine's Debian nginx-light ($(/usr/sbin/nginx -v 2>&1 | cut -d' ' -f3)): the binary, its shared libraries, mime.types"
+	# As the real image: nginx in the foreground as root, its workers as
+	# an unprivileged user, logs to the container's output.
+	rootfs="$work/nginx-rootfs"
+	mkdir -p "$rootfs/usr/sbin" "$rootfs/etc/nginx" "$rootfs/tmp" "$rootfs/var/log/nginx" "$rootfs/var/lib/nginx" "$rootfs/run"
+	chmod 1777 "$rootfs/tmp"
+	cp /usr/sbin/nginx "$rootfs/usr/sbin/nginx"
+	for lib in $(ldd /usr/sbin/nginx | grep -o '/[^ ]*'); do
+		mkdir -p "$rootfs$(dirname "$lib")"
+		cp -L "$lib" "$rootfs$lib"
+	done
+	cp /etc/nginx/mime.types "$rootfs/etc/nginx/mime.types"
+	ln -s /dev/stderr "$rootfs/var/log/nginx/error.log"
+	ln -s /dev/stdout "$rootfs/var/log/nginx/access.log"
+	printf '%s\n' 'root:x:0:0:root:/root:/sbin/nologin' 'nginx:x:101:101:nginx:/nonexistent:/sbin/nologin' \
+		'nobody:x:65534:65534:nobody:/nonexistent:/sbin/nologin' >"$rootfs/etc/passwd"
+	printf '%s\n' 'root:x:0:' 'nginx:x:101:' 'nogroup:x:65534:' >"$rootfs/etc/group"
+	tar -C "$rootfs" -c . | docker import \
+		-c 'ENV PATH=/usr/sbin:/usr/bin:/sbin:/bin' -c 'EXPOSE 80' \
+		-c 'CMD ["nginx", "-g", "daemon off;"]' \
+		-m "kutip container check: stand-in for $nginx_tag" - "$nginx_tag" >/dev/null
+	rm -rf "$rootfs"
+	# The binary finds its libraries in there.
+	docker run --rm --network none "$nginx_tag" nginx -v
 fi
 
 step "docker build from the real context (.dockerignore applied by Docker)"

@@ -27,6 +27,7 @@ func TestContainer(t *testing.T) {
 	}
 	t.Run("compose", testCompose)
 	t.Run("docker run", testDockerRun)
+	t.Run("replicas", testReplicas)
 }
 
 // docker runs the docker client (DOCKER, else the first on PATH) in dir
