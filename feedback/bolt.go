@@ -88,6 +88,25 @@ func classify(path string, err error) error {
 	}
 }
 
+// lock takes this process's lock (mu), then the file's (lockFile): both
+// shared, or both exclusive. unlock releases them in the reverse order.
+func (b *boltBackend) lock(exclusive bool) (unlock func(), err error) {
+	mu := b.mu.RLocker()
+	if exclusive {
+		mu = &b.mu
+	}
+	mu.Lock()
+	release, err := lockFile(b.path, exclusive, b.timeout)
+	if err != nil {
+		mu.Unlock()
+		return nil, err
+	}
+	return func() {
+		release()
+		mu.Unlock()
+	}, nil
+}
+
 // update runs fn in a write transaction. When the file turns out corrupt
 // and heal is set, it moves the file aside, says so through heal, and runs
 // fn again on a new file: all under the lock, so that another process
@@ -96,13 +115,11 @@ func (b *boltBackend) update(fn func(tx) error) error {
 	if b.readOnly {
 		return errReadOnly
 	}
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	release, err := lockFile(b.path, true, b.timeout)
+	unlock, err := b.lock(true)
 	if err != nil {
 		return err
 	}
-	defer release()
+	defer unlock()
 	err = b.updateLocked(fn)
 	if !errors.Is(err, errCorrupt) || b.heal == nil {
 		return err
@@ -138,13 +155,11 @@ func (b *boltBackend) updateLocked(fn func(tx) error) (err error) {
 }
 
 func (b *boltBackend) view(fn func(tx) error) error {
-	b.mu.RLock()
-	defer b.mu.RUnlock()
-	release, err := lockFile(b.path, false, b.timeout)
+	unlock, err := b.lock(false)
 	if err != nil {
 		return err
 	}
-	defer release()
+	defer unlock()
 	db, err := b.open(true)
 	if err != nil {
 		return err
@@ -167,13 +182,11 @@ func (b *boltBackend) guard(fn func() error) (err error) {
 
 // check walks every page of the file, as bbolt's own `bbolt check` does.
 func (b *boltBackend) check() error {
-	b.mu.RLock()
-	defer b.mu.RUnlock()
-	release, err := lockFile(b.path, false, b.timeout)
+	unlock, err := b.lock(false)
 	if err != nil {
 		return err
 	}
-	defer release()
+	defer unlock()
 	return b.checkLocked()
 }
 
@@ -208,13 +221,11 @@ func (b *boltBackend) checkWithin(timeout time.Duration) error {
 // holds its lock (another may have done so meanwhile), and returns where
 // it went, or "" when the file is sound now.
 func (b *boltBackend) quarantine(now time.Time) (string, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	release, err := lockFile(b.path, true, b.timeout)
+	unlock, err := b.lock(true)
 	if err != nil {
 		return "", err
 	}
-	defer release()
+	defer unlock()
 	// Holding the lock file, no kutip process holds bbolt's lock: if it is
 	// taken, it is this process's own, left by bbolt's panic on the file.
 	err = b.checkWithin(100 * time.Millisecond)
