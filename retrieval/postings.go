@@ -107,7 +107,7 @@ type queryTerm struct {
 }
 
 // memoryCandidates scores the sentences that hold any of the question's
-// query terms (candidateTerms) as bleve's TF-IDF scores a disjunction of
+// query terms (queryTerms) as bleve's TF-IDF scores a disjunction of
 // one term query per term, boosted by b, on the terms field:
 //
 //	idf(t)   = 1 + ln(sentences / (sentences holding t + 1))
@@ -137,7 +137,7 @@ func (ix *Index) memoryCandidates(q *parsedQuestion, f *docFilter) []hit {
 	// The query's terms in the order the question's words name them, so
 	// that scores add up in the same order every time.
 	terms := sc.terms[:0]
-	for _, a := range candidateTerms(q) {
+	for _, a := range ix.queryTerms(q) {
 		if id, ok := ix.termIDs[a.term]; ok {
 			terms = append(terms, queryTerm{id: id, boost: a.weight})
 		}

@@ -119,7 +119,7 @@ func sameCandidates(got, want []hit) bool {
 func bleveCandidates(tb testing.TB, ix *Index, q *parsedQuestion, f *docFilter) []hit {
 	tb.Helper()
 	var qs []query.Query
-	for _, t := range candidateTerms(q) {
+	for _, t := range ix.queryTerms(q) {
 		tq := bleve.NewTermQuery(t.term)
 		tq.SetField(fieldTerms)
 		tq.SetBoost(t.weight)
@@ -174,5 +174,37 @@ func TestCandidateTerms(t *testing.T) {
 	}
 	if !same {
 		t.Errorf("candidateTerms = %v, want %v", got, want)
+	}
+}
+
+// TestQueryTerms checks that a large corpus's common terms stay out of the
+// candidate query unless nothing else is left, and that a small corpus
+// keeps them.
+func TestQueryTerms(t *testing.T) {
+	ix := &Index{sents: make([]sentence, 2000), vocab: map[string]int{"rare": 3, "edge": 200, "common": 201}}
+	q := &parsedQuestion{concepts: []concept{
+		{word: "rare", idf: 1, alts: []alt{{"rare", 1}}},
+		{word: "edge", idf: 1, alts: []alt{{"edge", 1}}},
+		{word: "common", idf: 1, alts: []alt{{"common", 1}}},
+	}}
+	only := &parsedQuestion{concepts: q.concepts[2:]}
+	small := &Index{sents: make([]sentence, 999), vocab: ix.vocab}
+	for _, tc := range []struct {
+		name string
+		ix   *Index
+		q    *parsedQuestion
+		want []string
+	}{
+		{"common term dropped", ix, q, []string{"rare", "edge"}},
+		{"nothing else left", ix, only, []string{"common"}},
+		{"small corpus", small, q, []string{"rare", "edge", "common"}},
+	} {
+		var got []string
+		for _, a := range tc.ix.queryTerms(tc.q) {
+			got = append(got, a.term)
+		}
+		if !slices.Equal(got, tc.want) {
+			t.Errorf("%s: queryTerms = %v, want %v", tc.name, got, tc.want)
+		}
 	}
 }
