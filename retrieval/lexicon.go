@@ -12,6 +12,10 @@ func stemIndonesian(w string) string { return lexicon.Stem(w) }
 // dictionary.
 func isIndonesianRoot(w string) bool { return lexicon.IsRoot(w) }
 
+// countriesOf gives the English names of the country whose capital is
+// the English word w.
+func countriesOf(w string) []string { return lexicon.CountriesOf(w) }
+
 // translate gives Indonesian translations of an English word.
 func translate(w string) []string { return lexicon.Translate(w) }
 

@@ -21,6 +21,7 @@ const (
 	weightTranslation = 0.8
 	weightCognate     = 0.75
 	weightFuzzy       = 0.7
+	weightCapital     = 0.5
 	weightSynonym     = 0.3
 )
 
@@ -372,6 +373,9 @@ func (ix *Index) expandUncached(lang string, t token) concept {
 			add(term, weightTypo)
 		}
 	}
+	// A national capital stands for its government ("Moscow ratified"):
+	// the country's one-word names count as a partial match (capital.go).
+	ix.addCountries(lang, t.Word, add)
 	// Synonyms only stand in for a word the corpus does not use as asked
 	// (or, for an English word, whose translations it does not use): the
 	// thesaurus mixes senses, so where the word itself matches they add

@@ -26,6 +26,8 @@ var (
 	learnedText string
 	//go:embed data/wordnet.txt
 	wordnetText string
+	//go:embed data/capitals.txt
+	capitalsText string
 )
 
 // Affix family bits, one per code letter written by the generator
@@ -66,6 +68,7 @@ var (
 	irregularTable = sync.OnceValue(func() table { return parseTable(irregularText) })
 	learnedTable   = sync.OnceValue(func() table { return parseTable(learnedText) })
 	wordnetTable   = sync.OnceValue(func() table { return parseTable(wordnetText) })
+	capitalsTable  = sync.OnceValue(func() table { return parseTable(capitalsText) })
 )
 
 // parseRoots reads "root\tcode" lines into a map from root to affix mask.

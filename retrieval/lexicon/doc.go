@@ -37,6 +37,8 @@
 //	data/synonyms.txt   mythes-id (th_id_ID_v2.dat): headword \t syn|syn|... (best first)
 //	data/irregular.txt  wordnet-base (verb.exc, noun.exc, adj.exc): English irregular
 //	                    form \t lemma|lemma, for lemmas translate.txt has (sent → send)
+//	data/capitals.txt   wordnet-base (data.noun): national capital \t country|country
+//	                    (moscow → russia|russian federation)
 //	data/learned.txt    learned from the PANL-BPPT parallel news corpus (../shared/parallel):
 //	                    English stem \t word:p|word:p, p = p(Indonesian | English)
 //	data/wordnet.txt    Wordnet Bahasa (../shared/lexicon) joined with wordnet-base's noun

@@ -12,6 +12,9 @@
 //	irregular.txt  wordnet-base (verb.exc, noun.exc, adj.exc): English
 //	               irregular forms whose lemma translate.txt has, with the
 //	               lemmas (sent → send)
+//	capitals.txt   wordnet-base (data.noun): each national capital with
+//	               the names of its country (moscow → russia), see
+//	               capitals.go
 //	wordnet.txt    with -wnbahasa: Wordnet Bahasa's Indonesian lemmas for
 //	               the English nouns translate.txt lacks, through
 //	               wordnet-base's index.noun (see wnbahasa.go)
@@ -47,7 +50,7 @@ func main() {
 	pair := flag.String("pair", "eng-ind", "FreeDict language pair; reads /usr/share/dictd/freedict-<pair>.{index,dict.dz}")
 	dictDir := flag.String("dictd", "/usr/share/dictd", "directory of dictd databases")
 	thesaurus := flag.String("thesaurus", "/usr/share/mythes/th_id_ID_v2.dat", "MyThes .dat file")
-	wordnet := flag.String("wordnet", "/usr/share/wordnet", "directory of WordNet's exception lists (verb.exc, noun.exc, adj.exc)")
+	wordnet := flag.String("wordnet", "/usr/share/wordnet", "directory of WordNet's exception lists (verb.exc, noun.exc, adj.exc) and data.noun")
 	wnBahasa := flag.String("wnbahasa", "", "Wordnet Bahasa's wn-data-ind.tab: write wordnet.txt, English nouns FreeDict lacks translated through it (empty: skip)")
 	learnFrom := flag.String("learn", "", "learn learned.txt from the line-aligned parallel corpus in this `DIR` (eco, int, sci, spo .en/.id) instead of converting the Debian packages")
 	out := flag.String("out", "data", "output directory")
@@ -83,6 +86,10 @@ func run(hunspell, dict, thesaurus, wordnet, wnBahasa, out string) error {
 	if err != nil {
 		return fmt.Errorf("wordnet: %w", err)
 	}
+	capitals, err := readCapitals(wordnet)
+	if err != nil {
+		return fmt.Errorf("wordnet capitals: %w", err)
+	}
 	files := []struct {
 		name  string
 		lines []string
@@ -91,6 +98,7 @@ func run(hunspell, dict, thesaurus, wordnet, wnBahasa, out string) error {
 		{"translate.txt", tr.lines()},
 		{"synonyms.txt", syn.lines()},
 		{"irregular.txt", exceptionLines(exc)},
+		{"capitals.txt", capitals},
 	}
 	if wnBahasa != "" {
 		wn, err := readWordnetBahasa(wnBahasa, wordnet, tr)
