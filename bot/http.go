@@ -564,16 +564,9 @@ func (b *Bot) ServeInteractions(ctx context.Context, ln net.Listener, publicKey 
 // opts.APIBase, or Discord when that is empty. It fails when APIBase is
 // not an http(s) URL or the metrics cannot be registered.
 func NewHTTPOnly(ix Index, logger *slog.Logger, opts Options) (*Bot, error) {
-	s, err := discordgo.New("")
+	s, err := newRESTSession("", opts.APIBase)
 	if err != nil {
-		return nil, fmt.Errorf("discord session: %w", err)
+		return nil, err
 	}
-	var rt http.RoundTripper = http.DefaultTransport
-	if opts.APIBase != "" {
-		if rt, err = newAPIBaseTransport(opts.APIBase, rt); err != nil {
-			return nil, err
-		}
-	}
-	s.Client = &http.Client{Transport: rt, Timeout: restTimeout}
 	return newBot(sessionAPI{Session: s}, ix, logger, opts)
 }

@@ -65,21 +65,32 @@ func newFromToken(token string, ix Index, logger *slog.Logger, opts Options, for
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
-	s, err := discordgo.New("Bot " + token)
+	s, err := newRESTSession("Bot "+token, opts.APIBase)
 	if err != nil {
-		return nil, fmt.Errorf("discord session: %w", err)
+		return nil, err
 	}
-	var rt http.RoundTripper = http.DefaultTransport
-	if opts.APIBase != "" {
-		if rt, err = newAPIBaseTransport(opts.APIBase, rt); err != nil {
-			return nil, err
-		}
-	}
-	s.Client = &http.Client{Transport: rt, Timeout: restTimeout}
 	if forward {
 		forwardLogs(s, logger, token)
 	}
 	return newSessionBot(s, ix, logger, opts)
+}
+
+// newRESTSession makes a discordgo session authorised by auth ("" for
+// none) whose REST calls go to apiBase, or Discord when that is empty, and
+// give up after restTimeout.
+func newRESTSession(auth, apiBase string) (*discordgo.Session, error) {
+	s, err := discordgo.New(auth)
+	if err != nil {
+		return nil, fmt.Errorf("discord session: %w", err)
+	}
+	var rt http.RoundTripper = http.DefaultTransport
+	if apiBase != "" {
+		if rt, err = newAPIBaseTransport(apiBase, rt); err != nil {
+			return nil, err
+		}
+	}
+	s.Client = &http.Client{Transport: rt, Timeout: restTimeout}
+	return s, nil
 }
 
 // apiBaseTransport sends the requests addressed to https://discord.com to
