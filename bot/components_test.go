@@ -605,10 +605,7 @@ func TestMoreAfterFollowUpLive(t *testing.T) {
 	srv := discordtest.New(t, discordtest.Options{NoEcho: true})
 	lb := runLive(t, srv, ix, Options{})
 	first := "when did Russia ratify?"
-	r, err := srv.WaitReply(liveCtx(t), lb.ask(t, first))
-	if err != nil {
-		t.Fatal(err)
-	}
+	r := lb.askAndWait(t, first)
 	_, answer := sayAndWait(t, srv, discordtest.Message{ReplyTo: r.Original.ID, Content: "and North Korea?"})
 	page := clickAndWait(t, srv, answer.ID, buttonOf(t, srv, answer.ID, actMore), discordtest.User{}, "")
 	if len(page.Original.Embeds) != 1 || len(page.Original.Embeds[0].Fields) == 0 {

@@ -252,6 +252,17 @@ func liveCtx(t *testing.T) context.Context {
 	return ctx
 }
 
+// askAndWait invokes /ask and returns kutip's reply once it shows (past
+// any deferred "thinking…" placeholder).
+func (lb *liveBot) askAndWait(t *testing.T, q string) discordtest.Reply {
+	t.Helper()
+	r, err := lb.srv.WaitReply(liveCtx(t), lb.ask(t, q))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
 // sayAndWait posts m as a user and returns its ID and the bot's message
 // replying to it; the test fails when the bot does not reply.
 func sayAndWait(t *testing.T, srv *discordtest.Server, m discordtest.Message) (id string, reply discordtest.Sent) {

@@ -35,10 +35,7 @@ func TestFollowUpReplyLive(t *testing.T) {
 	srv := discordtest.New(t, discordtest.Options{NoEcho: true})
 	lb := runLive(t, srv, ix, Options{})
 
-	r, err := srv.WaitReply(liveCtx(t), lb.ask(t, firstQuestion))
-	if err != nil {
-		t.Fatal(err)
-	}
+	r := lb.askAndWait(t, firstQuestion)
 	answer := r.Original
 
 	mid, got := sayAndWait(t, srv, discordtest.Message{ReplyTo: answer.ID, Content: followUpQ})
@@ -59,10 +56,7 @@ func TestFollowUpReplyLive(t *testing.T) {
 
 	// The issue's own example: "and North Korea?" after "when did Russia
 	// ratify?" is read as "when did North Korea ratify?".
-	r2, err := srv.WaitReply(liveCtx(t), lb.ask(t, "when did Russia ratify?"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	r2 := lb.askAndWait(t, "when did Russia ratify?")
 	_, got2 := sayAndWait(t, srv, discordtest.Message{ReplyTo: r2.Original.ID, Content: "and North Korea?"})
 	if !strings.Contains(got2.Text(), "menandatangani dekrit untuk meratifikasi") {
 		t.Errorf("\"and North Korea?\" after \"when did Russia ratify?\" = %q, want Kim's decree ratifying the treaty", got2.Text())
@@ -372,10 +366,7 @@ func TestReplyWithoutPingLive(t *testing.T) {
 	ix := realIndex(t)
 	srv := discordtest.New(t, discordtest.Options{NoEcho: true})
 	lb := runLive(t, srv, ix, Options{})
-	r, err := srv.WaitReply(liveCtx(t), lb.ask(t, firstQuestion))
-	if err != nil {
-		t.Fatal(err)
-	}
+	r := lb.askAndWait(t, firstQuestion)
 	_, got := sayAndWait(t, srv, discordtest.Message{ReplyTo: r.Original.ID, NoPing: true, Content: followUpQ})
 	if got.Content != english.tr(msgReplyUnread) || got.Pings() {
 		t.Errorf("reply to a reply without @ = %q (pings %v), want %q", got.Content, got.Pings(), english.tr(msgReplyUnread))
