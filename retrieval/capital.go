@@ -11,11 +11,14 @@ import "strings"
 // only one-word names of a country are used, since a concept matches one
 // term ("Korea Utara" is two).
 
-// addCountries adds to a question word that names a national capital, in
-// English, the index terms of its country's one-word names at
+// addCountries adds to a question word that names a national capital (in
+// English, or in Indonesian as the dictionary writes it: Moskow), the index
+// terms of its country's one-word names at
 // weightCapital, scaled by how far a translation is trusted.
 func (ix *Index) addCountries(lang, word string, add func(string, float64)) {
-	if lang != "en" {
+	if !lexiconLang(lang) || lang == "id" && isIndonesianRoot(word) {
+		// An Indonesian word is not taken for a capital of the same
+		// spelling: lima is five, not Lima.
 		return
 	}
 	for _, name := range countriesOf(word) {

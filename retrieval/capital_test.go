@@ -15,6 +15,8 @@ func TestCapitalForCountry(t *testing.T) {
 		// The Russian parliament ratified on 6 November; North Korea's
 		// sentence only mentions Moscow.
 		{"when did moscow ratify the treaty", "Parlemen Rusia meratifikasi"},
+		// In Indonesian, as the dictionary writes the capital.
+		{"kapan moskow meratifikasi perjanjian itu", "Parlemen Rusia meratifikasi"},
 		// The country named as itself is unchanged.
 		{"when did russia ratify the treaty", "Parlemen Rusia meratifikasi"},
 	}
@@ -27,11 +29,19 @@ func TestCapitalForCountry(t *testing.T) {
 			t.Errorf("Ask(%q) first passage = %v, want one holding %q", tt.q, ans.Passages, tt.want)
 		}
 	}
-	// Only English capital names expand, and only to one-word names of a
-	// country: "Pyongyang" is "Korea Utara", two words.
-	q := ix.parseQuestion("when did moscow ratify")
-	if !conceptHas(q.concepts[0], "rusia") {
-		t.Errorf("concept %q has alternatives %+v, want rusia among them", q.concepts[0].word, q.concepts[0].alts)
+	// A capital expands only to one-word names of its country
+	// ("Pyongyang" is "Korea Utara", two words), and an Indonesian word
+	// is no capital of the same spelling.
+	for _, tt := range []struct {
+		q, term string
+		want    bool
+	}{
+		{"when did moscow ratify", "rusia", true},
+		{"lima tentara", "peru", false},
+	} {
+		if c := ix.parseQuestion(tt.q).concepts[0]; conceptHas(c, tt.term) != tt.want {
+			t.Errorf("concept %q has alternatives %+v, want %q among them: %v", c.word, c.alts, tt.term, tt.want)
+		}
 	}
 }
 

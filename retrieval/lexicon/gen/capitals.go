@@ -152,3 +152,27 @@ func lemmaName(l string) string {
 	l, _, _ = strings.Cut(l, "(")
 	return strings.ToLower(strings.ReplaceAll(l, "_", " "))
 }
+
+// withTranslations adds to the capitals their one-word Indonesian names
+// from the dictionary (moskow, moskwa → russia), so that a question in
+// Indonesian finds them too; a name already a key keeps its line.
+func withTranslations(capitals []string, dict *dictionary) []string {
+	keys := map[string]bool{}
+	for _, l := range capitals {
+		c, _, _ := strings.Cut(l, "\t")
+		keys[c] = true
+	}
+	out := slices.Clone(capitals)
+	for _, l := range capitals {
+		c, names, _ := strings.Cut(l, "\t")
+		for _, tr := range dict.tr[c] {
+			if len(tr) < 4 || strings.Contains(tr, " ") || keys[tr] {
+				continue
+			}
+			keys[tr] = true
+			out = append(out, tr+"\t"+names)
+		}
+	}
+	slices.Sort(out)
+	return out
+}

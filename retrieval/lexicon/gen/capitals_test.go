@@ -49,3 +49,15 @@ func FuzzParseCapitals(f *testing.F) {
 		}
 	})
 }
+
+func TestWithTranslations(t *testing.T) {
+	dict := &dictionary{tr: map[string][]string{
+		"moscow": {"moskow", "moskwa", "moscow"},
+		"kiev":   {"kyiv", "ibu kota ukraina"},
+	}}
+	got := withTranslations([]string{"kiev\tukraine", "kyiv\tukraine", "moscow\trussia"}, dict)
+	want := []string{"kiev\tukraine", "kyiv\tukraine", "moscow\trussia", "moskow\trussia", "moskwa\trussia"}
+	if !slices.Equal(got, want) {
+		t.Errorf("withTranslations = %q, want %q", got, want)
+	}
+}

@@ -98,7 +98,7 @@ func run(hunspell, dict, thesaurus, wordnet, wnBahasa, out string) error {
 		{"translate.txt", tr.lines()},
 		{"synonyms.txt", syn.lines()},
 		{"irregular.txt", exceptionLines(exc)},
-		{"capitals.txt", capitals},
+		{"capitals.txt", withTranslations(capitals, tr)},
 	}
 	if wnBahasa != "" {
 		wn, err := readWordnetBahasa(wnBahasa, wordnet, tr)
