@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"os"
@@ -301,6 +302,25 @@ func testReplicas(t *testing.T) {
 	if voteOn.ID == "" {
 		t.Fatal("no interaction answered in the body, nothing to vote on")
 	}
+	state := docker(t, dir, "inspect", "--format", "{{.State.Status}} exit={{.State.ExitCode}} restarts={{.RestartCount}}", victim)
+	t.Logf("kutip-http-2 after docker kill: %s", strings.TrimSpace(state))
+	// nginx spread the load: the survivors each answered some of it.
+	for _, i := range []int{0, 2} {
+		if n := responded(ctx, t, healthPorts[i]); n == 0 {
+			t.Errorf("replica %d answered no interaction (its /metrics): nginx did not balance over it", i+1)
+		} else {
+			t.Logf("replica %d answered %d", i+1, n)
+		}
+	}
+	logs := docker(t, dir, append(compose, "logs", "--no-color")...)
+	for line := range strings.Lines(logs) {
+		switch {
+		case strings.Contains(line, "from memory"):
+			t.Errorf("a kutip process does not answer from the index volume: %s", line)
+		case strings.Contains(line, `"level":"WARN"`), strings.Contains(line, `"level":"ERROR"`), strings.Contains(line, "[emerg]"), strings.Contains(line, "[error]"):
+			t.Logf("log: %s", strings.TrimSpace(line))
+		}
+	}
 
 	// A down-vote, through nginx to a surviving replica, into the shared
 	// feedback file.
@@ -347,4 +367,29 @@ func testReplicas(t *testing.T) {
 	if !voted {
 		t.Errorf("the 👎 on answer %s is not in the shared feedback file: %+v", voteOn.ID, report.DownVoted)
 	}
+}
+
+// responded reads kutip_http_interactions_total{result="responded"} from
+// the /metrics of the replica whose HEALTH_ADDR is on port.
+func responded(ctx context.Context, t *testing.T, port int) int {
+	t.Helper()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, fmt.Sprintf("http://127.0.0.1:%d/metrics", port), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatalf("/metrics: %v", err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := regexp.MustCompile(`(?m)^kutip_http_interactions_total\{[^}]*result="responded"[^}]*\} (\d+)`).FindSubmatch(b)
+	if m == nil {
+		t.Fatalf("127.0.0.1:%d/metrics has no kutip_http_interactions_total{result=\"responded\"}", port)
+	}
+	n, _ := strconv.Atoi(string(m[1]))
+	return n
 }
