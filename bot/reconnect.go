@@ -200,6 +200,17 @@ const (
 	closeSessionTimedOut = 4009
 )
 
+// resumeFields returns the unexported fields by which discordgo v0.29.0
+// decides to resume: the session ID (a string) and the sequence number (a
+// *int64). ok is false when they are not there as expected (another
+// discordgo version). The caller locks s before reading or writing them.
+func resumeFields(s *discordgo.Session) (id, seq reflect.Value, ok bool) {
+	v := reflect.ValueOf(s).Elem()
+	id, seq = v.FieldByName("sessionID"), v.FieldByName("sequence")
+	ok = id.IsValid() && id.Kind() == reflect.String && seq.IsValid() && seq.Kind() == reflect.Pointer && seq.Type().Elem().Kind() == reflect.Int64
+	return id, seq, ok
+}
+
 // forgetSession makes discordgo's next Open identify (a new session)
 // rather than resume. discordgo v0.29.0 resumes whenever it holds a session
 // ID or a sequence number, and exports no way to drop them, so this clears
@@ -207,9 +218,8 @@ const (
 // not there as expected (another discordgo version), which TestForgetSession
 // catches.
 func forgetSession(s *discordgo.Session) bool {
-	v := reflect.ValueOf(s).Elem()
-	id, seq := v.FieldByName("sessionID"), v.FieldByName("sequence")
-	if !id.IsValid() || id.Kind() != reflect.String || !seq.IsValid() || seq.Kind() != reflect.Pointer || seq.Type().Elem().Kind() != reflect.Int64 {
+	id, seq, ok := resumeFields(s)
+	if !ok {
 		return false
 	}
 	s.Lock()

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"reflect"
 	"slices"
 	"strconv"
 	"sync"
@@ -340,9 +339,8 @@ func newShardSession(base *discordgo.Session) (*discordgo.Session, error) {
 // holds a session ID or a sequence number (see forgetSession). When its
 // fields are not there as expected it says true, which only paces more.
 func willIdentify(s *discordgo.Session) bool {
-	v := reflect.ValueOf(s).Elem()
-	id, seq := v.FieldByName("sessionID"), v.FieldByName("sequence")
-	if !id.IsValid() || id.Kind() != reflect.String || !seq.IsValid() || seq.Kind() != reflect.Pointer || seq.Type().Elem().Kind() != reflect.Int64 {
+	id, seq, ok := resumeFields(s)
+	if !ok {
 		return true
 	}
 	s.RLock()
