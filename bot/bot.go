@@ -443,22 +443,30 @@ func (b *Bot) drain(cancelWork context.CancelFunc) {
 	b.mu.Lock()
 	b.closing = true
 	b.mu.Unlock()
+	waitDrained(b.logger, "replies", &b.wg, b.opts.DrainTimeout, cancelWork)
+}
 
+// waitDrained waits for wg, at most timeout; then it cancels the work with
+// cancel and waits at most 2 s more. It logs, naming what it waits for,
+// when either wait runs out. Bot.drain and the HTTP endpoint's close
+// share it.
+func waitDrained(logger *slog.Logger, what string, wg *sync.WaitGroup, timeout time.Duration, cancel context.CancelFunc) {
 	drained := make(chan struct{})
 	go func() {
-		b.wg.Wait()
+		wg.Wait()
 		close(drained)
 	}()
 	select {
 	case <-drained:
-	case <-time.After(b.opts.DrainTimeout):
-		b.logger.Warn("replies still in flight at the drain timeout; cancelling them", "timeout", b.opts.DrainTimeout)
-		cancelWork()
-		select {
-		case <-drained:
-		case <-time.After(2 * time.Second):
-			b.logger.Error("handlers did not stop after cancellation")
-		}
+		return
+	case <-time.After(timeout):
+		logger.Warn(what+" still in flight at the drain timeout; cancelling them", "timeout", timeout)
+	}
+	cancel()
+	select {
+	case <-drained:
+	case <-time.After(2 * time.Second):
+		logger.Error(what + " did not stop after cancellation")
 	}
 }
 

@@ -488,23 +488,7 @@ func (e *interactionsEndpoint) close(cancel context.CancelFunc) {
 	e.mu.Lock()
 	e.closing = true
 	e.mu.Unlock()
-	drained := make(chan struct{})
-	go func() {
-		e.wg.Wait()
-		close(drained)
-	}()
-	select {
-	case <-drained:
-		return
-	case <-time.After(e.b.opts.DrainTimeout):
-		e.b.logger.Warn("HTTP interactions still being answered at the drain timeout; cancelling them", "timeout", e.b.opts.DrainTimeout)
-	}
-	cancel()
-	select {
-	case <-drained:
-	case <-time.After(2 * time.Second):
-		e.b.logger.Error("HTTP interaction handlers did not stop after cancellation")
-	}
+	waitDrained(e.b.logger, "HTTP interactions", &e.wg, e.b.opts.DrainTimeout, cancel)
 }
 
 // ServeInteractions answers Discord's HTTP interactions, POSTed to any
