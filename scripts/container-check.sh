@@ -177,9 +177,12 @@ if docker image inspect "$nginx_tag" >/dev/null 2>&1 || docker pull -q "$nginx_t
 else
 	echo "STAND-IN: $nginx_tag cannot be pulled here; making a local stand-in from this machine's Debian nginx-light ($(/usr/sbin/nginx -v 2>&1 | cut -d' ' -f3)): the binary, its shared libraries, mime.types"
 	# As the real image: nginx in the foreground as root, its workers as
-	# an unprivileged user, logs to the container's output.
+	# an unprivileged user, logs to the container's output. No folder for
+	# the compiled-in temp and pid paths (/var/lib/nginx, /run): under
+	# read_only, deploy/nginx.conf must put them in /tmp, as the real
+	# image needs too.
 	rootfs="$work/nginx-rootfs"
-	mkdir -p "$rootfs/usr/sbin" "$rootfs/etc/nginx" "$rootfs/tmp" "$rootfs/var/log/nginx" "$rootfs/var/lib/nginx" "$rootfs/run"
+	mkdir -p "$rootfs/usr/sbin" "$rootfs/etc/nginx" "$rootfs/tmp" "$rootfs/var/log/nginx"
 	chmod 1777 "$rootfs/tmp"
 	cp /usr/sbin/nginx "$rootfs/usr/sbin/nginx"
 	for lib in $(ldd /usr/sbin/nginx | grep -o '/[^ ]*'); do
