@@ -36,7 +36,8 @@
 //     holds (spell.go); and each content word becomes a concept: the index
 //     terms that may express it, each weighted (the word as asked, a
 //     spelling variant, a translation into the corpus's language, a
-//     synonym) and the concept weighted by idf. A line of a few content
+//     synonym, the country a capital stands for: capital.go) and the
+//     concept weighted by idf. A line of a few content
 //     words and no question word ("kursk", "arms transfer") is a topic
 //     (keyword.go).
 //  3. Candidates (bleve.go). bleve proposes the maxCandidates sentences
@@ -70,7 +71,8 @@
 //     realistic negatives (TestAbstentionCalibration in retrieval/eval).
 //     A question with a content word the corpus has no word for, whose best
 //     sentence shares only names with it ("how old is Kim Jong Un"), is
-//     refused without a "maybe related" (outside.go); a topic is answered
+//     refused without a "maybe related" (outside.go), as is a how-many
+//     question whose best sentence counts nothing; a topic is answered
 //     with the sentences about it (Answer.Topic).
 //
 // ask.go holds the entry points and what they return (Answer, Passage); a
