@@ -42,14 +42,7 @@ func TestShardScale(t *testing.T) {
 	if spec == "" {
 		t.Skip("set KUTIP_SHARDS=guilds:shards[,...] (such as 1000:1,10000:4) to measure")
 	}
-	channels := 1
-	if v := os.Getenv("KUTIP_SHARD_CHANNELS"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 {
-			t.Fatalf("KUTIP_SHARD_CHANNELS=%q: want a number of channels, 1 or more", v)
-		}
-		channels = n
-	}
+	channels := shardChannels(t)
 	t.Logf("%d channel(s) per server", channels)
 	t.Logf("%8s %6s %12s %10s %12s %10s %10s %10s", "servers", "shards", "heap/server", "heap MiB", "RSS MiB", "all ready", "p50", "p99")
 	for _, pair := range strings.Split(spec, ",") {
@@ -189,14 +182,7 @@ func TestShardScaleProcess(t *testing.T) {
 	if out, err := exec.Command("go", "build", "-o", bin, "kutip").CombinedOutput(); err != nil {
 		t.Fatalf("go build kutip: %v\n%s", err, out)
 	}
-	perGuild := 1
-	if v := os.Getenv("KUTIP_SHARD_CHANNELS"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 {
-			t.Fatalf("KUTIP_SHARD_CHANNELS=%q: want a number of channels, 1 or more", v)
-		}
-		perGuild = n
-	}
+	perGuild := shardChannels(t)
 	t.Logf("%d channel(s) per server", perGuild)
 	base := serveRSS(t, bin, 1, 1, 1)
 	t.Logf("baseline (1 server, 1 shard): RSS %.1f MiB, peak %.1f MiB, ready in %v", base.rss, base.peak, base.ready.Round(time.Millisecond))
@@ -277,4 +263,19 @@ func serveRSS(t *testing.T, bin string, guilds, shards, perGuild int) processRSS
 		}
 	}
 	return r
+}
+
+// shardChannels is KUTIP_SHARD_CHANNELS, the channels of each fake
+// server in the scale measurements: 1 when unset.
+func shardChannels(t *testing.T) int {
+	t.Helper()
+	v := os.Getenv("KUTIP_SHARD_CHANNELS")
+	if v == "" {
+		return 1
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 1 {
+		t.Fatalf("KUTIP_SHARD_CHANNELS=%q: want a number of channels, 1 or more", v)
+	}
+	return n
 }
