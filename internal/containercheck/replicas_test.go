@@ -134,7 +134,7 @@ func testReplicas(t *testing.T) {
 	if err := os.Rename(env, env+".aside"); err != nil {
 		t.Fatal(err)
 	}
-	docker(t, dir, "compose", "-f", file, "config", "--quiet")
+	checkReplicasFile(t, docker(t, dir, "compose", "-f", file, "config", "--format", "json"))
 	if err := os.Rename(env+".aside", env); err != nil {
 		t.Fatal(err)
 	}
@@ -392,4 +392,49 @@ func responded(ctx context.Context, t *testing.T, port int) int {
 	}
 	n, _ := strconv.Atoi(string(m[1]))
 	return n
+}
+
+// checkReplicasFile checks, in the compose file as Compose reads it,
+// what the test override replaces for this machine's host network: the
+// ports that connect nginx's listener, the replicas' INTERACTIONS_ADDR
+// and deploy/nginx.conf's upstream (which checkNginxConf requires on
+// 8080), and the replicas' health address apart from it.
+func checkReplicasFile(t *testing.T, config string) {
+	t.Helper()
+	var c struct {
+		Services map[string]struct {
+			Environment map[string]*string `json:"environment"`
+			Deploy      struct {
+				Replicas int `json:"replicas"`
+			} `json:"deploy"`
+			Ports []struct {
+				HostIP    string `json:"host_ip"`
+				Target    int    `json:"target"`
+				Published string `json:"published"`
+			} `json:"ports"`
+		} `json:"services"`
+	}
+	if err := json.Unmarshal([]byte(config), &c); err != nil {
+		t.Fatalf("docker compose config --format json: %v", err)
+	}
+	replica := c.Services["kutip-http"]
+	str := func(p *string) string {
+		if p == nil {
+			return ""
+		}
+		return *p
+	}
+	if a := str(replica.Environment["INTERACTIONS_ADDR"]); a != "0.0.0.0:8080" {
+		t.Errorf("kutip-http: INTERACTIONS_ADDR=%q, want 0.0.0.0:8080, where deploy/nginx.conf's upstream sends", a)
+	}
+	if h := str(replica.Environment["HEALTH_ADDR"]); h == "" || strings.HasSuffix(h, ":8080") {
+		t.Errorf("kutip-http: HEALTH_ADDR=%q, want an address apart from the interactions' 8080", h)
+	}
+	if replica.Deploy.Replicas < 2 {
+		t.Errorf("kutip-http: %d replicas", replica.Deploy.Replicas)
+	}
+	ports := c.Services["nginx"].Ports
+	if len(ports) != 1 || ports[0].Target != 8080 || ports[0].HostIP != "127.0.0.1" {
+		t.Errorf("nginx: ports %+v, want the host's 127.0.0.1 to its listen 8080", ports)
+	}
 }
