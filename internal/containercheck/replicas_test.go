@@ -367,6 +367,39 @@ func testReplicas(t *testing.T) {
 	if !voted {
 		t.Errorf("the 👎 on answer %s is not in the shared feedback file: %+v", voteOn.ID, report.DownVoted)
 	}
+
+	// The compose file's way to take new articles (hot reload is off):
+	// up -d --force-recreate, which runs the index job again into the
+	// volume the replicas then read.
+	article := "---\ntitle: Lake Toba\nlang: en\n---\n" +
+		"Lake Toba in North Sumatra is the largest volcanic lake in the world.\n\n" +
+		"Lake Toba was formed by a supervolcano eruption about 74,000 years ago.\n"
+	if err := os.WriteFile(filepath.Join(dir, "articles", "toba.md"), []byte(article), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	begin = time.Now()
+	docker(t, dir, append(compose, "up", "-d", "--force-recreate")...)
+	for i, p := range httpPorts {
+		ping(ctx, t, srv, fmt.Sprintf("replica %d (recreated)", i+1), fmt.Sprintf("http://127.0.0.1:%d/", p))
+	}
+	t.Logf("up -d --force-recreate with a new article: replicas answer %s later", time.Since(begin).Round(time.Second))
+	for i := range 3 {
+		d, err := ep.Interact(ctx, discordtest.Interaction{
+			Name:    "ask",
+			Options: []discordtest.Option{{Name: "question", Value: "How long ago was Lake Toba formed?"}},
+			User:    discordtest.User{ID: strconv.Itoa(920000000000000000 + i), Username: fmt.Sprintf("toba%d", i)},
+		})
+		if err != nil || d.Err != nil {
+			t.Fatalf("/ask about the new article through nginx: %v %v", err, d.Err)
+		}
+		reply, err := srv.WaitReply(ctx, d.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(reply.Text(), "74,000 years") {
+			t.Errorf("after up -d --force-recreate, /ask about the new article answered %q, want 74,000 years", reply.Text())
+		}
+	}
 }
 
 // responded reads kutip_http_interactions_total{result="responded"} from
