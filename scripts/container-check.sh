@@ -3,13 +3,16 @@
 # a real Docker engine, answer a question with it, then run it the two ways
 # the README says — `docker compose up -d` and `docker run --env-file .env`
 # — against a fake Discord until the container is healthy and has answered
-# a slash command.
+# a slash command. Then docker-compose.replicas.yml: its index job, three
+# HTTP-only replicas, the gateway process and nginx, a replica killed while
+# the fake Discord posts interactions through nginx.
 #
 #   sudo bash scripts/container-check.sh      (needs root: it runs dockerd)
 #
-# It installs what it needs from Debian (docker.io, busybox-static), starts
-# its own dockerd on a private socket and data root (any other engine on the
-# machine is left alone), and removes everything it made when it ends.
+# It installs what it needs from Debian (docker.io, busybox-static,
+# nginx-light), starts its own dockerd on a private socket and data root
+# (any other engine on the machine is left alone), and removes everything
+# it made when it ends.
 #
 # Built for machines without a registry, such as this project's:
 #  - No bridge network: traffic to Docker's private 172.17.0.0/16 is not
@@ -20,8 +23,9 @@
 #    already present, local STAND-INS are made under the same tags with
 #    `docker import` (and the output says so): for golang, busybox plus this
 #    machine's Go toolchain; for distroless, a root file system with only
-#    /etc/passwd (nonroot, 65532), /etc/group and /tmp. The Dockerfile is
-#    built as it is.
+#    /etc/passwd (nonroot, 65532), /etc/group and /tmp; for the replicas
+#    compose file's nginx, Debian's nginx-light (binary, shared libraries,
+#    mime.types, passwd/group). The Dockerfile is built as it is.
 #  - Debian's Docker Compose is v1, which lacks env_file's `required` that
 #    docker-compose.yml uses, so unless `docker compose` v2 is installed,
 #    Compose v2 is built from its Go module (the Go module proxy is
@@ -248,11 +252,11 @@ fi
 ln -s "$compose_bin" "$DOCKER_CONFIG/cli-plugins/docker-compose"
 docker compose version
 
-step "docker compose up -d and the README's docker run, against a fake Discord"
+step "docker compose up -d, the README's docker run, and the replicas compose file, against a fake Discord"
 # The Go test starts the fake Discord in its own process, runs both and
 # plays a user: see internal/containercheck.
 KUTIP_CONTAINER_CHECK=1 go test -count=1 -v -timeout 15m ./internal/containercheck/ 2>&1 | tee "$work/compose.log" |
 	grep -E '^(=== RUN|--- |\s+\S+\.go:[0-9]+:|ok|FAIL|PASS)'
 grep -q '^ok' "$work/compose.log"
 
-step "ok: the image builds, answers, and reaches healthy under Compose and docker run"
+step "ok: the image builds, answers, and reaches healthy under Compose and docker run; the replicas compose file answers through nginx"
