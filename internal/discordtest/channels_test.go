@@ -18,6 +18,11 @@ func TestChannelsParents(t *testing.T) {
 	hr := srv.AddChannel(discordtest.Channel{Parent: cat, Name: "hr"})
 	thread := srv.AddChannel(discordtest.Channel{Type: discordtest.PublicThread, Parent: hr, Name: "leave"})
 	s := openSession(t, srv, nil)
+	// discordgo fills its state from GUILD_CREATE in its own goroutine,
+	// after READY; wait for it before adding a channel it must not list.
+	if err := srv.WaitFor(testCtx(t), func() bool { _, err := s.State.Channel(thread); return err == nil }); err != nil {
+		t.Fatalf("GUILD_CREATE never reached discordgo's state: %v", err)
+	}
 	later := srv.AddChannel(discordtest.Channel{Type: discordtest.PublicThread, Parent: srv.ChannelID})
 
 	tests := []struct {
