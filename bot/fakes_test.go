@@ -252,11 +252,11 @@ func liveCtx(t *testing.T) context.Context {
 	return ctx
 }
 
-// askAndWait invokes /ask and returns kutip's reply once it shows (past
-// any deferred "thinking…" placeholder).
-func (lb *liveBot) askAndWait(t *testing.T, q string) discordtest.Reply {
+// askAndWait invokes /ask with options more and returns kutip's reply
+// once it shows (past any deferred "thinking…" placeholder).
+func (lb *liveBot) askAndWait(t *testing.T, q string, more ...discordtest.Option) discordtest.Reply {
 	t.Helper()
-	r, err := lb.srv.WaitReply(liveCtx(t), lb.ask(t, q))
+	r, err := lb.srv.WaitReply(liveCtx(t), lb.ask(t, q, more...))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -278,11 +278,12 @@ func sayAndWait(t *testing.T, srv *discordtest.Server, m discordtest.Message) (i
 	return id, reply
 }
 
-// ask invokes /ask and returns the interaction's ID.
-func (lb *liveBot) ask(t *testing.T, q string) string {
+// ask invokes /ask, with options more after the question, and returns
+// the interaction's ID.
+func (lb *liveBot) ask(t *testing.T, q string, more ...discordtest.Option) string {
 	t.Helper()
 	id, err := lb.srv.Interact(liveCtx(t), discordtest.Interaction{
-		Name: "ask", Options: []discordtest.Option{{Name: "question", Value: q}},
+		Name: "ask", Options: append([]discordtest.Option{{Name: "question", Value: q}}, more...),
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -85,18 +85,9 @@ func TestFollowUpThreadLive(t *testing.T) {
 	t.Parallel()
 	ix := realIndex(t)
 	srv := discordtest.New(t, discordtest.Options{NoEcho: true})
-	runLive(t, srv, ix, Options{})
+	lb := runLive(t, srv, ix, Options{})
 
-	id, err := srv.Interact(liveCtx(t), discordtest.Interaction{
-		Name: "ask", Options: []discordtest.Option{{Name: "question", Value: firstQuestion}, {Name: "thread", Value: true}},
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	r, err := srv.WaitReply(liveCtx(t), id)
-	if err != nil {
-		t.Fatal(err)
-	}
+	r := lb.askAndWait(t, firstQuestion, discordtest.Option{Name: "thread", Value: true})
 	hint, err := srv.WaitSent(liveCtx(t), func(m discordtest.Sent) bool { return m.ChannelID == r.Original.ID })
 	if err != nil {
 		t.Fatalf("no message in a thread started from the answer %s: %v (threads: %v)", r.Original.ID, err, srv.Threads())
@@ -118,23 +109,14 @@ func TestFollowUpThreadDeniedLive(t *testing.T) {
 	t.Parallel()
 	ix := realIndex(t)
 	srv := discordtest.New(t, discordtest.Options{NoEcho: true})
-	runLive(t, srv, ix, Options{})
+	lb := runLive(t, srv, ix, Options{})
 	srv.DenyThreads(srv.ChannelID)
 
-	id, err := srv.Interact(liveCtx(t), discordtest.Interaction{
-		Name: "ask", Options: []discordtest.Option{{Name: "question", Value: firstQuestion}, {Name: "thread", Value: true}},
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	r, err := srv.WaitReply(liveCtx(t), id)
-	if err != nil {
-		t.Fatal(err)
-	}
+	r := lb.askAndWait(t, firstQuestion, discordtest.Option{Name: "thread", Value: true})
 	if !strings.Contains(r.Original.Text(), "50.000") || r.Original.Ephemeral {
 		t.Errorf("answer = %q (ephemeral %v), want it delivered in public", r.Original.Text(), r.Original.Ephemeral)
 	}
-	note, err := srv.WaitSent(liveCtx(t), func(m discordtest.Sent) bool { return m.InteractionID == id && m.Followup })
+	note, err := srv.WaitSent(liveCtx(t), func(m discordtest.Sent) bool { return m.InteractionID == r.Original.InteractionID && m.Followup })
 	if err != nil {
 		t.Fatal(err)
 	}
