@@ -18,6 +18,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"syscall"
@@ -42,6 +43,12 @@ func usagef(format string, args ...any) error {
 }
 
 func main() {
+	// Half Go's default heap growth, unless GOGC says otherwise: building
+	// 200,000 sentences peaks at 608 MiB instead of 788, serving holds 528
+	// instead of 694, for a build 16% longer (docs/scale.md).
+	if _, set := os.LookupEnv("GOGC"); !set {
+		debug.SetGCPercent(50)
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	err := run(ctx, os.Args[1:], stdio{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr},
 		config.Source{Env: os.LookupEnv, DotEnv: ".env"})

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"maps"
 	"net"
+	"runtime/debug"
 	"slices"
 
 	"kutip/bot"
@@ -68,6 +69,8 @@ shards).`)
 	if err != nil {
 		return err
 	}
+	// The build's garbage goes back to the system before serving starts.
+	debug.FreeOSMemory()
 	// Hot reload swaps the index behind live; closed after the bot and
 	// startOps have stopped.
 	live := retrieval.NewLive(ix)

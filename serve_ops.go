@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"runtime/debug"
 	"sync"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -108,7 +109,14 @@ func startOps(ctx context.Context, logger *slog.Logger, cfg config.Config, o ops
 				Path:     cfg.CorpusDir,
 				Build:    o.Build,
 				Interval: cfg.ReloadInterval,
-				OnReload: func(rl retrieval.Reload) { logReload(logger, metrics, rl) },
+				OnReload: func(rl retrieval.Reload) {
+					logReload(logger, metrics, rl)
+					if rl.Swapped {
+						// The build's garbage and the old index go back
+						// to the system now, not over the next minutes.
+						debug.FreeOSMemory()
+					}
+				},
 			})
 		})
 	}
