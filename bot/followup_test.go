@@ -136,6 +136,13 @@ func TestThreadName(t *testing.T) {
 		{"  when\ndid it? ", "when did it?"},
 		{"", "kutip"},
 		{long, capRunes(strings.TrimSpace(long), maxThreadName)},
+		// A name that shows nothing (zero-width and format characters,
+		// bidi controls) would be a blank line in the channel list.
+		{"\u200b\u200b", "kutip"},
+		{"\u202e\u2066 \ufeff\u2060\u200d", "kutip"},
+		{"\u202ewhen\u202c was it\u2069?", "when was it?"},
+		{"@everyone <@123> **when**?", "@everyone <@123> **when**?"}, // a thread's name pings nobody and shows no markdown
+		{strings.Repeat("👨\u200d👩\u200d👧", 40), capRunes(strings.Repeat("👨\u200d👩\u200d👧", 40), maxThreadName)},
 	}
 	for _, tc := range tests {
 		if got := threadName(tc.q); got != tc.want || len([]rune(got)) > maxThreadName {

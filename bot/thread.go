@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/bwmarrin/discordgo"
 )
@@ -39,13 +40,21 @@ const threadArchive = 1440
 const maxThreadName = 100
 
 // threadName is a thread's name for question q: the question, cut to
-// Discord's limit.
+// Discord's limit; "kutip" when the question shows nothing (only spaces,
+// zero-width and format characters), which would name the thread with a
+// blank line in the channel list.
 func threadName(q string) string {
 	q = strings.TrimSpace(oneLine(q))
-	if q == "" {
+	if !strings.ContainsFunc(q, visible) {
 		return "kutip"
 	}
 	return capRunes(q, maxThreadName)
+}
+
+// visible reports whether r shows as something: not a space, a control or
+// a format character (zero-width space, joiner, word joiner, BOM).
+func visible(r rune) bool {
+	return !unicode.IsSpace(r) && !unicode.IsControl(r) && !unicode.Is(unicode.Cf, r)
 }
 
 // startThread starts a thread from the response to in, the answer to q,
