@@ -297,6 +297,9 @@ func TestPreviousQuestion(t *testing.T) {
 		{"reply to kutip's answer", &discordgo.Message{ChannelID: channel, GuildID: guild, MessageReference: ref(answer), ReferencedMessage: kutipAnswer}, "when did Russia ratify?"},
 		{"reply without the referenced message", &discordgo.Message{ChannelID: channel, GuildID: guild, MessageReference: ref(answer)}, "when did Russia ratify?"},
 		{"reply to someone else", &discordgo.Message{ChannelID: channel, GuildID: guild, MessageReference: ref(other), ReferencedMessage: theirs}, ""},
+		// Discord leaves out a deleted message, and fetching it fails.
+		{"reply to a deleted message", &discordgo.Message{ChannelID: channel, GuildID: guild, MessageReference: ref("900000000000000098")}, ""},
+		{"reply to kutip's message that is no answer", &discordgo.Message{ChannelID: channel, GuildID: guild, MessageReference: ref(hint.ID), ReferencedMessage: &discordgo.Message{ID: hint.ID, Author: &discordgo.User{ID: self}, Components: []discordgo.MessageComponent{discordgo.ActionsRow{Components: []discordgo.MessageComponent{discordgo.Button{CustomID: "k2:up:42"}}}}}}, ""},
 		{"reply to an answer the store forgot", &discordgo.Message{ChannelID: channel, GuildID: guild, MessageReference: ref(unknown), ReferencedMessage: forgotten}, ""},
 		{"in a thread started from kutip's answer", &discordgo.Message{ChannelID: answer, GuildID: guild}, "when did Russia ratify?"},
 		{"in a thread started from someone else's message", &discordgo.Message{ChannelID: stranger, GuildID: guild}, ""},
