@@ -337,7 +337,7 @@ func TestThreadNotesGolden(t *testing.T) {
 		name string
 		m    msg
 	}{
-		{"hint", msgThreadHint}, {"no permission", msgThreadNoPermission}, {"failed", msgThreadFailed}, {"not here", msgThreadNotHere},
+		{"hint", msgThreadHint}, {"no permission", msgThreadNoPermission}, {"failed", msgThreadFailed}, {"not here", msgThreadNotHere}, {"no access", msgThreadNoAccess},
 	} {
 		for l := range numLangs {
 			text := l.tr(n.m)

@@ -142,6 +142,7 @@ const (
 	msgThreadFailed       // thread.go
 	msgThreadNotHere      // thread.go
 	msgReplyUnread        // message.go: a reply to kutip without its @
+	msgThreadNoAccess     // thread.go: a channel kutip cannot see
 	numMsgs
 )
 
@@ -259,6 +260,8 @@ var catalogue = [numMsgs][numLangs]string{
 		"Saya tidak bisa membuat utas untuk jawaban ini. Balas jawaban itu untuk bertanya lanjutan."},
 	msgReplyUnread: {"I cannot read replies that do not mention me: keep the reply's **@ mention** on, or mention me with your question.",
 		"Saya tidak bisa membaca balasan yang tidak menyebut saya: biarkan **@ sebutan** balasan menyala, atau sebut saya bersama pertanyaan Anda."},
+	msgThreadNoAccess: {"I could not start a thread here: I cannot see this channel, so I can neither start threads nor read replies in it. Give me **View Channel** and **Create Public Threads** here, or keep asking with /ask.",
+		"Saya tidak bisa membuat utas di sini: saya tidak bisa melihat saluran ini, jadi saya tidak bisa membuat utas atau membaca balasan di sini. Beri saya izin **View Channel** dan **Create Public Threads** di sini, atau terus bertanya dengan /tanya."},
 	msgThreadNotHere: {"Threads need a server channel; here, reply to my answer to ask a follow-up.",
 		"Utas hanya ada di saluran server; di sini, balas jawaban saya untuk bertanya lanjutan."},
 }

@@ -95,6 +95,11 @@ func (b *Bot) startThread(ctx context.Context, in *interaction, q string) {
 		Name: threadName(q), AutoArchiveDuration: threadArchive, Type: discordgo.ChannelTypeGuildPublicThread,
 	}, discordgo.WithContext(ctx))
 	if err != nil {
+		if missingAccess(err) {
+			in.log.Warn("cannot see the channel to start a thread", "channel", answer.ChannelID, "err", err)
+			tell(l.tr(msgThreadNoAccess))
+			return
+		}
 		if missingPermission(err) {
 			in.log.Warn("no permission to start a thread", "channel", answer.ChannelID, "err", err)
 			tell(l.tr(msgThreadNoPermission))
@@ -138,6 +143,14 @@ const (
 	originalTries = 3
 	originalRetry = 250 * time.Millisecond
 )
+
+// missingAccess reports whether err is Discord refusing a call because
+// the bot cannot see the channel (JSON code 50001, Missing Access). An
+// interaction is answered even in such a channel, through its webhook.
+func missingAccess(err error) bool {
+	var rest *discordgo.RESTError
+	return errors.As(err, &rest) && rest.Message != nil && rest.Message.Code == discordgo.ErrCodeMissingAccess
+}
 
 // missingPermission reports whether err is Discord refusing a call for a
 // permission the bot lacks (403, or its JSON code 50013).
