@@ -5,6 +5,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/bwmarrin/discordgo"
 )
@@ -73,4 +74,23 @@ func TestThreadRefusals(t *testing.T) {
 			})
 		}
 	}
+}
+
+// FuzzThreadName: any question names a thread Discord accepts (1 to 100
+// characters once trimmed, valid UTF-8, one line) that shows something
+// and holds no bidirectional control to reorder the channel list.
+func FuzzThreadName(f *testing.F) {
+	for _, s := range []string{"when did Russia ratify?", "", "\u200b\u200b", "\u202e\u2066 \ufeff", "a\nb\r\nc", "\xff\xfe", strings.Repeat("👨\u200d👩\u200d👧", 40), strings.Repeat(" x", 300)} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, q string) {
+		got := threadName(q)
+		n := utf8.RuneCountInString(strings.TrimSpace(got))
+		if n < 1 || n > maxThreadName || !utf8.ValidString(got) || strings.ContainsAny(got, "\r\n") {
+			t.Fatalf("threadName(%q) = %q: %d characters trimmed, want 1 to %d on one line", q, got, n, maxThreadName)
+		}
+		if !strings.ContainsFunc(got, visible) || strings.ContainsFunc(got, isBidiControl) {
+			t.Fatalf("threadName(%q) = %q shows nothing or holds a bidi control", q, got)
+		}
+	})
 }
