@@ -200,9 +200,11 @@ func (h *httpResponder) InteractionRespond(i *discordgo.Interaction, r *discordg
 		if r.Data == nil {
 			return nil
 		}
+		// The edit pings nobody whatever the response said: a message
+		// edited after the endpoint's deferral is still kutip's message.
 		d := r.Data
 		_, err := h.Discord.InteractionResponseEdit(i, &discordgo.WebhookEdit{
-			Content: &d.Content, Embeds: &d.Embeds, Components: &d.Components, AllowedMentions: d.AllowedMentions,
+			Content: &d.Content, Embeds: &d.Embeds, Components: &d.Components, AllowedMentions: noMentions(),
 		}, options...)
 		return err
 	default:

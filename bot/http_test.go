@@ -354,6 +354,12 @@ func TestHTTPResponderAfterOwnDeferral(t *testing.T) {
 			if got := len(calls) == 1 && calls[0].method == "edit" && *calls[0].edit.Content == content; got != tc.wantEdit {
 				t.Errorf("calls %+v, want an edit of @original: %v", calls, tc.wantEdit)
 			}
+			// The edit pings nobody, even for a response that forgot to say.
+			if len(calls) == 1 && calls[0].edit != nil {
+				if am := calls[0].edit.AllowedMentions; am == nil || am.Parse == nil || len(am.Parse) != 0 || am.RepliedUser {
+					t.Errorf("edit allowed_mentions = %+v, want nobody", am)
+				}
+			}
 		})
 	}
 }
