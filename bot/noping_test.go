@@ -5,7 +5,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"net"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/bwmarrin/discordgo"
 
@@ -99,6 +101,24 @@ func TestNoPathPings(t *testing.T) {
 		}
 
 		checkNoPings(t, srv, discordtest.RouteCallback, discordtest.RouteCreateMessage, discordtest.RouteFollowup, discordtest.RouteStartThread)
+	})
+
+	t.Run("rate limited", func(t *testing.T) {
+		t.Parallel()
+		srv := discordtest.New(t, discordtest.Options{NoEcho: true})
+		lb := runLive(t, srv, &fakeIndex{}, Options{RateCount: 1, RateWindow: time.Hour})
+		// One question, then a mention and a question past the budget:
+		// each told when to try again (a second mention would be silent).
+		var texts []string
+		texts = append(texts, lb.askAndWait(t, "when did Russia ratify?").Text())
+		_, m := sayAndWait(t, srv, discordtest.Message{Content: "<@" + srv.Bot.ID + "> when did Russia ratify?"})
+		texts = append(texts, m.Text(), lb.askAndWait(t, "when did Russia ratify?").Text())
+		for i, text := range texts {
+			if limited := strings.Contains(text, "Try again"); limited != (i > 0) {
+				t.Errorf("reply %d = %q, want the rate-limit notice: %v", i, text, i > 0)
+			}
+		}
+		checkNoPings(t, srv, discordtest.RouteCallback, discordtest.RouteCreateMessage)
 	})
 
 	t.Run("channel without a folder", func(t *testing.T) {
