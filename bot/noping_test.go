@@ -20,7 +20,8 @@ import (
 // interactions endpoint: answers to /ask and to mentions, follow-ups by
 // reply and in a thread, the thread and its hint, the private note when a
 // thread cannot be started, each button's response (Show context, More,
-// votes), /report, and the notice of a channel without a folder. Then it
+// votes), /report, the notice of a channel without a folder, and the
+// rate-limit notices, with one gateway shard and with two. Then it
 // checks every accepted request that carries a message: each has an
 // allowed_mentions with an empty parse list, no users or roles, and no
 // ping of a replied author; and no message the fake holds pings anyone. A
@@ -103,9 +104,9 @@ func TestNoPathPings(t *testing.T) {
 		checkNoPings(t, srv, discordtest.RouteCallback, discordtest.RouteCreateMessage, discordtest.RouteFollowup, discordtest.RouteStartThread)
 	})
 
-	t.Run("rate limited", func(t *testing.T) {
+	t.Run("rate limited, two shards", func(t *testing.T) {
 		t.Parallel()
-		srv := discordtest.New(t, discordtest.Options{NoEcho: true})
+		srv := discordtest.New(t, discordtest.Options{NoEcho: true, Shards: 2})
 		lb := runLive(t, srv, &fakeIndex{}, Options{RateCount: 1, RateWindow: time.Hour})
 		// One question, then a mention and a question past the budget:
 		// each told when to try again (a second mention would be silent).
@@ -113,6 +114,9 @@ func TestNoPathPings(t *testing.T) {
 		texts = append(texts, lb.askAndWait(t, "when did Russia ratify?").Text())
 		_, m := sayAndWait(t, srv, discordtest.Message{Content: "<@" + srv.Bot.ID + "> when did Russia ratify?"})
 		texts = append(texts, m.Text(), lb.askAndWait(t, "when did Russia ratify?").Text())
+		if n := srv.Stats().Identifies; n != 2 {
+			t.Errorf("%d identifies, want 2 shards", n)
+		}
 		for i, text := range texts {
 			if limited := strings.Contains(text, "Try again"); limited != (i > 0) {
 				t.Errorf("reply %d = %q, want the rate-limit notice: %v", i, text, i > 0)
