@@ -52,9 +52,10 @@ type evalQuestion struct {
 	Question string `json:"question"`
 }
 
-// loadEval indexes the corpus at corpusPath below eval (the embedded
-// article when empty) and reads the questions file there.
-func loadEval(tb testing.TB, eval, corpusPath, questions string) (*Index, []evalQuestion) {
+// buildEvalCorpus indexes the corpus at corpusPath below eval, the
+// embedded article when corpusPath is empty, and closes it at the end of
+// the test.
+func buildEvalCorpus(tb testing.TB, eval, corpusPath string) *Index {
 	tb.Helper()
 	docs := corpus.Default()
 	if corpusPath != "" {
@@ -69,6 +70,14 @@ func loadEval(tb testing.TB, eval, corpusPath, questions string) (*Index, []eval
 		tb.Fatal(err)
 	}
 	tb.Cleanup(func() { ix.Close() })
+	return ix
+}
+
+// loadEval indexes the corpus at corpusPath below eval (the embedded
+// article when empty) and reads the questions file there.
+func loadEval(tb testing.TB, eval, corpusPath, questions string) (*Index, []evalQuestion) {
+	tb.Helper()
+	ix := buildEvalCorpus(tb, eval, corpusPath)
 	f, err := os.Open(filepath.Join(eval, questions))
 	if err != nil {
 		tb.Fatal(err)

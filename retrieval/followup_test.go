@@ -2,7 +2,6 @@ package retrieval
 
 import (
 	"bufio"
-	"context"
 	"encoding/json"
 	"math"
 	"os"
@@ -12,8 +11,6 @@ import (
 	"strings"
 	"testing"
 	"unicode"
-
-	"kutip/corpus"
 )
 
 // followUpPair is one line of eval/testdata/followup/pairs.jsonl.
@@ -49,19 +46,7 @@ func followUpIndexes(tb testing.TB, sets ...string) map[string]*Index {
 			out[s] = ix
 			continue
 		}
-		docs := corpus.Default()
-		if path != "" {
-			var err error
-			docs, _, err = corpus.Load(filepath.Join(evalTestdata, path))
-			if err != nil {
-				tb.Fatal(err)
-			}
-		}
-		ix, err := Build(context.Background(), docs, Options{})
-		if err != nil {
-			tb.Fatal(err)
-		}
-		tb.Cleanup(func() { ix.Close() })
+		ix := buildEvalCorpus(tb, evalTestdata, path)
 		byCorpus[path], out[s] = ix, ix
 	}
 	return out
