@@ -432,11 +432,11 @@ func candidateTerms(q *parsedQuestion) []alt {
 	return out
 }
 
-// candidates asks bleve for the sentences that best match the question's
-// weighted terms (queryTerms), at most maxCandidates, best first. A non-nil f keeps
-// only its documents' sentences, inside the search, so that a scope's
-// best sentences are never crowded out by others (see scope.go).
-func (ix *Index) candidates(ctx context.Context, q *parsedQuestion, f *docFilter) ([]hit, error) {
+// candidateQuery is the query candidates asks bleve: one term query per
+// question term (queryTerms), boosted, in a disjunction, limited to f's
+// documents by an unscored filter when f is not nil; nil when the question
+// has no term.
+func (ix *Index) candidateQuery(q *parsedQuestion, f *docFilter) query.Query {
 	var qs []query.Query
 	for _, t := range ix.queryTerms(q) {
 		tq := bleve.NewTermQuery(t.term)
@@ -445,11 +445,23 @@ func (ix *Index) candidates(ctx context.Context, q *parsedQuestion, f *docFilter
 		qs = append(qs, tq)
 	}
 	if len(qs) == 0 {
-		return nil, nil
+		return nil
 	}
 	var match query.Query = bleve.NewDisjunctionQuery(qs...)
 	if f != nil {
 		match = f.restrict(match)
+	}
+	return match
+}
+
+// candidates asks bleve for the sentences that best match the question's
+// weighted terms (queryTerms), at most maxCandidates, best first. A non-nil f keeps
+// only its documents' sentences, inside the search, so that a scope's
+// best sentences are never crowded out by others (see scope.go).
+func (ix *Index) candidates(ctx context.Context, q *parsedQuestion, f *docFilter) ([]hit, error) {
+	match := ix.candidateQuery(q, f)
+	if match == nil {
+		return nil, nil
 	}
 	req := bleve.NewSearchRequestOptions(match, min(maxCandidates, len(ix.sents)), 0, false)
 	// Sorting by score alone: a tie-break on _id would load the external ID

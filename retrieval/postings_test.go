@@ -113,27 +113,13 @@ func sameCandidates(got, want []hit) bool {
 	return true
 }
 
-// bleveCandidates asks bleve the query memoryCandidates stands for: one
-// term query per question term, boosted, in a disjunction, limited to f's
-// documents by an unscored filter.
+// bleveCandidates asks bleve the query memoryCandidates stands for
+// (candidateQuery), with no cut-off by a damaged index.
 func bleveCandidates(tb testing.TB, ix *Index, q *parsedQuestion, f *docFilter) []hit {
 	tb.Helper()
-	var qs []query.Query
-	for _, t := range ix.queryTerms(q) {
-		tq := bleve.NewTermQuery(t.term)
-		tq.SetField(fieldTerms)
-		tq.SetBoost(t.weight)
-		qs = append(qs, tq)
-	}
-	if len(qs) == 0 {
+	match := ix.candidateQuery(q, f)
+	if match == nil {
 		return nil
-	}
-	var match query.Query = bleve.NewDisjunctionQuery(qs...)
-	if f != nil {
-		b := bleve.NewBooleanQuery()
-		b.Must = match
-		b.AddFilter(f.query)
-		match = b
 	}
 	res, err := ix.bleve.SearchInContext(context.Background(), bleve.NewSearchRequestOptions(match, min(maxCandidates, len(ix.sents)), 0, false))
 	if err != nil {
