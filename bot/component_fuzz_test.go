@@ -2,7 +2,6 @@ package bot
 
 import (
 	"testing"
-	"unicode/utf8"
 
 	"github.com/bwmarrin/discordgo"
 
@@ -72,18 +71,7 @@ func FuzzComponent(f *testing.F) {
 			t.Fatalf("response flags %d, want ephemeral", data[0].Flags)
 		}
 		for _, d := range data {
-			checkData(t, d)
-			for _, s := range replyTexts(t, d) {
-				if !utf8.ValidString(s) {
-					t.Fatalf("reply text %q is not valid UTF-8", s)
-				}
-				if m := live(s); m != "" {
-					t.Fatalf("reply has a live %s: %q", m, s)
-				}
-				if strayBidi(s) {
-					t.Fatalf("reply holds a bidirectional control: %q", s)
-				}
-			}
+			checkSafeReply(t, d)
 		}
 	})
 }

@@ -110,19 +110,27 @@ func FuzzInteraction(f *testing.F) {
 		if resp.Type != discordgo.InteractionResponseChannelMessageWithSource {
 			t.Fatalf("response type %d, want 4", resp.Type)
 		}
-		checkData(t, resp.Data)
-		for _, s := range replyTexts(t, resp.Data) {
-			if !utf8.ValidString(s) {
-				t.Fatalf("reply text %q is not valid UTF-8", s)
-			}
-			if m := live(s); m != "" {
-				t.Fatalf("reply has a live %s: %q", m, s)
-			}
-			if strayBidi(s) {
-				t.Fatalf("reply holds a bidirectional control: %q", s)
-			}
-		}
+		checkSafeReply(t, resp.Data)
 	})
+}
+
+// checkSafeReply checks a fuzzed reply as checkData does, and that every
+// text in it is valid UTF-8, pings no one and holds no stray bidirectional
+// control.
+func checkSafeReply(t *testing.T, d *discordgo.InteractionResponseData) {
+	t.Helper()
+	checkData(t, d)
+	for _, s := range replyTexts(t, d) {
+		if !utf8.ValidString(s) {
+			t.Fatalf("reply text %q is not valid UTF-8", s)
+		}
+		if m := live(s); m != "" {
+			t.Fatalf("reply has a live %s: %q", m, s)
+		}
+		if strayBidi(s) {
+			t.Fatalf("reply holds a bidirectional control: %q", s)
+		}
+	}
 }
 
 // FuzzMessage sends the mention and DM handler arbitrary message text: it
