@@ -364,3 +364,28 @@ func TestReplyWithoutPingLive(t *testing.T) {
 		t.Errorf("reply to a reply without @ = %q (pings %v), want %q", got.Content, got.Pings(), english.tr(msgReplyUnread))
 	}
 }
+
+// TestThreadHintAfterLostAnswerIsNotRepeated: the hint kutip posts into a
+// thread it started is retried after a lost answer, and Discord's nonce
+// check (the thread's ID) keeps it to one message.
+func TestThreadHintAfterLostAnswerIsNotRepeated(t *testing.T) {
+	t.Parallel()
+	ix := realIndex(t)
+	srv := discordtest.New(t, discordtest.Options{NoEcho: true})
+	lb := runLive(t, srv, ix, Options{})
+	srv.FailNext(discordtest.Fault{Route: discordtest.RouteCreateMessage, Status: 502, AfterApply: true})
+	r := lb.askAndWait(t, firstQuestion, discordtest.Option{Name: "thread", Value: true})
+	if _, err := srv.WaitSent(liveCtx(t), func(m discordtest.Sent) bool { return m.ChannelID == r.Original.ID }); err != nil {
+		t.Fatalf("no hint in the thread %s: %v", r.Original.ID, err)
+	}
+	waitFor(t, srv, "the retry meeting its nonce", func() bool { return srv.Stats().DuplicateNonces == 1 })
+	n := 0
+	for _, m := range srv.Sent() {
+		if m.ChannelID == r.Original.ID {
+			n++
+		}
+	}
+	if n != 1 {
+		t.Errorf("%d hints in the thread, want 1", n)
+	}
+}

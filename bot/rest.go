@@ -56,8 +56,9 @@ func (a sessionAPI) InteractionResponseEdit(i *discordgo.Interaction, e *discord
 // ChannelMessageSendComplex posts a message. A reply (m.Reference set)
 // carries the ID of the message it answers as its nonce, with
 // enforce_nonce: kutip posts at most one message in reply to a message,
-// and Discord then creates it once however often a lost answer makes the
-// bot send it again. Messages with files go through discordgo.
+// and one message without a reply into each thread it starts (the hint, whose
+// nonce is the thread's ID), and Discord then creates each once however
+// often a lost answer makes the bot send it again. Messages with files go through discordgo.
 func (a sessionAPI) ChannelMessageSendComplex(channelID string, m *discordgo.MessageSend, options ...discordgo.RequestOption) (*discordgo.Message, error) {
 	if len(m.Files) > 0 || m.File != nil || m.Embed != nil {
 		return a.Session.ChannelMessageSendComplex(channelID, m, options...)
@@ -67,8 +68,13 @@ func (a sessionAPI) ChannelMessageSendComplex(channelID string, m *discordgo.Mes
 		Nonce        string `json:"nonce,omitempty"`
 		EnforceNonce bool   `json:"enforce_nonce,omitempty"`
 	}{MessageSend: m}
-	if m.Reference != nil && m.Reference.MessageID != "" {
+	switch {
+	case m.Reference != nil && m.Reference.MessageID != "":
 		body.Nonce, body.EnforceNonce = m.Reference.MessageID, true
+	default:
+		// kutip's one message without a reference is the hint it posts
+		// once into a thread it has just started: the thread's ID.
+		body.Nonce, body.EnforceNonce = channelID, true
 	}
 	endpoint := discordgo.EndpointChannelMessages(channelID)
 	resp, err := a.call(http.MethodPost, endpoint, body, endpoint, options)
@@ -127,9 +133,10 @@ const (
 // have taken effect. Retrying an edit is harmless (it sets the same
 // content again), and a reply to a message carries a nonce, so Discord
 // creates it once; for an interaction response, Discord answers a retry
-// with 40060 (already acknowledged), which call takes as success. kutip
-// sends no follow-up messages (a POST to the interaction's webhook), which
-// nothing would keep from landing twice. Errors never
+// with 40060 (already acknowledged), which call takes as success. The one
+// follow-up message kutip sends (a POST to the interaction's webhook: the
+// private note when a thread cannot start) goes through discordgo, which
+// retries only a 502, once; such a note could then land twice. Errors never
 // contain the URL, which holds the interaction token.
 func (a sessionAPI) call(method, endpoint string, data any, bucketID string, options []discordgo.RequestOption) ([]byte, error) {
 	payload, err := discordgo.Marshal(data)
