@@ -27,15 +27,15 @@ const maxAliasWords = 6
 func aliasGroups(text string, toks []token, concept []int) []aliasGroup {
 	var out []aliasGroup
 	for i := 1; i < len(toks); i++ {
-		if !strings.Contains(text[toks[i-1].End:toks[i].Start], "(") {
+		if !strings.Contains(text[toks[i-1].End():toks[i].Start()], "(") {
 			continue
 		}
 		// The inner side runs to the closing parenthesis.
 		j := i
-		for j+1 < len(toks) && !strings.Contains(text[toks[j].End:toks[j+1].Start], ")") {
+		for j+1 < len(toks) && !strings.Contains(text[toks[j].End():toks[j+1].Start()], ")") {
 			j++
 		}
-		if j+1 == len(toks) && !strings.Contains(text[toks[j].End:], ")") {
+		if j+1 == len(toks) && !strings.Contains(text[toks[j].End():], ")") {
 			continue
 		}
 		var inner []int
@@ -49,7 +49,7 @@ func aliasGroups(text string, toks []token, concept []int) []aliasGroup {
 		// before a name stays out ("Menteri Pekerjaan Umum (PU)": PU is
 		// Pekerjaan Umum); another abbreviation ("Menlu") reaches back
 		// three words.
-		first, _, _ := strings.Cut(text[toks[i].Start:toks[j].End], " ")
+		first, _, _ := strings.Cut(text[toks[i].Start():toks[j].End()], " ")
 		if n := acronymLetters(first); n > 0 && len(outer) > n {
 			outer = outer[:n]
 		} else if n == 0 && len(outer) > 3 {
@@ -69,15 +69,15 @@ func aliasGroups(text string, toks []token, concept []int) []aliasGroup {
 // content words back to the previous small word ("the physic nut").
 func aliasName(text string, toks []token, concept []int) []int {
 	last := len(toks) - 1
-	if strings.ContainsAny(text[toks[last].End:toks[last].End+strings.Index(text[toks[last].End:], "(")], ",.;:?!") {
+	if strings.ContainsAny(text[toks[last].End():toks[last].End()+strings.Index(text[toks[last].End():], "(")], ",.;:?!") {
 		return nil
 	}
-	capital := func(k int) bool { return capitalized(text[toks[k].Start:toks[k].End]) }
+	capital := func(k int) bool { return capitalized(text[toks[k].Start():toks[k].End()]) }
 	var out []int
 	if capital(last) || isNumber(toks[last].Word) {
 		for k, words := last, 0; k >= 0 && words < maxAliasWords; k, words = k-1, words+1 {
 			t := toks[k]
-			if k < last && strings.ContainsAny(text[t.End:toks[k+1].Start], ",.;:?!()") {
+			if k < last && strings.ContainsAny(text[t.End():toks[k+1].Start()], ",.;:?!()") {
 				break
 			}
 			switch {
@@ -95,7 +95,7 @@ func aliasName(text string, toks []token, concept []int) []int {
 	for k, words := last, 0; k >= 0 && words < 3; k, words = k-1, words+1 {
 		t := toks[k]
 		if t.Term == "" || isQuestionWord(t.Word) || concept[k] < 0 ||
-			k < last && strings.IndexFunc(text[t.End:toks[k+1].Start], unicode.IsPunct) >= 0 && !strings.Contains(text[t.End:toks[k+1].Start], "-") {
+			k < last && strings.IndexFunc(text[t.End():toks[k+1].Start()], unicode.IsPunct) >= 0 && !strings.Contains(text[t.End():toks[k+1].Start()], "-") {
 			break
 		}
 		out = appendConcept(out, concept[k])

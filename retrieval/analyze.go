@@ -18,15 +18,32 @@ import (
 const analyzerVersion = "3"
 
 // token is one word of a text: its lower-cased surface form, its index term
-// (the stem under the text's language) and its position among the text's
-// words.
+// (the stem under the text's language) and where it stands in the text. Its
+// word position, counting stop words, is its index in the slice analyze
+// returns, so it is not stored.
+//
+// Every sentence of an index keeps its tokens for ranking and spans, which
+// makes them most of the serving heap (docs/scale.md), so the byte offsets
+// are 32-bit: 40 bytes a token instead of 56. A text analysed is a sentence
+// or a question from a corpus file of at most corpus.MaxFileSize (64 MiB),
+// far below the 2 GiB that int32 offsets allow. Read them through Start and
+// End, which give ints for slicing.
 type token struct {
 	Word  string // lower case, numbers normalised (11.000 → 11000)
 	Term  string // stem; "" for a stop word
-	Pos   int    // word position, counting stop words
-	Start int    // byte offsets in the analysed text
-	End   int
+	start int32  // byte offsets in the analysed text
+	end   int32
 }
+
+func newToken(word string, start, end int) token {
+	return token{Word: word, start: int32(start), end: int32(end)}
+}
+
+// Start is the byte offset of the token's first byte in its text.
+func (t token) Start() int { return int(t.start) }
+
+// End is the byte offset just past the token in its text.
+func (t token) End() int { return int(t.end) }
 
 // analyzer turns text of one language into index terms. Indexing and
 // question analysis use the same analyzer, so terms meet.
@@ -47,11 +64,11 @@ func newAnalyzer(lang string) *analyzer {
 
 // analyze splits text into tokens: runs of letters and digits, with a
 // number's inner separators kept (11.000, 6,5, 10:30) and an apostrophe's
-// possessive dropped. Stop words keep their position but get no term.
+// possessive dropped. Stop words keep their position (their index in the
+// result) but get no term.
 func (a *analyzer) analyze(text string) []token {
 	// About one word in seven bytes, in either language.
 	out := make([]token, 0, len(text)/7+1)
-	pos := 0
 	for i := 0; i < len(text); {
 		r, size := utf8.DecodeRuneInString(text[i:])
 		if !isWordRune(r) {
@@ -66,8 +83,7 @@ func (a *analyzer) analyze(text string) []token {
 		if word == "" {
 			continue
 		}
-		t := token{Word: word, Pos: pos, Start: start, End: end}
-		pos++
+		t := newToken(word, start, end)
 		if !a.stop[word] {
 			t.Term = a.stem(word)
 		}

@@ -25,7 +25,7 @@ func clauseAt(s *sentence) []int {
 	n := 0
 	for i, t := range s.tokens {
 		if i > 0 {
-			gap := s.text[s.tokens[i-1].End:t.Start]
+			gap := s.text[s.tokens[i-1].End():t.Start()]
 			if strings.ContainsAny(gap, ";–—") || clauseStarts[t.Word] {
 				n++
 			}

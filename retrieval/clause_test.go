@@ -46,7 +46,7 @@ func TestClauses(t *testing.T) {
 	for _, tt := range tests {
 		var ps []int
 		for _, w := range tt.questions {
-			ps = append(ps, tt.s.tokens[pos(tt.s, w)].Pos)
+			ps = append(ps, pos(tt.s, w))
 		}
 		if got := sameClause(tt.s, pos(tt.s, tt.span), ps); got != tt.want {
 			t.Errorf("sameClause(%.25q…, %q, %q) = %v, want %v", tt.s.text, tt.span, tt.questions, got, tt.want)

@@ -181,7 +181,7 @@ func (ix *Index) analyzeCorpus() {
 					toks := c.toks[k]
 					k++
 					for _, t := range toks {
-						if r, _ := utf8.DecodeRuneInString(s.Text[t.Start:]); unicode.IsLower(r) {
+						if r, _ := utf8.DecodeRuneInString(s.Text[t.Start():]); unicode.IsLower(r) {
 							ix.lowerWords[t.Word] = true
 						}
 					}

@@ -104,7 +104,7 @@ func (ix *Index) namesOnly(q *parsedQuestion, s *sentence) bool {
 func (ix *Index) nameAt(s *sentence, i int) bool {
 	capital := func(i int) bool {
 		t := s.tokens[i]
-		r, _ := utf8.DecodeRuneInString(s.text[t.Start:t.End])
+		r, _ := utf8.DecodeRuneInString(s.text[t.Start():t.End()])
 		return unicode.IsUpper(r)
 	}
 	properName := func(i int) bool {

@@ -223,11 +223,11 @@ func (ix *Index) parseQuestion(text string) *parsedQuestion {
 		// the query but counts against coverage, which is how a question
 		// about something the corpus never mentions is told apart.
 		c := ix.expand(q.lang, t)
-		c.gap = c.untranslatable && !capitalized(text[t.Start:t.End])
-		if prev >= 0 && prevPos == t.Pos-1 && q.lang == "en" && ix.hasID {
+		c.gap = c.untranslatable && !capitalized(text[t.Start():t.End()])
+		if prev >= 0 && prevPos == ti-1 && q.lang == "en" && ix.hasID {
 			ix.addPhrase(&q.concepts[prev], &c, q.concepts[prev].word, t.Word)
 		}
-		prev, prevPos = len(q.concepts), t.Pos
+		prev, prevPos = len(q.concepts), ti
 		q.concepts = append(q.concepts, c)
 		if len(q.concepts) == maxConcepts {
 			break

@@ -283,7 +283,7 @@ func (m *matcher) matchInto(s *sentence, weights []float64, positions []int) {
 			if cw.weight > weights[cw.concept] {
 				weights[cw.concept] = cw.weight
 				if positions != nil {
-					positions[cw.concept] = s.tokens[t.pos].Pos
+					positions[cw.concept] = int(t.pos)
 				}
 			}
 		}

@@ -93,12 +93,12 @@ func typedSpans(t answerType, text string, toks []token, isName func(word string
 		if from < 0 || to >= len(toks) || from > to {
 			return false
 		}
-		end := toks[to].End
+		end := toks[to].End()
 		// A parenthesis the span opens, it closes: "Rabu (19/10)".
-		if t := text[toks[from].Start:end]; strings.Count(t, "(") > strings.Count(t, ")") && strings.HasPrefix(text[end:], ")") {
+		if t := text[toks[from].Start():end]; strings.Count(t, "(") > strings.Count(t, ")") && strings.HasPrefix(text[end:], ")") {
 			end++
 		}
-		out = append(out, span{from: from, to: to, text: text[toks[from].Start:end]})
+		out = append(out, span{from: from, to: to, text: text[toks[from].Start():end]})
 		return true
 	}
 	switch t {
@@ -242,7 +242,7 @@ func namedQuoted(text string, toks []token, i int) bool {
 	if !namingCues[toks[i].Word] {
 		return false
 	}
-	gap := strings.TrimSpace(text[toks[i].End:toks[i+1].Start])
+	gap := strings.TrimSpace(text[toks[i].End():toks[i+1].Start()])
 	return gap == "\"" || gap == "“" || gap == "'" || gap == "‘"
 }
 
@@ -283,12 +283,12 @@ func placeAt(text string, toks []token, i int) bool {
 // "(day/month/year)" right after token i, or i when there is none.
 func dayMonthAfter(text string, toks []token, i int) int {
 	if i+2 >= len(toks) || !isDay(toks[i+1].Word) || !isMonthNumber(toks[i+2].Word) ||
-		strings.TrimSpace(text[toks[i].End:toks[i+1].Start]) != "(" ||
-		strings.TrimSpace(text[toks[i+1].End:toks[i+2].Start]) != "/" {
+		strings.TrimSpace(text[toks[i].End():toks[i+1].Start()]) != "(" ||
+		strings.TrimSpace(text[toks[i+1].End():toks[i+2].Start()]) != "/" {
 		return i
 	}
 	to := i + 2
-	if to+1 < len(toks) && allDigits(toks[to+1].Word) && strings.TrimSpace(text[toks[to].End:toks[to+1].Start]) == "/" {
+	if to+1 < len(toks) && allDigits(toks[to+1].Word) && strings.TrimSpace(text[toks[to].End():toks[to+1].Start()]) == "/" {
 		to++
 	}
 	return to
@@ -296,7 +296,7 @@ func dayMonthAfter(text string, toks []token, i int) int {
 
 // joinedBy reports whether only one of seps stands between tokens a and b.
 func joinedBy(text string, a, b token, seps ...string) bool {
-	gap := text[a.End:b.Start]
+	gap := text[a.End():b.Start()]
 	for _, sep := range seps {
 		if gap == sep {
 			return true
@@ -357,7 +357,7 @@ func isDay(w string) bool {
 // capitalised reports whether the token starts with an upper-case letter
 // in the text.
 func capitalised(text string, t token) bool {
-	r, _ := utf8.DecodeRuneInString(text[t.Start:])
+	r, _ := utf8.DecodeRuneInString(text[t.Start():])
 	return unicode.IsUpper(r)
 }
 
@@ -391,13 +391,13 @@ func nameEnd(text string, toks []token, i int) int {
 // hyphenated reports whether b continues a's word after a hyphen, as the
 // second half of a name often does in lower case (Yoon Suk-yeol).
 func hyphenated(text string, a, b token) bool {
-	return text[a.End:b.Start] == "-"
+	return text[a.End():b.Start()] == "-"
 }
 
 // gapHasPunct reports whether anything but spaces and hyphens stands
 // between two tokens.
 func gapHasPunct(text string, a, b token) bool {
-	for _, r := range text[a.End:b.Start] {
+	for _, r := range text[a.End():b.Start()] {
 		if !unicode.IsSpace(r) && r != '-' {
 			return true
 		}
@@ -408,7 +408,7 @@ func gapHasPunct(text string, a, b token) bool {
 // clauseEnd returns the last token of the clause that starts at token i.
 func clauseEnd(text string, toks []token, i int) int {
 	for k := i + 1; k < len(toks); k++ {
-		if strings.ContainsAny(text[toks[k-1].End:toks[k].Start], ",;:.—–()") {
+		if strings.ContainsAny(text[toks[k-1].End():toks[k].Start()], ",;:.—–()") {
 			return k - 1
 		}
 	}
@@ -478,7 +478,7 @@ func (ix *Index) bestSpan(q *parsedQuestion, s *sentence, positions []int) (stri
 		if (q.qtype == typePerson || q.qtype == typePlace) && !sameClause(s, sp.from, positions) {
 			strength *= clausePenalty
 		}
-		pos := s.tokens[sp.from].Pos
+		pos := sp.from
 		d := 0
 		for _, p := range positions {
 			d += abs(p - pos)
@@ -549,7 +549,7 @@ func trimQuestionWords(q *parsedQuestion, s *sentence, sp span) span {
 	if from == sp.from {
 		return sp
 	}
-	return span{from: from, to: sp.to, text: s.text[s.tokens[from].Start:s.tokens[sp.to].End]}
+	return span{from: from, to: sp.to, text: s.text[s.tokens[from].Start():s.tokens[sp.to].End()]}
 }
 
 // nameLike is the share of a span's words that are names: words the
