@@ -7,10 +7,12 @@ package retrieval
 // numbers (bleve document IDs are positions in Index.sents).
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -463,9 +465,13 @@ func (ix *Index) candidates(ctx context.Context, q *parsedQuestion, f *docFilter
 	if match == nil {
 		return nil, nil
 	}
-	req := bleve.NewSearchRequestOptions(match, min(maxCandidates, len(ix.sents)), 0, false)
-	// Sorting by score alone: a tie-break on _id would load the external ID
-	// of every matching sentence. rank breaks ties by position instead.
+	// bleve sorts by score alone (a tie-break on _id would load the
+	// external ID of every matching sentence), and which of several equal
+	// scores at the cut it returns varies from run to run with its
+	// segments. So it is asked for tieMargin more, and the cut made here,
+	// earlier sentences first on ties as memoryCandidates does: the same
+	// question gets the same candidates every time.
+	req := bleve.NewSearchRequestOptions(match, min(maxCandidates+tieMargin, len(ix.sents)), 0, false)
 	if ix.broken.get() != nil {
 		// Damaged files; answer from memory until Live rebuilds them.
 		return ix.memoryCandidates(q, f), nil
@@ -487,7 +493,13 @@ func (ix *Index) candidates(ctx context.Context, q *parsedQuestion, f *docFilter
 		}
 		hits = append(hits, hit{id: n, score: h.Score})
 	}
-	return hits, nil
+	slices.SortFunc(hits, func(a, b hit) int {
+		if c := cmp.Compare(b.score, a.score); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.id, b.id)
+	})
+	return hits[:min(len(hits), maxCandidates)], nil
 }
 
 // searchBleve is b.SearchInContext with a panic, which damaged segment data

@@ -21,6 +21,10 @@ const maxQuestionRunes = 600
 // maxCandidates is how many sentences bleve proposes for reranking.
 const maxCandidates = 20
 
+// tieMargin is how many sentences past maxCandidates bleve is asked for, so
+// that ties at the cut are broken the same way every time (bleve.go).
+const tieMargin = 5
+
 // indexBatch is how many sentences go to bleve in one batch while
 // indexing; ctx is checked between batches.
 const indexBatch = 1000

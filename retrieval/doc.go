@@ -41,10 +41,12 @@
 //     words and no question word ("kursk", "arms transfer") is a topic
 //     (keyword.go).
 //  3. Candidates (bleve.go). bleve proposes the maxCandidates sentences
-//     that best match the concepts' weighted terms by tf-idf. This is the
-//     only query bleve runs; every bleve call is in bleve.go. While an
-//     index on disk is found damaged, the same candidates are scored from
-//     the in-memory sentence table instead (verify.go) until Live has
+//     that best match the concepts' weighted terms by tf-idf (each word's
+//     strongest alternatives only; ties at the cut broken by position, so
+//     the same question always gets the same candidates). This is the only
+//     query bleve runs; every bleve call is in bleve.go. While an index on
+//     disk is found damaged, the same candidates are scored from in-memory
+//     postings with bleve's formula instead (postings.go) until Live has
 //     rebuilt it.
 //  4. Rank (rank.go, subject.go). Each candidate is scored by coverage (the
 //     idf-weighted share of the question's concepts it expresses, each at
