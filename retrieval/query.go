@@ -144,21 +144,6 @@ type wordSet []string
 
 func (ws wordSet) has(w string) bool { return slices.Contains(ws, w) }
 
-// termBoosts returns each index term with the largest boost any concept
-// gives it.
-func (q *parsedQuestion) termBoosts() map[string]float64 {
-	m := map[string]float64{}
-	for _, c := range q.concepts {
-		for _, a := range c.alts {
-			b := a.weight * c.idf
-			if b > m[a.term] {
-				m[a.term] = b
-			}
-		}
-	}
-	return m
-}
-
 // parseQuestion reads a question as plain text: its language, the answer
 // type its question word asks for, and its content words with their
 // alternatives in the index's languages.

@@ -11,7 +11,6 @@ import (
 	"io"
 	"net/http"
 	"strconv"
-	"sync"
 	"time"
 )
 
@@ -33,9 +32,6 @@ type Endpoint struct {
 	// Client posts the interactions; by default one with a 10 s timeout,
 	// more than Discord's 3 s, so that a slow endpoint shows as slow.
 	Client *http.Client
-
-	mu  sync.Mutex
-	now func() time.Time
 }
 
 // Endpoint returns an Endpoint that posts interactions to url, signed
@@ -46,7 +42,6 @@ func (s *Server) Endpoint(url string) *Endpoint {
 	return &Endpoint{
 		s: s, url: url, key: ed25519.NewKeyFromSeed(seed),
 		Client: &http.Client{Timeout: 10 * time.Second},
-		now:    time.Now,
 	}
 }
 
@@ -56,14 +51,6 @@ func (e *Endpoint) PublicKey() ed25519.PublicKey { return e.key.Public().(ed2551
 
 // PublicKeyHex is PublicKey as the developer portal shows it.
 func (e *Endpoint) PublicKeyHex() string { return hex.EncodeToString(e.PublicKey()) }
-
-// SetClock sets the clock of the signatures' timestamps (time.Now by
-// default), to send stale or future ones.
-func (e *Endpoint) SetClock(now func() time.Time) {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	e.now = now
-}
 
 // A Delivery is one POST of an interaction to the endpoint and its answer.
 type Delivery struct {
@@ -185,10 +172,7 @@ func (e *Endpoint) Replay(ctx context.Context, d Delivery) Delivery {
 }
 
 func (e *Endpoint) post(ctx context.Context, body []byte, sign Signing) Delivery {
-	e.mu.Lock()
-	now := e.now()
-	e.mu.Unlock()
-	ts := strconv.FormatInt(now.Add(sign.Skew).Unix(), 10)
+	ts := strconv.FormatInt(time.Now().Add(sign.Skew).Unix(), 10)
 	key := e.key
 	if sign.Key != nil {
 		key = sign.Key
