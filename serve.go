@@ -156,10 +156,7 @@ shards).`)
 func logChannels(logger *slog.Logger, file string, channels config.Channels, live *retrieval.Live) {
 	for _, key := range slices.Sorted(maps.Keys(channels)) {
 		folder := channels[key]
-		n := len(live.DocumentsIn(retrieval.Scope{Folder: folder}))
-		if folder == config.WholeCorpus {
-			n = len(live.Documents())
-		}
+		n := len(live.DocumentsIn(retrieval.Scope{Folder: folder})) // "." is the whole corpus
 		if n == 0 {
 			logger.Warn("a channels file entry sees no document yet", "file", file, "channel", key, "folder", folder)
 			continue
