@@ -85,13 +85,7 @@ const minDetectWords = 3
 func detectLanguage(words []string, candidates []string, least int) string {
 	best, bestN, tie := "", 0, false
 	for _, lang := range candidates {
-		stops := languageStops[lang]
-		n := 0
-		for _, w := range words {
-			if stops[w] {
-				n++
-			}
-		}
+		n := stopCount(words, lang)
 		switch {
 		case n > bestN:
 			best, bestN, tie = lang, n, false
@@ -141,17 +135,45 @@ func documentLanguage(lang string, paragraphs []string) string {
 	if declared != "en" {
 		declared = "id"
 	}
-	n, m := 0, 0
-	for _, w := range words {
-		if languageStops[other][w] {
-			n++
-		}
-		if languageStops[declared][w] {
-			m++
-		}
-	}
-	if n > 2*m {
+	if stopCount(words, other) > 2*stopCount(words, declared) {
 		return other
 	}
 	return lang
+}
+
+// otherQuestionLang returns the language of otherLanguages a question's
+// words are in, or "" for Indonesian, English or unknown: the corpus's
+// other language with the most stop words among them, where a tie with
+// Indonesian or English goes to the corpus's main language when that is
+// the other one ("¿A cuántos habitantes abastecerá?" shares "a" with
+// English). corpus.DetectLangWords knows Indonesian and English only.
+func (ix *Index) otherQuestionLang(words []string) string {
+	if len(ix.otherLangs) == 0 {
+		return ""
+	}
+	if l := detectLanguage(words, append([]string{"id", "en"}, ix.otherLangs...), 1); l != "" {
+		if l == "id" || l == "en" {
+			return ""
+		}
+		return l
+	}
+	if !slices.Contains(ix.otherLangs, ix.mainLang) {
+		return ""
+	}
+	n := stopCount(words, ix.mainLang)
+	if n == 0 || n < stopCount(words, "id") || n < stopCount(words, "en") {
+		return ""
+	}
+	return ix.mainLang
+}
+
+// stopCount is how many of words are stop words of lang.
+func stopCount(words []string, lang string) int {
+	n := 0
+	for _, w := range words {
+		if languageStops[lang][w] {
+			n++
+		}
+	}
+	return n
 }

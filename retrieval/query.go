@@ -155,13 +155,8 @@ func (ix *Index) parseQuestion(text string) *parsedQuestion {
 	q := &parsedQuestion{text: text, focus: -1}
 	words := strings.FieldsFunc(strings.ToLower(text), func(r rune) bool { return !unicode.IsLetter(r) })
 	q.lang = corpus.DetectLangWords(words)
-	if len(ix.otherLangs) > 0 {
-		// A question in one of the corpus's other languages reads as that
-		// language; corpus.DetectLangWords knows Indonesian and English
-		// only.
-		if l := detectLanguage(words, append([]string{"id", "en"}, ix.otherLangs...), 1); l != "" && l != "id" && l != "en" {
-			q.lang = l
-		}
+	if l := ix.otherQuestionLang(words); l != "" {
+		q.lang = l
 	}
 	var focusWord string
 	q.qtype, focusWord = questionType(words)
