@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"unicode"
 
 	"github.com/blevesearch/bleve/v2"
 
@@ -222,6 +223,35 @@ func TestPhraseTranslation(t *testing.T) {
 			if !hasAlt(c, "angkat") || !hasAlt(c, "udara") {
 				t.Errorf("%q has alternatives %v, want the unit's angkat(an) and udara", c.word, c.alts)
 			}
+		}
+	}
+}
+
+// TestOtherLanguageQuestionTypes: the question words of the other
+// languages ask for a type as English and Indonesian ones do.
+func TestOtherLanguageQuestionTypes(t *testing.T) {
+	tests := []struct{ q, want string }{
+		{"Wie viele Haltestellen hat die Linie?", "number"},
+		{"Wann wurde die Strecke eröffnet?", "date"},
+		{"Wer sprach bei der Eröffnung?", "person"},
+		{"Wo beginnt die Linie?", "place"},
+		{"Wie heißt der Hersteller?", ""},
+		{"Combien coûte le projet ?", "number"},
+		{"Qui a annoncé le projet ?", "person"},
+		{"¿Cuántos trabajadores hubo?", "number"},
+		{"¿Dónde está la planta?", "place"},
+		{"Quando è stata aperta la linea?", "date"},
+		{"Quantos bombeiros foram mobilizados?", "number"},
+		{"Hoe lang is de dijk?", "number"},
+		{"Waar ligt Kampen?", "place"},
+		{"Wie is de dijkgraaf?", ""},
+		{"Когда откроют станцию?", "date"},
+		{"Сколько стоило строительство?", "number"},
+	}
+	for _, tc := range tests {
+		words := strings.FieldsFunc(strings.ToLower(tc.q), func(r rune) bool { return !unicode.IsLetter(r) })
+		if got, _ := questionType(words); string(got) != tc.want {
+			t.Errorf("questionType(%q) = %q, want %q", tc.q, got, tc.want)
 		}
 	}
 }
