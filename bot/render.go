@@ -194,13 +194,6 @@ func escapedWidth(r rune) int {
 	return utf16.RuneLen(r)
 }
 
-// escapeRune returns r as it must be written to show literally.
-func escapeRune(r rune) string {
-	var b strings.Builder
-	appendEscaped(&b, r)
-	return b.String()
-}
-
 // escape makes s show literally in Discord and mention nobody. Invalid UTF-8
 // becomes U+FFFD and line breaks become spaces.
 func escape(s string) string {
