@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/bwmarrin/discordgo"
+
+	"kutip/corpus"
 )
 
 // onMessage answers a message that mentions the bot in a server, or any
@@ -58,7 +60,10 @@ func (b *Bot) onMessage(work context.Context, api Discord, self string, m *disco
 		// Once per retry time told: a notice to every message would let
 		// one user make the bot post as often as they do.
 		if tell {
-			send(rateLimited(kindQuestion, retry, b.opts, english))
+			// A mention has no locale: the notice is in the question's
+			// language, told from its stop words alone.
+			l := questionLang(corpus.DetectLang(stripMentions(m.Content, self)))
+			send(rateLimited(kindQuestion, retry, b.opts, l))
 		}
 		return
 	}

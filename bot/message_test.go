@@ -118,6 +118,27 @@ func TestOnMessageRateLimitNoticeOnce(t *testing.T) {
 	}
 }
 
+// TestOnMessageRateLimitNoticeLanguage: a mention has no locale, so the
+// notice follows the language of the question that was refused.
+func TestOnMessageRateLimitNoticeLanguage(t *testing.T) {
+	tests := []struct{ question, want string }{
+		{"<@100> when did Russia ratify the treaty?", "Try again"},
+		{"<@100> kapan Rusia meratifikasi perjanjian itu?", "Coba lagi"},
+	}
+	for _, tc := range tests {
+		b, rec, _ := newTestBot(t, &fakeIndex{}, Options{RateCount: 1, RateWindow: time.Hour})
+		b.onMessage(t.Context(), rec, self, message("m1", "g1", "<@100> first", self))
+		b.onMessage(t.Context(), rec, self, message("m2", "g1", tc.question, self))
+		calls := rec.all()
+		if len(calls) != 2 {
+			t.Fatalf("%q: got %d replies, want the answer and the notice", tc.question, len(calls))
+		}
+		if got := calls[1].send.Content; !strings.Contains(got, tc.want) {
+			t.Errorf("%q: notice = %q, want it to hold %q", tc.question, got, tc.want)
+		}
+	}
+}
+
 func TestOnMessageIndexError(t *testing.T) {
 	ix := &fakeIndex{askFn: func(_ context.Context, _ string) (retrieval.Answer, error) { return retrieval.Answer{}, errIndex }}
 	b, rec, logs := newTestBot(t, ix, Options{})
