@@ -22,6 +22,7 @@ import (
 	"kutip/corpus"
 	"kutip/internal/discordtest"
 	"kutip/internal/health"
+	"kutip/internal/testutil"
 	"kutip/retrieval"
 )
 
@@ -312,18 +313,6 @@ func metric(t *testing.T, reg *prometheus.Registry, name string, labels ...strin
 	return 0
 }
 
-// freeAddr returns a loopback address with a port that was free a moment
-// ago.
-func freeAddr(t *testing.T) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	return ln.Addr().String()
-}
-
 // TestServeOpsE2E runs `kutip serve` against the fake Discord with the
 // listener, the heartbeat and hot reload on, as the container runs it.
 func TestServeOpsE2E(t *testing.T) {
@@ -332,7 +321,7 @@ func TestServeOpsE2E(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(corpusDir, "bridge.txt"), []byte("The bridge over the river was opened in March by the mayor.\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	addr := freeAddr(t)
+	addr := testutil.FreeAddr(t)
 	heartbeat := filepath.Join(t.TempDir(), "heartbeat.json")
 	probe := map[string]string{"HEALTH_ADDR": addr, "HEARTBEAT_FILE": heartbeat}
 	sv := startServe(t, discordtest.Options{}, map[string]string{

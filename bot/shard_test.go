@@ -15,6 +15,7 @@ import (
 	"github.com/bwmarrin/discordgo"
 
 	"kutip/internal/discordtest"
+	"kutip/internal/testutil"
 )
 
 func TestShardOf(t *testing.T) {
@@ -95,24 +96,6 @@ func TestShardIDs(t *testing.T) {
 	}
 }
 
-// fakeClock is a clock that moves only when told.
-type fakeClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *fakeClock) now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *fakeClock) advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
-
 // TestIdentifyPacer: shards of a bucket (id % max_concurrency) identify 5 s
 // apart and in shard order; buckets start together.
 func TestIdentifyPacer(t *testing.T) {
@@ -132,8 +115,8 @@ func TestIdentifyPacer(t *testing.T) {
 		{"max_concurrency 1, shards 2 and 3 of 4", 1, []int{2, 3}, []time.Duration{2 * s, 3 * s}},
 		{"max_concurrency 2, shards 2 and 3 of 4", 2, []int{2, 3}, []time.Duration{s, s}},
 	} {
-		clock := &fakeClock{t: time.Unix(1700000000, 0)}
-		p := newIdentifyPacer(tc.maxConcurrency, clock.now)
+		clock := testutil.NewClock(time.Unix(1700000000, 0))
+		p := newIdentifyPacer(tc.maxConcurrency, clock.Now)
 		if got := p.startWaits(tc.ids); !slices.Equal(got, tc.want) {
 			t.Errorf("%s: startWaits(%v) = %v, want %v", tc.name, tc.ids, got, tc.want)
 		}
@@ -141,10 +124,10 @@ func TestIdentifyPacer(t *testing.T) {
 
 	// Later IDENTIFYs: 5 s after the bucket's last, at once in a bucket
 	// idle for longer.
-	clock := &fakeClock{t: time.Unix(1700000000, 0)}
-	p := newIdentifyPacer(2, clock.now)
+	clock := testutil.NewClock(time.Unix(1700000000, 0))
+	p := newIdentifyPacer(2, clock.Now)
 	p.startWaits([]int{0, 1, 2, 3}) // buckets 0 and 1 booked until t0+10 s
-	clock.advance(7 * time.Second)
+	clock.Advance(7 * time.Second)
 	steps := []struct {
 		id      int
 		advance time.Duration
@@ -158,7 +141,7 @@ func TestIdentifyPacer(t *testing.T) {
 		{0, 0, 0},                // bucket 0, idle since t0+15 s
 	}
 	for i, st := range steps {
-		clock.advance(st.advance)
+		clock.Advance(st.advance)
 		if got := p.reserve(st.id, time.Time{}); got != st.want {
 			t.Errorf("step %d: reserve(shard %d) = %v, want %v", i, st.id, got, st.want)
 		}

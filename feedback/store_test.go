@@ -11,32 +11,14 @@ import (
 	"reflect"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
 
 	"kutip/feedback"
+	"kutip/internal/testutil"
 )
-
-// clock is a settable clock for Options.Now.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
 
 var t0 = time.Date(2026, 11, 20, 9, 0, 0, 0, time.UTC)
 
@@ -82,7 +64,7 @@ func mustOpen(tb testing.TB, path string, opts feedback.Options) *feedback.Store
 func TestRememberRecall(t *testing.T) {
 	for _, k := range kinds {
 		t.Run(k.name, func(t *testing.T) {
-			c := &clock{t: t0}
+			c := testutil.NewClock(t0)
 			s, restart := k.open(t, feedback.Options{Retention: feedback.DefaultRetention, Now: c.Now})
 			ctx := t.Context()
 			a := feedback.Answer{
@@ -132,7 +114,7 @@ func TestVote(t *testing.T) {
 	}
 	for _, k := range kinds {
 		t.Run(k.name, func(t *testing.T) {
-			s, restart := k.open(t, feedback.Options{Now: (&clock{t: t0}).Now})
+			s, restart := k.open(t, feedback.Options{Now: (testutil.NewClock(t0)).Now})
 			for i, st := range steps {
 				if i == 4 {
 					s = restart()
@@ -209,7 +191,7 @@ func TestReport(t *testing.T) {
 	}
 	for _, k := range kinds {
 		t.Run(k.name, func(t *testing.T) {
-			c := &clock{t: t0}
+			c := testutil.NewClock(t0)
 			s, restart := k.open(t, feedback.Options{Retention: feedback.DefaultRetention, Now: c.Now})
 			ctx := t.Context()
 			for i, a := range asked {
@@ -231,7 +213,7 @@ func TestReport(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			c.advance(5 * 24 * time.Hour)
+			c.Advance(5 * 24 * time.Hour)
 			s = restart()
 
 			got, err := s.Report(ctx, feedback.ReportOptions{Since: t0.Add(24 * time.Hour)})
@@ -293,7 +275,7 @@ func js(tb testing.TB, v any) string {
 func TestRetention(t *testing.T) {
 	for _, k := range kinds {
 		t.Run(k.name, func(t *testing.T) {
-			c := &clock{t: t0}
+			c := testutil.NewClock(t0)
 			retention := 10 * 24 * time.Hour
 			s, restart := k.open(t, feedback.Options{Retention: retention, Now: c.Now})
 			ctx := t.Context()
@@ -304,12 +286,12 @@ func TestRetention(t *testing.T) {
 			if err := s.Asked(ctx, feedback.Question{ID: "old", Text: "old?", Outcome: feedback.Abstained}); err != nil {
 				t.Fatal(err)
 			}
-			c.advance(retention - time.Minute)
+			c.Advance(retention - time.Minute)
 			mustRemember(t, s, feedback.Answer{ID: "young"}) // prunes, but nothing is old yet
 			if _, ok, _ := s.Recall(ctx, "old"); !ok {
 				t.Fatalf("old answer gone before its retention ended")
 			}
-			c.advance(feedback.PruneEvery)
+			c.Advance(feedback.PruneEvery)
 			// The first write PruneEvery after the last prune prunes (the
 			// memory store); reopening prunes (the file).
 			if err := s.Asked(ctx, feedback.Question{ID: "new", Text: "new?", Outcome: feedback.Abstained}); err != nil {
@@ -396,7 +378,7 @@ func TestOpenCorrupt(t *testing.T) {
 			dir := t.TempDir()
 			path := filepath.Join(dir, "feedback.db")
 			tc.corrupt(t, path)
-			c := &clock{t: t0}
+			c := testutil.NewClock(t0)
 			s, warn := feedback.Open(path, feedback.Options{Now: c.Now})
 			if warn == nil || !strings.Contains(warn.Error(), "corrupt") || !strings.Contains(warn.Error(), path+".corrupt-20261120T090000.000Z") {
 				t.Errorf("Open(corrupt) warning = %v, want one naming the corrupt file and where it went", warn)
@@ -423,7 +405,7 @@ func TestCorruptWhileOpen(t *testing.T) {
 		t.Run(fmt.Sprint("warn ", heal), func(t *testing.T) {
 			path := filepath.Join(t.TempDir(), "feedback.db")
 			var warned []error
-			opts := feedback.Options{Now: (&clock{t: t0}).Now}
+			opts := feedback.Options{Now: (testutil.NewClock(t0)).Now}
 			if heal {
 				opts.Warn = func(err error) { warned = append(warned, err) }
 			}
@@ -561,7 +543,7 @@ func TestOpenReadOnly(t *testing.T) {
 func TestReportGuild(t *testing.T) {
 	for _, k := range kinds {
 		t.Run(k.name, func(t *testing.T) {
-			s, _ := k.open(t, feedback.Options{Now: (&clock{t: t0}).Now})
+			s, _ := k.open(t, feedback.Options{Now: (testutil.NewClock(t0)).Now})
 			ctx := t.Context()
 			for _, g := range []string{"g1", "g2", ""} {
 				if err := s.Asked(ctx, feedback.Question{ID: "q" + g, Text: "secret of " + g, Guild: g, Outcome: feedback.Abstained}); err != nil {
@@ -611,7 +593,7 @@ func TestReportGuild(t *testing.T) {
 func TestRecordBoth(t *testing.T) {
 	for _, k := range kinds {
 		t.Run(k.name, func(t *testing.T) {
-			s, restart := k.open(t, feedback.Options{Now: (&clock{t: t0}).Now})
+			s, restart := k.open(t, feedback.Options{Now: (testutil.NewClock(t0)).Now})
 			ctx := t.Context()
 			q := feedback.Question{ID: "1", Text: "and North Korea?", Outcome: feedback.Answered, Confidence: 0.7}
 			a := feedback.Answer{ID: "1", Question: "and North Korea?", Previous: "when did Russia ratify?", Answered: true}
@@ -641,7 +623,7 @@ func TestRecordBoth(t *testing.T) {
 // its answer in the other.
 func TestReportFiles(t *testing.T) {
 	dir := t.TempDir()
-	c := &clock{t: t0}
+	c := testutil.NewClock(t0)
 	a := mustOpen(t, filepath.Join(dir, "a.db"), feedback.Options{Now: c.Now})
 	b := mustOpen(t, filepath.Join(dir, "b.db"), feedback.Options{Now: c.Now})
 	ctx := t.Context()

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"kutip/internal/discordtest"
+	"kutip/internal/testutil"
 )
 
 // The processes of a check: nginx and the kutip replicas, and the fake
@@ -99,17 +100,6 @@ func baseEnv() []string {
 	return []string{"PATH=" + os.Getenv("PATH"), "HOME=" + os.TempDir()}
 }
 
-// freeAddr returns a loopback address with a port free a moment ago.
-func freeAddr(t *testing.T) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	return ln.Addr().String()
-}
-
 // asNobody runs cmd as nobody when the test runs as root: root ignores
 // file modes, and the replicas must find the index folder read-only.
 func asNobody(cmd *exec.Cmd) {
@@ -153,14 +143,14 @@ type replica struct {
 // read-only). It is stopped (SIGTERM) at the end of the test.
 func startReplica(t *testing.T, name, bin, dir, indexDir, feedbackFile string, srv *discordtest.Server, publicKeyHex string) *replica {
 	t.Helper()
-	return startReplicaAt(t, name, freeAddr(t), bin, dir, indexDir, feedbackFile, srv, publicKeyHex)
+	return startReplicaAt(t, name, testutil.FreeAddr(t), bin, dir, indexDir, feedbackFile, srv, publicKeyHex)
 }
 
 // startReplicaAt is startReplica listening on addr, as a replica
 // restarted in place does.
 func startReplicaAt(t *testing.T, name, addr, bin, dir, indexDir, feedbackFile string, srv *discordtest.Server, publicKeyHex string) *replica {
 	t.Helper()
-	r := &replica{name: name, addr: addr, health: freeAddr(t), logs: &logBuffer{}, exited: make(chan struct{})}
+	r := &replica{name: name, addr: addr, health: testutil.FreeAddr(t), logs: &logBuffer{}, exited: make(chan struct{})}
 	feedback := "FEEDBACK_FILE=" + feedbackFile
 	if feedbackFile != "" {
 		// One store for all, writable by all, as a shared volume.
@@ -354,7 +344,7 @@ func startNginx(t *testing.T, nginx, dir string, upstreams []string) string {
 		}
 		os.Chmod(p, 0o777) // for workers that run as nobody under root
 	}
-	listen := freeAddr(t)
+	listen := testutil.FreeAddr(t)
 	conf := filepath.Join(ndir, "nginx.conf")
 	if err := os.WriteFile(conf, []byte(nginxConf(ndir, listen, upstreams)), 0o644); err != nil {
 		t.Fatal(err)
