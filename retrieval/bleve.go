@@ -241,7 +241,7 @@ func (ix *Index) fill(ctx context.Context, b bleve.Index) error {
 	for i, s := range ix.sents {
 		d := ix.docs[s.doc]
 		doc := sentenceDoc{
-			Terms: strings.Join(termsOf(s.tokens), " "),
+			Terms: strings.Join(termsOf(s.tokens()), " "),
 			Doc:   d.ID,
 			Para:  s.para + 1,
 			Sent:  s.sent + 1,

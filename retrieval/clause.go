@@ -21,11 +21,12 @@ var clauseStarts = map[string]bool{
 // clauseAt returns the clause number of each token position of s: a new
 // clause begins after ";", a spaced dash, or at a clause word.
 func clauseAt(s *sentence) []int {
-	out := make([]int, len(s.tokens))
+	out := make([]int, s.tokenCount())
 	n := 0
-	for i, t := range s.tokens {
+	for i := range out {
+		t := s.token(i)
 		if i > 0 {
-			gap := s.text[s.tokens[i-1].End():t.Start()]
+			gap := s.text[s.token(i-1).End():t.Start()]
 			if strings.ContainsAny(gap, ";–—") || clauseStarts[t.Word] {
 				n++
 			}

@@ -9,9 +9,9 @@ import (
 
 func TestClauses(t *testing.T) {
 	a := newAnalyzer("id")
-	sent := func(text string) *sentence { return &sentence{text: text, tokens: a.analyze(text), lang: "id"} }
+	sent := func(text string) *sentence { return newSentence(text, "id", a.analyze(text)) }
 	pos := func(s *sentence, word string) int {
-		for i, tk := range s.tokens {
+		for i, tk := range s.tokens() {
 			if tk.Word == word {
 				return i
 			}

@@ -62,8 +62,86 @@ type sentence struct {
 	kind            corpus.Kind
 	lang            string
 	text            string
-	tokens          []token
-	terms           []termAt // the content words' term IDs, in order
+	toks            []packedToken // read through token, tokenCount and tokens
+	strs            *tokenStrings // the strings toks' words and terms index
+	terms           []termAt      // the content words' term IDs, in order
+}
+
+// packedToken is a token as the sentence table keeps it: its word and term
+// as indexes into the index's tokenStrings, and its byte offsets. Every
+// sentence keeps its tokens for ranking and spans, which made 40-byte
+// tokens with two string headers each most of the serving heap
+// (docs/scale.md); packed, a token takes 16 bytes, each distinct word and
+// term is stored once, and the garbage collector never scans the tokens,
+// which hold no pointer.
+type packedToken struct {
+	word, term uint32
+	start, end int32
+}
+
+// tokenStrings holds the distinct words and terms of an index's sentences,
+// each once; strs[0] is "", the term of a stop word. It is filled by
+// analyzeCorpus and only read after.
+type tokenStrings struct {
+	strs []string
+}
+
+// tokenCount returns how many tokens s has.
+func (s *sentence) tokenCount() int { return len(s.toks) }
+
+// token returns s's i-th token.
+func (s *sentence) token(i int) token {
+	p := s.toks[i]
+	return token{Word: s.strs.strs[p.word], Term: s.strs.strs[p.term], start: p.start, end: p.end}
+}
+
+// tokens returns all of s's tokens in a new slice, for code that reads a
+// sentence's tokens as a question's (spans, coverage). Reading one token
+// at a time, token allocates nothing.
+func (s *sentence) tokens() []token {
+	out := make([]token, len(s.toks))
+	for i := range s.toks {
+		out[i] = s.token(i)
+	}
+	return out
+}
+
+// interner gives each distinct string an index into a tokenStrings, for
+// analyzeCorpus; it is dropped when the build is done.
+type interner struct {
+	ids  map[string]uint32
+	strs *tokenStrings
+}
+
+func newInterner() *interner {
+	return &interner{ids: map[string]uint32{"": 0}, strs: &tokenStrings{strs: []string{""}}}
+}
+
+// id returns s's index, adding s if it is new.
+func (in *interner) id(s string) uint32 {
+	if id, ok := in.ids[s]; ok {
+		return id
+	}
+	id := uint32(len(in.strs.strs))
+	in.ids[s] = id
+	in.strs.strs = append(in.strs.strs, s)
+	return id
+}
+
+// pack interns toks' words and terms and returns them packed, in place of
+// the tokens' own strings.
+func (in *interner) pack(toks []token, into []packedToken) []packedToken {
+	for _, t := range toks {
+		into = append(into, packedToken{word: in.id(t.Word), term: in.id(t.Term), start: t.start, end: t.end})
+	}
+	return into
+}
+
+// newSentence returns a sentence of text with the given tokens, for tests
+// of code that reads sentences.
+func newSentence(text, lang string, toks []token) *sentence {
+	in := newInterner()
+	return &sentence{text: text, lang: lang, toks: in.pack(toks, nil), strs: in.strs}
 }
 
 // termAt is a content word of a sentence: its term ID (see Index.termIDs)
@@ -119,16 +197,19 @@ const tokenChunk = 1 << 16
 
 // analyzeCorpus fills the sentence table and the vocabulary.
 func (ix *Index) analyzeCorpus() {
-	// Sentences' tokens are packed into shared blocks: the slices analyze
-	// returns grow by appending, and kept as they are they would hold up
-	// to twice the tokens' memory, a slice header and an allocation each.
-	var block []token
-	keep := func(toks []token) []token {
+	// Sentences' tokens are packed (packedToken) into shared blocks: the
+	// slices analyze returns grow by appending, and kept as they are they
+	// would hold up to twice the tokens' memory, a slice header and an
+	// allocation each.
+	in := newInterner()
+	var lastSeen []int // interned string → the last sentence holding it as a term, for vocab
+	var block []packedToken
+	keep := func(toks []token) []packedToken {
 		if cap(block)-len(block) < len(toks) {
-			block = make([]token, 0, max(tokenChunk, len(toks)))
+			block = make([]packedToken, 0, max(tokenChunk, len(toks)))
 		}
 		from := len(block)
-		block = append(block, toks...)
+		block = in.pack(toks, block)
 		return block[from:len(block):len(block)]
 	}
 	total := 0
@@ -180,20 +261,21 @@ func (ix *Index) analyzeCorpus() {
 				for si, s := range p.Sentences {
 					toks := c.toks[k]
 					k++
-					for _, t := range toks {
-						if r, _ := utf8.DecodeRuneInString(s.Text[t.Start():]); unicode.IsLower(r) {
-							ix.lowerWords[t.Word] = true
-						}
+					packed := keep(toks)
+					for len(lastSeen) < len(in.strs.strs) {
+						lastSeen = append(lastSeen, -1)
 					}
-					seen := map[string]bool{}
-					for _, t := range toks {
-						if t.Term != "" && !seen[t.Term] {
-							seen[t.Term] = true
-							ix.vocab[t.Term]++
+					for _, t := range packed {
+						if r, _ := utf8.DecodeRuneInString(s.Text[t.start:]); unicode.IsLower(r) {
+							ix.lowerWords[in.strs.strs[t.word]] = true
+						}
+						if t.term != 0 && lastSeen[t.term] != len(ix.sents) {
+							lastSeen[t.term] = len(ix.sents)
+							ix.vocab[in.strs.strs[t.term]]++
 						}
 					}
 					ix.sents = append(ix.sents, sentence{
-						doc: di, para: pi, sent: si, kind: p.Kind, lang: a.lang, text: s.Text, tokens: keep(toks),
+						doc: di, para: pi, sent: si, kind: p.Kind, lang: a.lang, text: s.Text, toks: packed, strs: in.strs,
 					})
 				}
 			}
@@ -206,24 +288,31 @@ func (ix *Index) analyzeCorpus() {
 	ix.termIDs = make(map[string]int32, len(ix.vocab))
 	n := 0
 	for i := range ix.sents {
-		for _, t := range ix.sents[i].tokens {
-			if t.Term != "" {
+		for _, t := range ix.sents[i].toks {
+			if t.term != 0 {
 				n++
 			}
 		}
+	}
+	// The term ID of each interned string, -1 until its first use as a
+	// term, so that term IDs are numbered in corpus order as before.
+	idOf := make([]int32, len(in.strs.strs))
+	for i := range idOf {
+		idOf[i] = -1
 	}
 	slab := make([]termAt, 0, n)
 	for i := range ix.sents {
 		s := &ix.sents[i]
 		from := len(slab)
-		for k, t := range s.tokens {
-			if t.Term == "" {
+		for k, t := range s.toks {
+			if t.term == 0 {
 				continue
 			}
-			id, ok := ix.termIDs[t.Term]
-			if !ok {
+			id := idOf[t.term]
+			if id < 0 {
 				id = int32(len(ix.termIDs))
-				ix.termIDs[t.Term] = id
+				ix.termIDs[in.strs.strs[t.term]] = id
+				idOf[t.term] = id
 			}
 			slab = append(slab, termAt{id: id, pos: int32(k)})
 		}

@@ -87,8 +87,8 @@ func (c concept) covered() bool {
 func (ix *Index) namesOnly(q *parsedQuestion, s *sentence) bool {
 	for ci := range q.concepts {
 		c := &q.concepts[ci]
-		for i, t := range s.tokens {
-			if t.Term != "" && hasStrongAlt(c, t.Term) && !ix.nameAt(s, i) {
+		for i := range s.tokenCount() {
+			if t := s.token(i); t.Term != "" && hasStrongAlt(c, t.Term) && !ix.nameAt(s, i) {
 				return false
 			}
 		}
@@ -103,12 +103,12 @@ func (ix *Index) namesOnly(q *parsedQuestion, s *sentence) bool {
 // …") for names.
 func (ix *Index) nameAt(s *sentence, i int) bool {
 	capital := func(i int) bool {
-		t := s.tokens[i]
+		t := s.token(i)
 		r, _ := utf8.DecodeRuneInString(s.text[t.Start():t.End()])
 		return unicode.IsUpper(r)
 	}
 	properName := func(i int) bool {
-		return i >= 0 && i < len(s.tokens) && capital(i) && !ix.lowerWords[s.tokens[i].Word]
+		return i >= 0 && i < s.tokenCount() && capital(i) && !ix.lowerWords[s.token(i).Word]
 	}
 	return capital(i) && (properName(i) || properName(i-1) || properName(i+1))
 }
@@ -138,8 +138,9 @@ func (ix *Index) unstatedQuantity(q *parsedQuestion, r scored) bool {
 	if q.qtype != typeNumber || r.typed || q.isTopic() {
 		return false
 	}
-	for _, t := range ix.sents[r.id].tokens {
-		w := t.Word
+	s := &ix.sents[r.id]
+	for i := range s.tokenCount() {
+		w := s.token(i).Word
 		if quantityWords[w] || numberWords[w] || scaleWords[w] || centuryWords[w] || strings.ContainsAny(w, "0123456789") {
 			return false
 		}

@@ -428,8 +428,13 @@ func (ix *Index) bestSpan(q *parsedQuestion, s *sentence, positions []int) (stri
 	}
 	var cands []cand
 	top := 0.0
-	for _, sp := range ix.spans(q.qtype, s) {
-		if ix.uninformative(q, s.tokens, sp) {
+	spans := ix.spans(q.qtype, s)
+	var toks []token
+	if len(spans) > 0 {
+		toks = s.tokens()
+	}
+	for _, sp := range spans {
+		if ix.uninformative(q, toks, sp) {
 			continue
 		}
 		if q.qtype == typePerson || q.qtype == typeName || q.qtype == typePlace {
@@ -444,11 +449,11 @@ func (ix *Index) bestSpan(q *parsedQuestion, s *sentence, positions []int) (stri
 			// A weekday alone says less than a date: a news story's
 			// dateline weekday ("Brussels, Sabtu -") gives way to the
 			// event's "Jumat (26/8)".
-			if weekdays[s.tokens[sp.to].Word] {
+			if weekdays[toks[sp.to].Word] {
 				strength = 0.8
 			}
 		case typeNumber:
-			if q.focus >= 0 && countsFocus(q.concepts[q.focus], s.tokens, sp) {
+			if q.focus >= 0 && countsFocus(q.concepts[q.focus], toks, sp) {
 				strength = 1.5
 			}
 		case typePerson:
@@ -456,7 +461,7 @@ func (ix *Index) bestSpan(q *parsedQuestion, s *sentence, positions []int) (stri
 			// "Republik Demokratik Rakyat Korea".
 			strength = 0.5 + 0.5*sp.names
 			if sp.from > 0 {
-				switch prev := s.tokens[sp.from-1].Word; {
+				switch prev := toks[sp.from-1].Word; {
 				case agentMarkers[prev]:
 					// The doer of a passive verb is whom "who" asks for:
 					// "diresmikan oleh Wali Kota Risma" reads as a whole
@@ -537,7 +542,7 @@ func countsFocus(focus concept, toks []token, sp span) bool {
 func trimQuestionWords(q *parsedQuestion, s *sentence, sp span) span {
 	from := sp.from
 	for from < sp.to {
-		t := s.tokens[from]
+		t := s.token(from)
 		if q.qtype == typeName && q.focus >= 0 && hasAlt(q.concepts[q.focus], t.Term) {
 			break
 		}
@@ -549,7 +554,7 @@ func trimQuestionWords(q *parsedQuestion, s *sentence, sp span) span {
 	if from == sp.from {
 		return sp
 	}
-	return span{from: from, to: sp.to, text: s.text[s.tokens[from].Start():s.tokens[sp.to].End()]}
+	return span{from: from, to: sp.to, text: s.text[s.token(from).Start():s.token(sp.to).End()]}
 }
 
 // nameLike is the share of a span's words that are names: words the
@@ -557,8 +562,8 @@ func trimQuestionWords(q *parsedQuestion, s *sentence, sp span) span {
 func (ix *Index) nameLike(s *sentence, sp span) float64 {
 	n, names := 0, 0
 	for i := sp.from; i <= sp.to; i++ {
-		t := s.tokens[i]
-		if t.Term == "" && nameJoiners[t.Word] || i > sp.from && hyphenated(s.text, s.tokens[i-1], t) {
+		t := s.token(i)
+		if t.Term == "" && nameJoiners[t.Word] || i > sp.from && hyphenated(s.text, s.token(i-1), t) {
 			continue
 		}
 		n++
@@ -575,7 +580,7 @@ func (ix *Index) nameLike(s *sentence, sp span) float64 {
 // spanHas reports whether a span, or the word just before it, expresses c.
 func spanHas(s *sentence, sp span, c concept) bool {
 	for i := max(sp.from-1, 0); i <= sp.to; i++ {
-		if hasAlt(c, s.tokens[i].Term) {
+		if hasAlt(c, s.token(i).Term) {
 			return true
 		}
 	}
@@ -589,7 +594,8 @@ func (ix *Index) spans(t answerType, s *sentence) []span {
 	if v, ok := ix.spanCache.Load(key); ok {
 		return v.([]span)
 	}
-	sp := typedSpans(t, s.text, s.tokens, func(w string) bool { return ix.isName(w, s.lang) })
+	toks := s.tokens()
+	sp := typedSpans(t, s.text, toks, func(w string) bool { return ix.isName(w, s.lang) })
 	if t == typePerson || t == typePlace || t == typeName {
 		// What the spans of names are, whatever the question: how much
 		// of each is names, and which of its words are rare enough to
@@ -598,7 +604,7 @@ func (ix *Index) spans(t answerType, s *sentence) []span {
 		for i := range sp {
 			sp[i].names = ix.nameLike(s, sp[i])
 			for k := sp[i].from; k <= sp[i].to; k++ {
-				if term := s.tokens[k].Term; term != "" && ix.vocab[term] <= limit {
+				if term := toks[k].Term; term != "" && ix.vocab[term] <= limit {
 					sp[i].rare = append(sp[i].rare, k)
 				}
 			}

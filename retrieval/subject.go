@@ -110,7 +110,7 @@ func subjectAgreement(s *sentence, agent, action int, weights []float64, positio
 	}
 	// After the verb, the doer of a passive: "diratifikasi oleh Rusia".
 	for p := max(pa-2, 0); p < pa; p++ {
-		if agentMarkers[s.tokens[p].Word] {
+		if agentMarkers[s.token(p).Word] {
 			return subjectBonus
 		}
 	}

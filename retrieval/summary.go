@@ -345,7 +345,7 @@ func (s *summarizer) vectorize() {
 			if !ok {
 				num = int32(len(df))
 				local[t.id] = num
-				df = append(df, max(ix.vocab[sent.tokens[t.pos].Term], 1))
+				df = append(df, max(ix.vocab[sent.token(int(t.pos)).Term], 1))
 			}
 			nums = append(nums, num)
 		}
@@ -679,7 +679,7 @@ func (s *summarizer) introductions() []float64 {
 func (s *summarizer) figures() [][]string {
 	out := make([][]string, len(s.ids))
 	for k, id := range s.ids {
-		toks := s.ix.sents[id].tokens
+		toks := s.ix.sents[id].tokens()
 		for i, t := range toks {
 			if !isNumber(t.Word) {
 				continue
@@ -721,8 +721,9 @@ func (s *summarizer) topicMatch(topic string) []float64 {
 	var best float64
 	for k, id := range s.ids {
 		var m float64
+		toks := s.ix.sents[id].tokens()
 		for _, c := range concepts {
-			m += c.idf * bestAlt(c, s.ix.sents[id].tokens)
+			m += c.idf * bestAlt(c, toks)
 		}
 		out[k] = m / total
 		best = math.Max(best, out[k])
