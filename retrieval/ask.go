@@ -19,7 +19,9 @@ type Answer struct {
 	// Confidence is the best passage's coverage of the question, in [0, 1]:
 	// the idf-weighted share of its content words the passage (or its
 	// neighbours) expresses. Answered is Confidence at or above the
-	// threshold of the question's and the passage's languages.
+	// threshold of the question's and the passage's languages, or, for a
+	// long English question asked of Indonesian text whose passage holds
+	// the asked type of answer, above a lower one (see abstain.go).
 	Confidence float64
 	// Topic is true when the question names a topic instead of asking
 	// something ("kursk", "nuclear tech": no question word, see
@@ -117,7 +119,9 @@ func (ix *Index) searchIn(ctx context.Context, question string, q *parsedQuestio
 		return ans, nil
 	}
 	ans.Confidence = ranked[0].confidence
-	ans.Answered = ans.Confidence >= answerThreshold(q.lang, ix.sents[ranked[0].id].lang)
+	top := ranked[0]
+	sg := signals{coverage: top.confidence, typed: top.typed, concepts: len(q.concepts)}
+	ans.Answered = answers(sg, q.lang, ix.sents[top.id].lang)
 	// The outside-world check rests on what the lexicon knows, Indonesian
 	// and English words: a German or French question is not judged by it.
 	ans.outside = lexiconLang(q.lang) && q.uncoveredConcept() != "" && ix.namesOnly(q, &ix.sents[ranked[0].id])
