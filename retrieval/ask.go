@@ -122,10 +122,7 @@ func (ix *Index) searchIn(ctx context.Context, question string, q *parsedQuestio
 	top := ranked[0]
 	sg := signals{coverage: top.confidence, typed: top.typed, concepts: len(q.concepts)}
 	ans.Answered = answers(sg, q.lang, ix.sents[top.id].lang)
-	// The outside-world check rests on what the lexicon knows, Indonesian
-	// and English words: a German or French question is not judged by it.
-	ans.outside = lexiconLang(q.lang) && q.uncoveredConcept() != "" && ix.namesOnly(q, &ix.sents[ranked[0].id])
-	ans.outside = ans.outside || lexiconLang(q.lang) && ix.unstatedQuantity(q, ranked[0])
+	ans.outside = ix.outsideWorld(q, ranked[0])
 	if ans.outside {
 		ans.Answered = false
 	} else if q.isTopic() && ans.Confidence >= topicThreshold {

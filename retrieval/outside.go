@@ -17,14 +17,44 @@ import (
 // near spelling, at most a thesaurus synonym (married → duduk), which says
 // something else.
 
-// uncoveredConcept returns the first of q's content words that the corpus
-// has no word for although the lexicon knows what it means, or "" when
-// there is none. A word the lexicon does not know either (a British
-// spelling, a chat form no list has) tells nothing, nor does a light word
-// that asks nothing by itself ("what happened", "yoon bilang apa").
-func (q *parsedQuestion) uncoveredConcept() string {
-	for _, c := range q.concepts {
-		if !c.covered() && !lightWords[c.word] && lexiconKnows(q.lang, c.word) {
+// outsideWorld reports whether q asks about the world outside the corpus,
+// judged with its best sentence r: a content word the corpus has no word
+// for while r shares only names with q, or a how-many question r counts
+// nothing for (unstatedQuantity). The rules rest on what the
+// lexicon knows, Indonesian and English words: a German or French
+// question is not judged by them.
+func (ix *Index) outsideWorld(q *parsedQuestion, r scored) bool {
+	if !lexiconLang(q.lang) {
+		return false
+	}
+	s := &ix.sents[r.id]
+	return ix.uncoveredIn(q, s) != "" && ix.namesOnly(q, s) || ix.unstatedQuantity(q, r)
+}
+
+// uncoveredIn returns the first of q's content words that the corpus has
+// no word for (better than a synonym) although the lexicon knows what it
+// means, or "" when there is none. A word the lexicon does not know
+// either (a British spelling, a chat form no list has) tells nothing, nor
+// does a light word that asks nothing by itself ("what happened", "yoon
+// bilang apa"). A word that reaches the corpus only through the root of a
+// pe(N)- noun that neither the corpus (in lower case) nor the best
+// sentence s (nil: none) writes is not covered either ("population":
+// penduduk, where the article has only duduk and menduduki; see
+// derivation.go).
+func (ix *Index) uncoveredIn(q *parsedQuestion, s *sentence) string {
+	for ci := range q.concepts {
+		c := &q.concepts[ci]
+		if lightWords[c.word] || !lexiconKnows(q.lang, c.word) {
+			continue
+		}
+		covered := false
+		for _, a := range c.alts {
+			if a.weight > weightSynonym && (!ix.nounOnly(q.lang, c, a.term) || ix.writesNoun(q.lang, c, a.term) || s != nil && holdsNoun(s, a.term)) {
+				covered = true
+				break
+			}
+		}
+		if !covered {
 			return c.word
 		}
 	}
@@ -70,25 +100,14 @@ var lightWords = map[string]bool{
 	"buat": true, "lakukan": true, "melakukan": true, "dilakukan": true, "mau": true, "ingin": true,
 }
 
-// covered reports whether the corpus has a word for c better than a
-// synonym.
-func (c concept) covered() bool {
-	for _, a := range c.alts {
-		if a.weight > weightSynonym {
-			return true
-		}
-	}
-	return false
-}
-
 // namesOnly reports whether every concept of q that sentence s expresses
-// (better than by a synonym) is expressed by part of a name (see
-// nameAt).
+// (better than by a synonym, and by a noun where q asks a pe(N)- noun:
+// see expressesAt) is expressed by part of a name (see nameAt).
 func (ix *Index) namesOnly(q *parsedQuestion, s *sentence) bool {
 	for ci := range q.concepts {
 		c := &q.concepts[ci]
 		for i := range s.tokenCount() {
-			if t := s.token(i); t.Term != "" && hasStrongAlt(c, t.Term) && !ix.nameAt(s, i) {
+			if t := s.token(i); t.Term != "" && ix.expressesAt(q.lang, c, t.Term, t.Word) && !ix.nameAt(s, i) {
 				return false
 			}
 		}
@@ -154,3 +173,13 @@ var quantityWords = setOf(
 	"majority", "minority", "vast", "countless", "plenty", "lot", "lots", "all", "every", "both",
 	"banyak", "sedikit", "beberapa", "sebagian", "separuh", "setengah", "semua", "seluruh", "mayoritas",
 	"minoritas", "berbagai", "segelintir", "sejumlah", "kedua")
+
+// holdsNoun reports whether sentence s has a pe(N)- noun of term.
+func holdsNoun(s *sentence, term string) bool {
+	for i := range s.tokenCount() {
+		if t := s.token(i); t.Term == term && peNoun(t.Word, term) {
+			return true
+		}
+	}
+	return false
+}

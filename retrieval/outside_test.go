@@ -35,8 +35,8 @@ func TestUncoveredConcept(t *testing.T) {
 		{"zelensky criticised whomst", ""},
 	}
 	for _, tt := range tests {
-		if got := ix.parseQuestion(tt.q).uncoveredConcept(); got != tt.want {
-			t.Errorf("uncoveredConcept(%q) = %q, want %q", tt.q, got, tt.want)
+		if got := ix.uncoveredIn(ix.parseQuestion(tt.q), nil); got != tt.want {
+			t.Errorf("uncoveredIn(%q) = %q, want %q", tt.q, got, tt.want)
 		}
 	}
 }
