@@ -29,7 +29,8 @@ type Answer struct {
 	// reader should say so: "Here is what the article says about kursk".
 	Topic bool
 
-	outside bool // a content word is outside the corpus, which shares only names with it (see outside.go)
+	outside bool    // a content word is outside the corpus, which shares only names with it (see outside.go)
+	signals signals // what the decision to answer read (abstain.go)
 }
 
 // Passage is one cited sentence.
@@ -120,8 +121,8 @@ func (ix *Index) searchIn(ctx context.Context, question string, q *parsedQuestio
 	}
 	ans.Confidence = ranked[0].confidence
 	top := ranked[0]
-	sg := signals{coverage: top.confidence, typed: top.typed, concepts: len(q.concepts)}
-	ans.Answered = answers(sg, q.lang, ix.sents[top.id].lang)
+	ans.signals = signals{coverage: top.confidence, typed: top.typed, concepts: len(q.concepts)}
+	ans.Answered = answers(ans.signals, q.lang, ix.sents[top.id].lang)
 	ans.outside = ix.outsideWorld(q, ranked[0])
 	if ans.outside {
 		ans.Answered = false
