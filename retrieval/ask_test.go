@@ -242,7 +242,7 @@ func TestCountsFocus(t *testing.T) {
 	for word, answer := range want {
 		var got []string
 		for _, sp := range typedSpans(typeNumber, text, toks, nil) {
-			if countsFocus(focus(word), toks, sp) {
+			if countsFocus(focus(word), newSentence(text, "en", toks), sp) {
 				got = append(got, sp.text)
 			}
 		}

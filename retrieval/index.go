@@ -96,8 +96,8 @@ func (s *sentence) token(i int) token {
 }
 
 // tokens returns all of s's tokens in a new slice, for code that reads a
-// sentence's tokens as a question's (spans, coverage). Reading one token
-// at a time, token allocates nothing.
+// sentence's tokens as a question's (typedSpans, bestAlt). Reading one
+// token at a time, token allocates nothing: per-question code should.
 func (s *sentence) tokens() []token {
 	out := make([]token, len(s.toks))
 	for i := range s.toks {

@@ -429,12 +429,8 @@ func (ix *Index) bestSpan(q *parsedQuestion, s *sentence, positions []int) (stri
 	var cands []cand
 	top := 0.0
 	spans := ix.spans(q.qtype, s)
-	var toks []token
-	if len(spans) > 0 {
-		toks = s.tokens()
-	}
 	for _, sp := range spans {
-		if ix.uninformative(q, toks, sp) {
+		if ix.uninformative(q, s, sp) {
 			continue
 		}
 		if q.qtype == typePerson || q.qtype == typeName || q.qtype == typePlace {
@@ -449,11 +445,11 @@ func (ix *Index) bestSpan(q *parsedQuestion, s *sentence, positions []int) (stri
 			// A weekday alone says less than a date: a news story's
 			// dateline weekday ("Brussels, Sabtu -") gives way to the
 			// event's "Jumat (26/8)".
-			if weekdays[toks[sp.to].Word] {
+			if weekdays[s.token(sp.to).Word] {
 				strength = 0.8
 			}
 		case typeNumber:
-			if q.focus >= 0 && countsFocus(q.concepts[q.focus], toks, sp) {
+			if q.focus >= 0 && countsFocus(q.concepts[q.focus], s, sp) {
 				strength = 1.5
 			}
 		case typePerson:
@@ -461,7 +457,7 @@ func (ix *Index) bestSpan(q *parsedQuestion, s *sentence, positions []int) (stri
 			// "Republik Demokratik Rakyat Korea".
 			strength = 0.5 + 0.5*sp.names
 			if sp.from > 0 {
-				switch prev := toks[sp.from-1].Word; {
+				switch prev := s.token(sp.from - 1).Word; {
 				case agentMarkers[prev]:
 					// The doer of a passive verb is whom "who" asks for:
 					// "diresmikan oleh Wali Kota Risma" reads as a whole
@@ -519,15 +515,16 @@ var (
 // counts: the counted word is its unit ("84 penumpang") or stands just
 // before it, with no other number between ("interceptions with 24",
 // "tackles (118)").
-func countsFocus(focus concept, toks []token, sp span) bool {
-	if sp.to > sp.from && hasAlt(focus, toks[sp.to].Term) {
+func countsFocus(focus concept, s *sentence, sp span) bool {
+	if sp.to > sp.from && hasAlt(focus, s.token(sp.to).Term) {
 		return true
 	}
 	for k := sp.from - 1; k >= 0 && k >= sp.from-3; k-- {
-		if isNumber(toks[k].Word) {
+		t := s.token(k)
+		if isNumber(t.Word) {
 			return false
 		}
-		if hasAlt(focus, toks[k].Term) {
+		if hasAlt(focus, t.Term) {
 			return true
 		}
 	}
@@ -646,24 +643,24 @@ const minCommon = 10
 // uninformative reports whether a span says nothing the question does not:
 // all its words are the question's own, or, for names, too common in the
 // corpus to be an answer.
-func (ix *Index) uninformative(q *parsedQuestion, toks []token, sp span) bool {
-	if onlyQuestionWords(q, toks, sp) {
+func (ix *Index) uninformative(q *parsedQuestion, s *sentence, sp span) bool {
+	if onlyQuestionWords(q, s, sp) {
 		return true
 	}
 	if q.qtype != typePerson && q.qtype != typePlace && q.qtype != typeName {
 		return false
 	}
 	for _, k := range sp.rare {
-		if !q.asks(toks[k]) {
+		if !q.asks(s.token(k)) {
 			return false
 		}
 	}
 	return true
 }
 
-func onlyQuestionWords(q *parsedQuestion, toks []token, sp span) bool {
-	for _, t := range toks[sp.from : sp.to+1] {
-		if t.Term != "" && !q.asks(t) && !dateLeads[t.Word] && !numberLeads[t.Word] {
+func onlyQuestionWords(q *parsedQuestion, s *sentence, sp span) bool {
+	for i := sp.from; i <= sp.to; i++ {
+		if t := s.token(i); t.Term != "" && !q.asks(t) && !dateLeads[t.Word] && !numberLeads[t.Word] {
 			return false
 		}
 	}
