@@ -80,7 +80,10 @@ func TestUnstatedQuantity(t *testing.T) {
 		"Sebagian besar penumpang kapal itu berasal dari Australia.\n\n" +
 		"The harbour master said none of the ferries left the port during the storm.\n\n" +
 		"Nelayan di teluk itu menangkap ikan tuna dengan jaring.\n\n" +
-		"The fishermen sold 300 tonnes of tuna at the market last year."
+		"The fishermen sold 300 tonnes of tuna at the market last year.\n\n" +
+		"Pasar ikan Karawa diresmikan oleh wali kota pada 12 Maret 2015.\n\n" +
+		"The old museum of Karawa was open from 1870 to 1939.\n\n" +
+		"The gala dinner at the town hall was attended by 2000 guests."
 	ix := mustBuild(t, []corpus.Document{{ID: "d", Title: "d", Lang: "id", Paragraphs: corpus.Paragraphs(text)}})
 	tests := []struct {
 		q    string
@@ -94,6 +97,12 @@ func TestUnstatedQuantity(t *testing.T) {
 		// So do words that count.
 		{"berapa penumpang kapal dari australia", false},
 		{"how many ferries left the port during the storm", false},
+		// A date is no quantity…
+		{"berapa harga ikan di pasar karawa", true},
+		// … except for how long something lasted.
+		{"how long was the old museum of karawa open", false},
+		// A year-like number that counts something is one.
+		{"how many guests attended the gala dinner at the town hall", false},
 		// Questions that ask no number are not judged by it.
 		{"siapa yang menangkap ikan tuna", false},
 	}
