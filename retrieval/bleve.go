@@ -121,6 +121,13 @@ func newMapping() (mapping.IndexMapping, error) {
 // newBleve creates a scorch index at path ("" = in memory) and indexes every
 // sentence. Scorch in memory queries several times faster than bleve's
 // NewMemOnly (upside_down).
+//
+// In memory, scorch keeps one segment per batch and never merges them, and
+// a question pays a dictionary look-up and a postings iterator per term and
+// segment. A corpus of up to memoryBuildMax sentences therefore goes in as
+// one batch, one segment: on FacQA (2,861 sentences, 3 segments before) a
+// question costs a tenth less CPU and bleve's part of it a fifth less,
+// with the same answers.
 func (ix *Index) newBleve(ctx context.Context, path string) (bleve.Index, error) {
 	m, err := newMapping()
 	if err != nil {
@@ -130,7 +137,11 @@ func (ix *Index) newBleve(ctx context.Context, path string) (bleve.Index, error)
 	if err != nil {
 		return nil, fmt.Errorf("create index: %w", err)
 	}
-	if err := ix.fill(ctx, b); err != nil {
+	batchSize := indexBatch
+	if path == "" && len(ix.sents) <= memoryBuildMax {
+		batchSize = memoryBuildMax
+	}
+	if err := ix.fill(ctx, b, batchSize); err != nil {
 		b.Close()
 		return nil, err
 	}
@@ -232,7 +243,9 @@ func dropUnusedSegments(path string) error {
 	return nil
 }
 
-func (ix *Index) fill(ctx context.Context, b bleve.Index) error {
+// fill indexes every sentence into b, batchSize sentences a batch; ctx is
+// checked before each batch.
+func (ix *Index) fill(ctx context.Context, b bleve.Index, batchSize int) error {
 	batch := b.NewBatch()
 	folders := make([][]string, len(ix.docs))
 	for i, d := range ix.docs {
@@ -254,7 +267,7 @@ func (ix *Index) fill(ctx context.Context, b bleve.Index) error {
 		if err := batch.Index(strconv.Itoa(i), doc); err != nil {
 			return fmt.Errorf("index sentence %s ¶%d.%d: %w", d.ID, doc.Para, doc.Sent, err)
 		}
-		if batch.Size() >= indexBatch {
+		if batch.Size() >= batchSize {
 			if err := ctx.Err(); err != nil {
 				return err
 			}
@@ -265,6 +278,9 @@ func (ix *Index) fill(ctx context.Context, b bleve.Index) error {
 		}
 	}
 	if batch.Size() > 0 {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
 		if err := b.Batch(batch); err != nil {
 			return fmt.Errorf("index batch: %w", err)
 		}

@@ -26,13 +26,16 @@ const maxCandidates = 20
 const tieMargin = 5
 
 // indexBatch is how many sentences go to bleve in one batch while
-// indexing; ctx is checked between batches.
+// indexing a corpus on disk or a large one in memory; ctx is checked
+// between batches. A corpus of up to memoryBuildMax sentences indexed in
+// memory goes in as one batch (see Index.newBleve).
 const indexBatch = 1000
 
 // memoryBuildMax is the largest corpus, in sentences, that is indexed in
-// memory when there is no INDEX_DIR. Scorch in memory keeps one segment per
-// batch, which every question searches; a larger corpus is built on disk
-// in a temporary folder, where segments are merged (see Index.buildTemp).
+// memory when there is no INDEX_DIR, in one batch. Scorch in memory keeps
+// one segment per batch, which every question searches, and never merges
+// them; a larger corpus is built on disk in a temporary folder, where
+// segments are merged (see Index.buildTemp).
 const memoryBuildMax = 4 * indexBatch
 
 // openTimeout bounds the wait for an index on disk that another process
