@@ -52,7 +52,7 @@ type Index struct {
 	postings     postings
 	postingsOnce sync.Once
 	scores       sync.Pool  // *scoreScratch: one question's candidate scores
-	spanCache    sync.Map   // spanKey → []span, filled as questions need them
+	spanCache    spanCache  // sentences' typed spans, filled as questions need them (span.go)
 	scopes       scopeCache // folder → its resolved filter (scope.go)
 }
 
