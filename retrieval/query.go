@@ -222,28 +222,53 @@ func (ix *Index) parseQuestion(text string) *parsedQuestion {
 // serta), as alternatives of both: a sentence with the unit expresses
 // each word.
 func (ix *Index) addPhrase(a, b *concept, first, second string) {
-	trs := translatePhrase(first, second)
-	if len(trs) == 0 {
+	alts := ix.phraseAlts(first, second)
+	if len(alts) == 0 {
 		return
 	}
-	id := ix.analyzer("id")
 	for _, c := range []*concept{a, b} {
 		// The alternatives may be shared with the expansion cache.
 		c.alts = slices.Clone(c.alts)
-		for _, tr := range trs {
-			for _, term := range id.terms(tr.Text) {
-				if ix.vocab[term] == 0 || hasAlt(*c, term) || len(c.alts) >= maxAlts+2 {
-					continue
-				}
-				c.alts = append(c.alts, alt{term: term, weight: weightTranslation * tr.Weight})
-				if c.fullAt == 0 {
-					c.fullAt = weightTranslation * fullTranslation
-				}
-				c.untranslatable, c.gap = false, false
+		for _, pa := range alts {
+			if hasAlt(*c, pa.term) || len(c.alts) >= maxAlts+2 {
+				continue
 			}
+			c.alts = append(c.alts, pa)
+			if c.fullAt == 0 {
+				c.fullAt = weightTranslation * fullTranslation
+			}
+			c.untranslatable, c.gap = false, false
 		}
 		c.idf = ix.idf(*c)
 	}
+}
+
+// phraseLang is the language under which the expansion cache holds
+// two-word English units (phraseAlts); no analyzer has it.
+const phraseLang = "en phrase"
+
+// phraseAlts returns the index terms of the translations of the English
+// unit first second that the corpus holds, each weighted as a translation,
+// in the lexicon's order. Every adjacent pair of an English question's
+// words is looked up, most of them no unit, and a look-up stems both words
+// and searches the learned table: it was a third of parsing a question, so
+// the answer is cached with the words' expansions.
+func (ix *Index) phraseAlts(first, second string) []alt {
+	key := expansionKey{phraseLang, first + " " + second}
+	if c, ok := ix.expansions.get(key); ok {
+		return c.alts
+	}
+	var alts []alt
+	id := ix.analyzer("id")
+	for _, tr := range translatePhrase(first, second) {
+		for _, term := range id.terms(tr.Text) {
+			if ix.vocab[term] > 0 {
+				alts = append(alts, alt{term: term, weight: weightTranslation * tr.Weight})
+			}
+		}
+	}
+	ix.expansions.put(key, concept{word: key.word, alts: alts}, maxCachedExpansions)
+	return alts
 }
 
 // expand finds the index terms that may express one question word.
