@@ -1,6 +1,7 @@
 package retrieval
 
 import (
+	"strings"
 	"testing"
 
 	"kutip/corpus"
@@ -118,6 +119,46 @@ func TestUnstatedQuantity(t *testing.T) {
 		}
 		if got := ix.unstatedQuantity(q, ranked[0]); got != tt.want {
 			t.Errorf("unstatedQuantity(%q) = %v, want %v (best: %q)", tt.q, got, tt.want, ix.sents[ranked[0].id].text)
+		}
+	}
+}
+
+func TestFirstAfterAuxiliary(t *testing.T) {
+	tests := []struct{ q, want string }{
+		{"what did japan say about the treaty", "japan"},
+		{"has china ratified it", "china"},
+		{"when did the russian parliament vote", "russian"},
+		// An auxiliary after the subject names no doer after it.
+		{"what tribes were the romans fearful would invade", ""},
+		{"how many households has kids under the age of 18", ""},
+		{"who signed the treaty", ""},
+	}
+	for _, tt := range tests {
+		if got := firstAfterAuxiliary(strings.Fields(tt.q)); got != tt.want {
+			t.Errorf("firstAfterAuxiliary(%q) = %q, want %q", tt.q, got, tt.want)
+		}
+	}
+}
+
+// TestAbsentDoer checks that an English question about what a doer the
+// corpus never mentions did is outside it, whatever else matches.
+func TestAbsentDoer(t *testing.T) {
+	ix := mustBuild(t, corpus.Default())
+	tests := []struct {
+		q    string
+		want bool
+	}{
+		{"what did japan say about the treaty", true},
+		{"did japan sign the treaty", true},
+		{"what did putin say about the treaty", false},
+		{"when did north korea ratify the treaty", false},
+		// Not asked as a doer.
+		{"is japan in the treaty", false},
+	}
+	for _, tt := range tests {
+		q := ix.parseQuestion(tt.q)
+		if got := ix.absentDoer(q, nil); got != tt.want {
+			t.Errorf("absentDoer(%q) = %v, want %v", tt.q, got, tt.want)
 		}
 	}
 }
