@@ -24,9 +24,9 @@ func BenchmarkAsk(b *testing.B) { benchAskAgainstPlain(b, false) }
 
 // BenchmarkAskCold is BenchmarkAsk as a freshly started kutip meets a
 // stream of new questions: each pass over a set starts with empty
-// question-word caches (expansions, English stems), so the first sight of
-// a word pays for its translation, spelling and typo look-ups, which
-// BenchmarkAsk's repeated passes hide. x-plain is against the same plain
+// question-word caches (expansions, English stems, translations,
+// synonyms), so the first sight of a word pays for its translation,
+// spelling and typo look-ups, which BenchmarkAsk's repeated passes hide. x-plain is against the same plain
 // bleve query.
 func BenchmarkAskCold(b *testing.B) { benchAskAgainstPlain(b, true) }
 
@@ -50,6 +50,8 @@ func benchAskAgainstPlain(b *testing.B, cold bool) {
 				if cold {
 					ix.expansions = expansionCache{}
 					englishStems = boundedCache[string, string]{}
+					translations = boundedCache[string, []string]{}
+					synonymsOf = boundedCache[string, []string]{}
 				}
 				for i, q := range qs {
 					start, startCPU := time.Now(), threadCPU()

@@ -16,8 +16,22 @@ func isIndonesianRoot(w string) bool { return lexicon.IsRoot(w) }
 // the English word w.
 func countriesOf(w string) []string { return lexicon.CountriesOf(w) }
 
-// translate gives Indonesian translations of an English word.
-func translate(w string) []string { return lexicon.Translate(w) }
+// translate gives Indonesian translations of an English word. The
+// answers are cached, shared: callers must not modify them. Question
+// words come back in question after question, and a look-up searches the
+// dictionary and the learned table (spell.go and keyword.go ask it of
+// every word of some questions).
+func translate(w string) []string {
+	if trs, ok := translations.get(w); ok {
+		return trs
+	}
+	trs := lexicon.Translate(w)
+	translations.put(w, trs, maxCachedExpansions)
+	return trs
+}
+
+// translations and synonymsOf cache translate and synonyms.
+var translations, synonymsOf boundedCache[string, []string]
 
 // translateWeighted gives Indonesian translations of an English word with
 // how far each can be trusted, in (0, 1].
@@ -32,5 +46,13 @@ func translatePhrase(first, second string) []lexicon.Translation {
 // cognates gives Indonesian spellings of an English loanword.
 func cognates(w string) []string { return lexicon.Cognates(w) }
 
-// synonyms gives Indonesian synonyms of an Indonesian word.
-func synonyms(w string) []string { return lexicon.Synonyms(w) }
+// synonyms gives Indonesian synonyms of an Indonesian word, cached like
+// translate's: callers must not modify them.
+func synonyms(w string) []string {
+	if syns, ok := synonymsOf.get(w); ok {
+		return syns
+	}
+	syns := lexicon.Synonyms(w)
+	synonymsOf.put(w, syns, maxCachedExpansions)
+	return syns
+}
