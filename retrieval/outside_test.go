@@ -17,6 +17,9 @@ func TestUncoveredConcept(t *testing.T) {
 		{"is putin married", "married"},
 		{"capital of north korea?", "capital"},
 		{"who won the war", "won"},
+		// Only a far less trusted sense is in the article: "born" as
+		// "bear" → memberikan (kesaksian).
+		{"when was kim jong un born", "born"},
 		{"cuaca di pyongyang gmn", "cuaca"},
 		// A dictionary word is no misspelling of another one: the
 		// article's "mengatakan" (kata) does not cover "kota".
