@@ -21,7 +21,7 @@ import (
 // documents, kept only when no remaining sentence holds the gold) and the
 // other sets' English questions (the article's, the casual set's,
 // XQuAD's) asked of it. Five-fold cross-validation by question chooses
-// the rule's two constants on four folds by balanced utility (as
+// the rule's three constants on four folds by balanced utility (as
 // TestAbstentionCalibration in package eval weighs it) and scores them
 // on the fifth; held out, the rule must do at least as well as coverage
 // alone. FacQA train (Indonesian, with and without its documents) checks
@@ -45,10 +45,10 @@ func TestCrossTypedRuleHoldsOut(t *testing.T) {
 	coverageAlone := func(o fitObs) bool {
 		return o.decide(func(sg signals) bool { return sg.coverage >= crossLangThreshold })
 	}
-	rule := func(low float64, k int) func(fitObs) bool {
+	rule := func(low float64, k int, ev float64) func(fitObs) bool {
 		return func(o fitObs) bool {
 			return o.decide(func(sg signals) bool {
-				return sg.coverage >= crossLangThreshold || sg.typed && sg.concepts >= k && sg.coverage >= low
+				return sg.coverage >= crossLangThreshold || sg.typed && sg.concepts >= k && sg.coverage >= low && sg.evidence >= ev
 			})
 		}
 	}
@@ -63,22 +63,24 @@ func TestCrossTypedRuleHoldsOut(t *testing.T) {
 				in = append(in, o)
 			}
 		}
-		best, bestLow, bestK := -1e9, 0.0, 0
+		best, bestLow, bestK, bestEv := -1e9, 0.0, 0, 0.0
 		for low := 0.30; low < crossLangThreshold; low += 0.02 {
 			for n := 2; n <= 10; n++ {
-				if u := balancedUtility(in, rule(low, n)); u > best+1e-9 {
-					best, bestLow, bestK = u, low, n
+				for ev := 0.0; ev <= 20; ev += 2 {
+					if u := balancedUtility(in, rule(low, n, ev)); u > best+1e-9 {
+						best, bestLow, bestK, bestEv = u, low, n, ev
+					}
 				}
 			}
 		}
-		chosen := rule(bestLow, bestK)
+		chosen := rule(bestLow, bestK, bestEv)
 		th := thresholdAtCoverage(out, chosen)
 		same := func(o fitObs) bool { return o.decide(func(sg signals) bool { return sg.coverage >= th }) }
 		r, a, s := balancedUtility(out, chosen), balancedUtility(out, coverageAlone), balancedUtility(out, same)
 		heldRule += r / folds
 		heldAlone += a / folds
 		heldSameCoverage += s / folds
-		t.Logf("fold %d: chose coverage ≥ %.2f with ≥ %d words (%.3f on the other folds); held out: rule %.3f, coverage alone %.3f at %.2f, %.3f at the rule's coverage (≥ %.3f)", k, bestLow, bestK, best, r, a, crossLangThreshold, s, th)
+		t.Logf("fold %d: chose coverage ≥ %.2f with ≥ %d words and evidence ≥ %.0f (%.3f on the other folds); held out: rule %.3f, coverage alone %.3f at %.2f, %.3f at the rule's coverage (≥ %.3f)", k, bestLow, bestK, bestEv, best, r, a, crossLangThreshold, s, th)
 	}
 	t.Logf("held out, mean balanced utility: rule %.3f; coverage alone %.3f at %.2f, %.3f at the rule's coverage", heldRule, heldAlone, crossLangThreshold, heldSameCoverage)
 	// Against the threshold it lowers, the rule is about even on balanced
@@ -91,14 +93,14 @@ func TestCrossTypedRuleHoldsOut(t *testing.T) {
 	if heldRule < heldAlone-0.01 {
 		t.Errorf("cross-validated, the rule's balanced utility %.3f is more than a point below coverage alone's at %.2f, %.3f", heldRule, crossLangThreshold, heldAlone)
 	}
-	committed := rule(crossTypedThreshold, longQuestion)
+	committed := rule(crossTypedThreshold, longQuestion, minEvidence)
 	t.Logf("FacQA English, all folds: committed rule %.3f, coverage alone %.3f; %s", balancedUtility(en, committed), balancedUtility(en, coverageAlone), precisionCoverage(en, committed))
 	sameAlone := func(o fitObs) bool {
 		return o.decide(func(sg signals) bool { return sg.coverage >= sameLangThreshold })
 	}
 	sameRule := func(o fitObs) bool {
 		return o.decide(func(sg signals) bool {
-			return sg.coverage >= sameLangThreshold || sg.typed && sg.concepts >= longQuestion && sg.coverage >= crossTypedThreshold
+			return sg.coverage >= sameLangThreshold || sg.typed && sg.concepts >= longQuestion && sg.coverage >= crossTypedThreshold && sg.evidence >= minEvidence
 		})
 	}
 	ua, ur := balancedUtility(train, sameAlone), balancedUtility(train, sameRule)

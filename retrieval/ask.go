@@ -121,7 +121,7 @@ func (ix *Index) searchIn(ctx context.Context, question string, q *parsedQuestio
 	}
 	ans.Confidence = ranked[0].confidence
 	top := ranked[0]
-	ans.signals = signals{coverage: top.confidence, typed: top.typed, concepts: len(q.concepts)}
+	ans.signals = ix.signalsOf(q, top)
 	ans.Answered = answers(ans.signals, q.lang, ix.sents[top.id].lang)
 	ans.outside = ix.outsideWorld(q, ranked[0])
 	if ans.outside {
