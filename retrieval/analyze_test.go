@@ -1,16 +1,64 @@
 package retrieval
 
 import (
+	"fmt"
+	"slices"
 	"testing"
 	"unsafe"
+
+	"kutip/corpus"
 )
 
-// TestTokenSize pins the size of token: every sentence of an index keeps its
-// tokens, so they are most of the serving heap (docs/scale.md), and a field
-// added or widened should be a choice, not an accident.
+// TestTokenSize pins the size of token and of the packed token every
+// sentence of an index keeps: they are most of the serving heap
+// (docs/scale.md), and a field added or widened should be a choice, not an
+// accident.
 func TestTokenSize(t *testing.T) {
 	if got, want := unsafe.Sizeof(token{}), uintptr(40); got != want {
 		t.Errorf("unsafe.Sizeof(token{}) = %d bytes, want %d", got, want)
+	}
+	if got, want := unsafe.Sizeof(packedToken{}), uintptr(12); got != want {
+		t.Errorf("unsafe.Sizeof(packedToken{}) = %d bytes, want %d", got, want)
+	}
+}
+
+// TestPackedTokens: every sentence of an index gives back, word for word,
+// the tokens its language's analyzer makes of its text, in a corpus of
+// Indonesian and English documents that share words (names, numbers) whose
+// terms differ by language.
+func TestPackedTokens(t *testing.T) {
+	docs := corpus.Default()
+	for _, text := range []string{
+		"Putin and Kim signed the treaty in Pyongyang on 19 June; Russia's parliament ratified it.",
+		"The treaties were signed by the leaders, who said they would defend each other.",
+	} {
+		docs = append(docs, corpus.Document{ID: fmt.Sprintf("en-%d", len(docs)), Lang: "en",
+			Paragraphs: corpus.Paragraphs(text)})
+	}
+	ix, err := Build(t.Context(), docs, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	langs := map[string]int{}
+	for i := range ix.sents {
+		s := &ix.sents[i]
+		langs[s.lang]++
+		want := ix.analyzer(s.lang).analyze(s.text)
+		if got := s.tokens(); !slices.Equal(got, want) {
+			t.Errorf("sentence %d (%s) %q: tokens() = %v, want %v", i, s.lang, s.text, got, want)
+		}
+		if s.tokenCount() != len(want) {
+			t.Errorf("sentence %d: tokenCount() = %d, want %d", i, s.tokenCount(), len(want))
+		}
+		for k, tk := range want {
+			if got := s.token(k); got != tk {
+				t.Errorf("sentence %d: token(%d) = %+v, want %+v", i, k, got, tk)
+			}
+		}
+	}
+	if langs["id"] == 0 || langs["en"] < 2 {
+		t.Errorf("sentences per language = %v, want Indonesian ones and two or more English ones", langs)
 	}
 }
 

@@ -67,24 +67,30 @@ type sentence struct {
 	terms           []termAt      // the content words' term IDs, in order
 }
 
-// packedToken is a token as the sentence table keeps it: its word and term
-// as indexes into the index's tokenStrings, and its byte offsets. Every
-// sentence keeps its tokens for ranking and spans, which made 40-byte
-// tokens with two string headers each most of the serving heap
-// (docs/scale.md); packed, a token takes 16 bytes, each distinct word and
-// term is stored once, and the garbage collector never scans the tokens,
-// which hold no pointer.
+// packedToken is a token as the sentence table keeps it: its form (word
+// and term) as an index into the index's tokenStrings, and its byte
+// offsets. Every sentence keeps its tokens for ranking and spans, which
+// made 40-byte tokens with two string headers each most of the serving
+// heap (docs/scale.md); packed, a token takes 12 bytes, each distinct word
+// and term is stored once, and the garbage collector never scans the
+// tokens, which hold no pointer.
 type packedToken struct {
-	word, term uint32
+	form       uint32
 	start, end int32
 }
 
 // tokenStrings holds the distinct words and terms of an index's sentences,
-// each once; strs[0] is "", the term of a stop word. It is filled by
-// analyzeCorpus and only read after.
+// each once (strs[0] is "", the term of a stop word), and the distinct
+// forms, pairs of a word and its term: a word has one term under each
+// language's analyzer, so a corpus has few more forms than words. It is
+// filled by analyzeCorpus and only read after.
 type tokenStrings struct {
-	strs []string
+	strs  []string
+	forms []wordForm
 }
+
+// wordForm is a word and its term, as indexes into tokenStrings.strs.
+type wordForm struct{ word, term uint32 }
 
 // tokenCount returns how many tokens s has.
 func (s *sentence) tokenCount() int { return len(s.toks) }
@@ -92,7 +98,8 @@ func (s *sentence) tokenCount() int { return len(s.toks) }
 // token returns s's i-th token.
 func (s *sentence) token(i int) token {
 	p := s.toks[i]
-	return token{Word: s.strs.strs[p.word], Term: s.strs.strs[p.term], start: p.start, end: p.end}
+	f := s.strs.forms[p.form]
+	return token{Word: s.strs.strs[f.word], Term: s.strs.strs[f.term], start: p.start, end: p.end}
 }
 
 // tokens returns all of s's tokens in a new slice, for code that reads a
@@ -106,15 +113,28 @@ func (s *sentence) tokens() []token {
 	return out
 }
 
-// interner gives each distinct string an index into a tokenStrings, for
-// analyzeCorpus; it is dropped when the build is done.
+// interner gives each distinct string and form an index into a
+// tokenStrings, for analyzeCorpus; it is dropped when the build is done.
 type interner struct {
-	ids  map[string]uint32
-	strs *tokenStrings
+	ids   map[string]uint32
+	forms map[wordForm]uint32
+	strs  *tokenStrings
 }
 
 func newInterner() *interner {
-	return &interner{ids: map[string]uint32{"": 0}, strs: &tokenStrings{strs: []string{""}}}
+	return &interner{ids: map[string]uint32{"": 0}, forms: map[wordForm]uint32{}, strs: &tokenStrings{strs: []string{""}}}
+}
+
+// form returns the index of t's form, adding it if it is new.
+func (in *interner) form(t token) uint32 {
+	f := wordForm{word: in.id(t.Word), term: in.id(t.Term)}
+	if id, ok := in.forms[f]; ok {
+		return id
+	}
+	id := uint32(len(in.strs.forms))
+	in.forms[f] = id
+	in.strs.forms = append(in.strs.forms, f)
+	return id
 }
 
 // id returns s's index, adding s if it is new.
@@ -132,7 +152,7 @@ func (in *interner) id(s string) uint32 {
 // the tokens' own strings.
 func (in *interner) pack(toks []token, into []packedToken) []packedToken {
 	for _, t := range toks {
-		into = append(into, packedToken{word: in.id(t.Word), term: in.id(t.Term), start: t.start, end: t.end})
+		into = append(into, packedToken{form: in.form(t), start: t.start, end: t.end})
 	}
 	return into
 }
@@ -266,12 +286,13 @@ func (ix *Index) analyzeCorpus() {
 						lastSeen = append(lastSeen, -1)
 					}
 					for _, t := range packed {
+						f := in.strs.forms[t.form]
 						if r, _ := utf8.DecodeRuneInString(s.Text[t.start:]); unicode.IsLower(r) {
-							ix.lowerWords[in.strs.strs[t.word]] = true
+							ix.lowerWords[in.strs.strs[f.word]] = true
 						}
-						if t.term != 0 && lastSeen[t.term] != len(ix.sents) {
-							lastSeen[t.term] = len(ix.sents)
-							ix.vocab[in.strs.strs[t.term]]++
+						if f.term != 0 && lastSeen[f.term] != len(ix.sents) {
+							lastSeen[f.term] = len(ix.sents)
+							ix.vocab[in.strs.strs[f.term]]++
 						}
 					}
 					ix.sents = append(ix.sents, sentence{
@@ -289,7 +310,7 @@ func (ix *Index) analyzeCorpus() {
 	n := 0
 	for i := range ix.sents {
 		for _, t := range ix.sents[i].toks {
-			if t.term != 0 {
+			if in.strs.forms[t.form].term != 0 {
 				n++
 			}
 		}
@@ -305,14 +326,15 @@ func (ix *Index) analyzeCorpus() {
 		s := &ix.sents[i]
 		from := len(slab)
 		for k, t := range s.toks {
-			if t.term == 0 {
+			term := in.strs.forms[t.form].term
+			if term == 0 {
 				continue
 			}
-			id := idOf[t.term]
+			id := idOf[term]
 			if id < 0 {
 				id = int32(len(ix.termIDs))
-				ix.termIDs[in.strs.strs[t.term]] = id
-				idOf[t.term] = id
+				ix.termIDs[in.strs.strs[term]] = id
+				idOf[term] = id
 			}
 			slab = append(slab, termAt{id: id, pos: int32(k)})
 		}
