@@ -18,47 +18,56 @@ func peNoun(w, stem string) bool {
 	return w != stem && strings.HasPrefix(w, "pe") && len(w) > len(stem)
 }
 
-// askedForms returns the Indonesian words through which concept c came to
-// index term term: the word itself for an Indonesian question, its
-// one-word translations for an English one.
-func (ix *Index) askedForms(lang string, c *concept, term string) []string {
-	id := ix.analyzer("id")
+// askedForms returns the Indonesian words through which a question word
+// of language lang came to index term term: the word itself for an
+// Indonesian question, its one-word translations for an English one.
+func askedForms(lang, word, term string) []string {
 	if lang == "id" {
-		if id.stem(c.word) == term {
-			return []string{c.word}
+		if stemIndonesian(word) == term {
+			return []string{word}
 		}
 		return nil
 	}
 	var out []string
-	for _, tr := range translate(c.word) {
-		if !strings.Contains(tr, " ") && id.stem(tr) == term {
+	for _, tr := range translate(word) {
+		if !strings.Contains(tr, " ") && stemIndonesian(tr) == term {
 			out = append(out, tr)
 		}
 	}
 	return out
 }
 
-// nounOnly reports whether every word through which concept c came to
-// term is a pe(N)- noun: then only a sentence word of that kind
+// nounOnly reports whether every word through which the question word
+// came to term is a pe(N)- noun: then only a sentence word of that kind
 // expresses it.
-func (ix *Index) nounOnly(lang string, c *concept, term string) bool {
-	forms := ix.askedForms(lang, c, term)
-	if len(forms) == 0 {
-		return false
+func nounOnly(lang, word, term string) bool {
+	key := nounKey{lang, word, term}
+	if only, ok := nounOnlies.get(key); ok {
+		return only
 	}
+	forms := askedForms(lang, word, term)
+	only := len(forms) > 0
 	for _, f := range forms {
 		if !peNoun(f, term) {
-			return false
+			only = false
+			break
 		}
 	}
-	return true
+	nounOnlies.put(key, only, maxCachedExpansions)
+	return only
 }
+
+type nounKey struct{ lang, word, term string }
+
+// nounOnlies remembers nounOnly: every question asks it of each of its
+// words.
+var nounOnlies boundedCache[nounKey, bool]
 
 // writesNoun reports whether the corpus writes one of the pe(N)- nouns
 // through which c came to term, bare or with a suffix (penduduk,
 // penduduknya, pendudukan).
 func (ix *Index) writesNoun(lang string, c *concept, term string) bool {
-	for _, f := range ix.askedForms(lang, c, term) {
+	for _, f := range askedForms(lang, c.word, term) {
 		for _, suffix := range []string{"", "nya", "an", "annya"} {
 			if ix.lowerWords[f+suffix] {
 				return true
@@ -76,5 +85,5 @@ func (ix *Index) expressesAt(lang string, c *concept, term, w string) bool {
 	if !hasStrongAlt(c, term) {
 		return false
 	}
-	return !ix.nounOnly(lang, c, term) || peNoun(w, term)
+	return !nounOnly(lang, c.word, term) || peNoun(w, term)
 }

@@ -104,14 +104,10 @@ func (ix *Index) uncoveredIn(q *parsedQuestion, s *sentence) string {
 func (ix *Index) coveredIn(lang string, c *concept, s *sentence) bool {
 	least := weightSynonym
 	if lang == "en" {
-		best := 0.0
-		for _, tr := range translateWeighted(c.word) {
-			best = max(best, tr.Weight)
-		}
-		least = max(least, weakTranslationShare*weightTranslation*best)
+		least = max(least, weakTranslationShare*weightTranslation*bestTrust(c.word))
 	}
 	for _, a := range c.alts {
-		if a.weight >= least && a.weight > weightSynonym && (!ix.nounOnly(lang, c, a.term) || ix.writesNoun(lang, c, a.term) || s != nil && holdsNoun(s, a.term)) {
+		if a.weight >= least && a.weight > weightSynonym && (!nounOnly(lang, c.word, a.term) || ix.writesNoun(lang, c, a.term) || s != nil && holdsNoun(s, a.term)) {
 			return true
 		}
 	}
@@ -123,6 +119,24 @@ func (ix *Index) coveredIn(lang string, c *concept, s *sentence) bool {
 // no answer of the English dev sets; at 0.7 facqa-en loses one ("US
 // Ambassador": duta besar).
 const weakTranslationShare = 2.0 / 3
+
+// bestTrust is the trust of the English word w's best translation, 0 when
+// it has none.
+func bestTrust(w string) float64 {
+	if t, ok := bestTrusts.get(w); ok {
+		return t
+	}
+	best := 0.0
+	for _, tr := range translateWeighted(w) {
+		best = max(best, tr.Weight)
+	}
+	bestTrusts.put(w, best, maxCachedExpansions)
+	return best
+}
+
+// bestTrusts remembers bestTrust: every English question asks it of each
+// of its words.
+var bestTrusts boundedCache[string, float64]
 
 // lexiconKnows reports whether the dictionaries know a word of language
 // lang: an English word they translate, an Indonesian root or a word the
