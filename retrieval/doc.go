@@ -74,8 +74,13 @@
 //     A question with a content word the corpus has no word for, whose best
 //     sentence shares only names with it ("how old is Kim Jong Un"), is
 //     refused without a "maybe related" (outside.go), as is a how-many
-//     question whose best sentence counts nothing; a topic is answered
-//     with the sentences about it (Answer.Topic).
+//     question whose best sentence counts nothing (a date is no count),
+//     and an English question whose doer the corpus never names ("what
+//     did Japan say"). A word the corpus has only through the root of a
+//     pe(N)- noun it never writes (population → penduduk, the article's
+//     duduk and menduduki; derivation.go) or through a far less trusted
+//     translation counts as no word for it. A topic is answered with the
+//     sentences about it (Answer.Topic).
 //
 // ask.go holds the entry points and what they return (Answer, Passage); a
 // Passage's Citation is a corpus.Citation, the one citation formatter.
