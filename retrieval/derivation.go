@@ -78,12 +78,16 @@ func (ix *Index) writesNoun(lang string, c *concept, term string) bool {
 }
 
 // expressesAt reports whether the sentence word w, whose term is term,
-// expresses concept c of a question in lang better than a synonym: the
-// term is one of c's strong alternatives and, where c came to it only
-// through a pe(N)- noun, w is such a noun too.
+// expresses concept c of a question in lang: the term is one of c's
+// alternatives, better than a synonym and not a far less trusted
+// translation (leastWeight), and, where c came to it only through a pe(N)-
+// noun, w is such a noun too.
 func (ix *Index) expressesAt(lang string, c *concept, term, w string) bool {
-	if !hasStrongAlt(c, term) {
-		return false
+	least := leastWeight(lang, c)
+	for _, a := range c.alts {
+		if a.term == term && a.weight > weightSynonym && a.weight >= least {
+			return !nounOnly(lang, c.word, term) || peNoun(w, term)
+		}
 	}
-	return !nounOnly(lang, c.word, term) || peNoun(w, term)
+	return false
 }

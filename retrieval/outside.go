@@ -102,10 +102,7 @@ func (ix *Index) uncoveredIn(q *parsedQuestion, s *sentence) string {
 // memberikan kesaksian) do not make an article without "lahir" answer
 // "when was Kim Jong Un born".
 func (ix *Index) coveredIn(lang string, c *concept, s *sentence) bool {
-	least := weightSynonym
-	if lang == "en" {
-		least = max(least, weakTranslationShare*weightTranslation*bestTrust(c.word))
-	}
+	least := leastWeight(lang, c)
 	for _, a := range c.alts {
 		if a.weight >= least && a.weight > weightSynonym && (!nounOnly(lang, c.word, a.term) || ix.writesNoun(lang, c, a.term) || s != nil && holdsNoun(s, a.term)) {
 			return true
@@ -119,6 +116,16 @@ func (ix *Index) coveredIn(lang string, c *concept, s *sentence) bool {
 // no answer of the English dev sets; at 0.7 facqa-en loses one ("US
 // Ambassador": duta besar).
 const weakTranslationShare = 2.0 / 3
+
+// leastWeight is the least weight at which an alternative of concept c of
+// a question in lang is a word for it (see weakTranslationShare), beside
+// being better than a synonym.
+func leastWeight(lang string, c *concept) float64 {
+	if lang != "en" {
+		return 0
+	}
+	return weakTranslationShare * weightTranslation * bestTrust(c.word)
+}
 
 // bestTrust is the trust of the English word w's best translation, 0 when
 // it has none.

@@ -165,3 +165,37 @@ func TestAbsentDoer(t *testing.T) {
 		}
 	}
 }
+
+// TestOutsideWorld checks the whole outside-world decision on the default
+// article, with its best sentence.
+func TestOutsideWorld(t *testing.T) {
+	ix := mustBuild(t, corpus.Default())
+	tests := []struct {
+		q    string
+		want bool
+	}{
+		// Only another sense of "born" (bear: memberikan) is in the
+		// best sentence, beside the name.
+		{"when was putin born", true},
+		{"what did japan say about the treaty", true},
+		// The article dates the photo of the car, it never prices it.
+		{"berapa harga mobil aurus", true},
+		{"when did russia ratify the treaty", false},
+		{"berapa tentara korea utara yang dikirim", false},
+		{"who was driving the aurus", false},
+	}
+	for _, tt := range tests {
+		q := ix.parseQuestion(tt.q)
+		hits, err := ix.candidates(t.Context(), q, nil)
+		if err != nil {
+			t.Fatalf("candidates(%q): %v", tt.q, err)
+		}
+		ranked := ix.rank(q, hits, &rankScratch{m: matcher{seen: map[int]int{}}})
+		if len(ranked) == 0 {
+			t.Fatalf("%q: no candidates", tt.q)
+		}
+		if got := ix.outsideWorld(q, ranked[0]); got != tt.want {
+			t.Errorf("outsideWorld(%q) = %v, want %v (best: %q)", tt.q, got, tt.want, ix.sents[ranked[0].id].text)
+		}
+	}
+}
