@@ -65,12 +65,17 @@
 //     Indonesian and English news and chooses the one nearest the
 //     question's words, weakening one from a clause the question's words do
 //     not reach (clause.go); replies show it in bold (Passage.Answer).
-//  6. Abstain (rank.go, ask.go). Coverage alone (Answer.Confidence)
+//  6. Abstain (rank.go, abstain.go, ask.go). Coverage (Answer.Confidence)
 //     decides whether the corpus answers: below answerThreshold of the
-//     question's and the passage's languages Ask abstains (Answer.Answered
-//     is false) and offers the best sentence as "maybe related" only at or
-//     above relatedThreshold. The thresholds are calibrated against
-//     realistic negatives (TestAbstentionCalibration in retrieval/eval).
+//     question's and the passage's languages Ask abstains, unless an
+//     English question of six content words or more is asked of
+//     Indonesian text and its passage holds the asked type of answer and
+//     matches 12 nats of the question's idf (abstain.go): then down to
+//     coverage 0.40. Otherwise it abstains (Answer.Answered is false) and
+//     offers the best sentence as "maybe related" only at or above
+//     relatedThreshold. The thresholds are calibrated against realistic
+//     negatives (TestAbstentionCalibration in retrieval/eval;
+//     TestCrossTypedRuleHoldsOut cross-validates abstain.go's rule).
 //     A question with a content word the corpus has no word for, whose best
 //     sentence shares only names with it ("how old is Kim Jong Un"), is
 //     refused without a "maybe related" (outside.go), as is a how-many
