@@ -55,10 +55,13 @@ func (ix *Index) absentDoer(q *parsedQuestion, s *sentence) bool {
 // that opens the question or follows its question word, other than an
 // article ("japan" in "what did japan say", "russian" in "did the russian
 // parliament …"), or "". An auxiliary further on follows its subject
-// ("what tribes were the romans fearful would invade").
+// ("what tribes were the romans fearful would invade"). After a question
+// word only do-support names a doer: a modal or "has" may have the
+// question word itself as subject and its verb next ("what would trigger
+// military aid", "who has signed").
 func firstAfterAuxiliary(words []string) string {
 	for i, w := range words {
-		if !activeAuxiliaries[w] || i > 0 && !isQuestionWord(words[i-1]) {
+		if !activeAuxiliaries[w] || i > 0 && (!isQuestionWord(words[i-1]) || !doSupport[w]) {
 			continue
 		}
 		for _, next := range words[i+1:] {
@@ -69,6 +72,10 @@ func firstAfterAuxiliary(words []string) string {
 	}
 	return ""
 }
+
+// doSupport are the forms of "do" that, after a question word, stand
+// before the question's subject ("what did japan say").
+var doSupport = map[string]bool{"did": true, "does": true, "do": true, "didnt": true, "doesnt": true}
 
 // uncoveredIn returns the first of q's content words that the corpus has
 // no word for (better than a synonym) although the lexicon knows what it

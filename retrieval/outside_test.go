@@ -135,6 +135,11 @@ func TestFirstAfterAuxiliary(t *testing.T) {
 		{"what tribes were the romans fearful would invade", ""},
 		{"how many households has kids under the age of 18", ""},
 		{"who signed the treaty", ""},
+		// After a question word, a modal or "has" may be followed by the
+		// verb: the question word is the subject.
+		{"what would trigger military aid under the treaty", ""},
+		{"who has signed the treaty", ""},
+		{"would china help russia", "china"},
 	}
 	for _, tt := range tests {
 		if got := firstAfterAuxiliary(strings.Fields(tt.q)); got != tt.want {
