@@ -23,15 +23,17 @@ var clauseStarts = map[string]bool{
 func clauseAt(s *sentence) []int {
 	out := make([]int, s.tokenCount())
 	n := 0
+	var prev token
 	for i := range out {
 		t := s.token(i)
 		if i > 0 {
-			gap := s.text[s.token(i-1).End():t.Start()]
+			gap := s.text[prev.End():t.Start()]
 			if strings.ContainsAny(gap, ";–—") || clauseStarts[t.Word] {
 				n++
 			}
 		}
 		out[i] = n
+		prev = t
 	}
 	return out
 }
