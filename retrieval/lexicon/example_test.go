@@ -23,7 +23,7 @@ func ExampleTranslate() {
 	fmt.Println(lexicon.Translate("soldiers"))
 	// Output:
 	// [perjanjian traktat]
-	// [prajurit tentara askar laskar serdadu]
+	// [prajurit tentara serdadu askar laskar]
 }
 
 func ExampleSynonyms() {

@@ -77,11 +77,11 @@ func TestLearnDeterministic(t *testing.T) {
 			}
 		}
 	}
-	first, err := learn(dir, parallelParts)
+	first, _, err := learn(dir, parallelParts, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
-	second, err := learn(dir, parallelParts)
+	second, _, err := learn(dir, parallelParts, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -116,7 +116,7 @@ func TestLearnReproduces(t *testing.T) {
 		t.Skip("skipping the full learning run: set KUTIP_REPRODUCE=1 (without -race or -short) to run it")
 	}
 	needParallel(t)
-	lines, err := learn(parallelDir, parallelParts)
+	lines, _, err := learn(parallelDir, parallelParts, 0)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -22,9 +22,11 @@
 // With -learn DIR it instead learns learned.txt from a line-aligned
 // English–Indonesian parallel corpus (DIR/{eco,int,sci,spo}.{en,id}, the
 // PANL-BPPT news corpus): English stems with their Indonesian translations
-// and p(Indonesian | English), by word alignment (see learn.go). It imports
+// and their scores, by word alignment (see learn.go). It imports
 // package lexicon for the Indonesian stemmer, so go generate runs it as a
-// second step, after roots.txt is written.
+// second step, after roots.txt is written. With -holdout N and -heldout
+// DIR it leaves every N-th line pair out of learning and writes them to
+// DIR as a retrieval check on pairs the table never saw (see heldout.go).
 //
 // The files are plain text rather than gzip'd: the package embeds them as
 // strings and slices its tables out of them without copying, so start-up
@@ -53,10 +55,16 @@ func main() {
 	wordnet := flag.String("wordnet", "/usr/share/wordnet", "directory of WordNet's exception lists (verb.exc, noun.exc, adj.exc) and data.noun")
 	wnBahasa := flag.String("wnbahasa", "", "Wordnet Bahasa's wn-data-ind.tab: write wordnet.txt, English nouns FreeDict lacks translated through it (empty: skip)")
 	learnFrom := flag.String("learn", "", "learn learned.txt from the line-aligned parallel corpus in this `DIR` (eco, int, sci, spo .en/.id) instead of converting the Debian packages")
+	holdout := flag.Int("holdout", 0, "with -learn: leave every `N`-th line pair out of learning and write them to -heldout as a retrieval check (heldout.go)")
+	heldOut := flag.String("heldout", "", "with -holdout: the `DIR` for the held-out check's corpus.jsonl and questions.jsonl, outside the repository")
 	out := flag.String("out", "data", "output directory")
 	flag.Parse()
+	if *holdout > 0 && (*learnFrom == "" || *heldOut == "") {
+		fmt.Fprintln(os.Stderr, "gen: -holdout needs -learn and -heldout DIR")
+		os.Exit(2)
+	}
 	if *learnFrom != "" {
-		if err := runLearn(*learnFrom, *out); err != nil {
+		if err := runLearn(*learnFrom, *out, *holdout, *heldOut); err != nil {
 			fmt.Fprintln(os.Stderr, "gen:", err)
 			os.Exit(1)
 		}
@@ -123,10 +131,15 @@ func run(hunspell, dict, thesaurus, wordnet, wnBahasa, out string) error {
 // international news, science, sport.
 var parallelParts = []string{"eco", "int", "sci", "spo"}
 
-func runLearn(dir, out string) error {
-	lines, err := learn(dir, parallelParts)
+func runLearn(dir, out string, holdout int, heldOut string) error {
+	lines, held, err := learn(dir, parallelParts, holdout)
 	if err != nil {
 		return fmt.Errorf("learn: %w (the corpus is ../shared/parallel/panl-bppt-en-id beside the repository)", err)
+	}
+	if holdout > 0 {
+		if err := writeHeldOut(heldOut, held); err != nil {
+			return fmt.Errorf("held-out check: %w", err)
+		}
 	}
 	if err := writeLines(filepath.Join(out, "learned.txt"), lines); err != nil {
 		return err
