@@ -22,7 +22,7 @@ func ExampleTranslate() {
 	fmt.Println(lexicon.Translate("treaties"))
 	fmt.Println(lexicon.Translate("soldiers"))
 	// Output:
-	// [perjanjian traktat]
+	// [perjanjian kesepakatan traktat]
 	// [prajurit tentara serdadu askar laskar]
 }
 
