@@ -3,6 +3,7 @@ package retrieval
 import (
 	"context"
 	"fmt"
+	"iter"
 	"runtime"
 	"sort"
 	"sync"
@@ -63,8 +64,7 @@ type sentence struct {
 	lang            string
 	text            string
 	toks            []packedToken // read through token, tokenCount and tokens
-	strs            *tokenStrings // the strings toks' words and terms index
-	terms           []termAt      // the content words' term IDs, in order
+	strs            *tokenStrings // the strings toks' words and terms index; its forms' term IDs
 }
 
 // packedToken is a token as the sentence table keeps it: its form (word
@@ -89,8 +89,15 @@ type tokenStrings struct {
 	forms []wordForm
 }
 
-// wordForm is a word and its term, as indexes into tokenStrings.strs.
-type wordForm struct{ word, term uint32 }
+// wordForm is a word and its term, as indexes into tokenStrings.strs, and
+// the term's ID (Index.termIDs; -1 for a stop word, whose term is "").
+// With the ID here, a sentence's content words are read from its tokens
+// (sentence.contentTerms) instead of a table of their own, which took
+// about 100 bytes a sentence (docs/scale.md).
+type wordForm struct {
+	word, term uint32
+	id         int32
+}
 
 // tokenCount returns how many tokens s has.
 func (s *sentence) tokenCount() int { return len(s.toks) }
@@ -100,6 +107,28 @@ func (s *sentence) token(i int) token {
 	p := s.toks[i]
 	f := s.strs.forms[p.form]
 	return token{Word: s.strs.strs[f.word], Term: s.strs.strs[f.term], start: p.start, end: p.end}
+}
+
+// contentTerms yields s's content words, in order: each one's term ID and
+// position among s's tokens.
+func (s *sentence) contentTerms() iter.Seq[termAt] {
+	return func(yield func(termAt) bool) {
+		forms := s.strs.forms
+		for k, p := range s.toks {
+			if id := forms[p.form].id; id >= 0 && !yield(termAt{id: id, pos: int32(k)}) {
+				return
+			}
+		}
+	}
+}
+
+// contentTermCount returns how many content words s has.
+func (s *sentence) contentTermCount() int {
+	n := 0
+	for range s.contentTerms() {
+		n++
+	}
+	return n
 }
 
 // tokens returns all of s's tokens in a new slice, for code that reads a
@@ -127,7 +156,7 @@ func newInterner() *interner {
 
 // form returns the index of t's form, adding it if it is new.
 func (in *interner) form(t token) uint32 {
-	f := wordForm{word: in.id(t.Word), term: in.id(t.Term)}
+	f := wordForm{word: in.id(t.Word), term: in.id(t.Term), id: -1}
 	if id, ok := in.forms[f]; ok {
 		return id
 	}
@@ -157,11 +186,33 @@ func (in *interner) pack(toks []token, into []packedToken) []packedToken {
 	return into
 }
 
+// numberTerms gives every term of the interned forms an ID, in the order
+// of the forms' first use, sets each form's id to its term's, and returns
+// the IDs by term.
+func (in *interner) numberTerms() map[string]int32 {
+	idOf := make([]int32, len(in.strs.strs)) // interned string → its term ID + 1
+	ids := map[string]int32{}
+	for i := range in.strs.forms {
+		f := &in.strs.forms[i]
+		if f.term == 0 {
+			continue
+		}
+		if idOf[f.term] == 0 {
+			idOf[f.term] = int32(len(ids)) + 1
+			ids[in.strs.strs[f.term]] = idOf[f.term] - 1
+		}
+		f.id = idOf[f.term] - 1
+	}
+	return ids
+}
+
 // newSentence returns a sentence of text with the given tokens, for tests
 // of code that reads sentences.
 func newSentence(text, lang string, toks []token) *sentence {
 	in := newInterner()
-	return &sentence{text: text, lang: lang, toks: in.pack(toks, nil), strs: in.strs}
+	s := &sentence{text: text, lang: lang, toks: in.pack(toks, nil), strs: in.strs}
+	in.numberTerms()
+	return s
 }
 
 // termAt is a content word of a sentence: its term ID (see Index.termIDs)
@@ -303,43 +354,9 @@ func (ix *Index) analyzeCorpus() {
 			chunk[i] = analysed{}
 		}
 	}
-	// Term IDs let ranking match a sentence's words with array reads. All
-	// sentences' terms live in one slab, in corpus order, so that a
-	// sentence and its neighbours sit side by side in memory.
-	ix.termIDs = make(map[string]int32, len(ix.vocab))
-	n := 0
-	for i := range ix.sents {
-		for _, t := range ix.sents[i].toks {
-			if in.strs.forms[t.form].term != 0 {
-				n++
-			}
-		}
-	}
-	// The term ID of each interned string, -1 until its first use as a
-	// term, so that term IDs are numbered in corpus order as before.
-	idOf := make([]int32, len(in.strs.strs))
-	for i := range idOf {
-		idOf[i] = -1
-	}
-	slab := make([]termAt, 0, n)
-	for i := range ix.sents {
-		s := &ix.sents[i]
-		from := len(slab)
-		for k, t := range s.toks {
-			term := in.strs.forms[t.form].term
-			if term == 0 {
-				continue
-			}
-			id := idOf[term]
-			if id < 0 {
-				id = int32(len(ix.termIDs))
-				ix.termIDs[in.strs.strs[term]] = id
-				idOf[term] = id
-			}
-			slab = append(slab, termAt{id: id, pos: int32(k)})
-		}
-		s.terms = slab[from:len(slab):len(slab)]
-	}
+	// Term IDs let ranking match a sentence's words with array reads;
+	// each form carries its term's ID, numbered in corpus order.
+	ix.termIDs = in.numberTerms()
 	perLang := map[string]int{}
 	for _, s := range ix.sents {
 		perLang[s.lang]++

@@ -33,16 +33,16 @@ const (
 )
 
 // buildPostings makes the inverted index of the sentences' terms (their
-// terms slices must be set), for a vocabulary of nterms term IDs.
+// tokens' forms must have their term IDs), for a vocabulary of nterms term IDs.
 func buildPostings(sents []sentence, nterms int) postings {
 	p := postings{start: make([]uint32, nterms+1), norms: make([]float32, len(sents))}
 	for i := range sents {
-		p.norms[i] = float32(1 / math.Sqrt(float64(len(sents[i].terms))))
+		p.norms[i] = float32(1 / math.Sqrt(float64(sents[i].contentTermCount())))
 	}
 	// last[id] is 1 + the last sentence counted for term id.
 	last := make([]uint32, nterms)
 	for i := range sents {
-		for _, t := range sents[i].terms {
+		for t := range sents[i].contentTerms() {
 			if last[t.id] != uint32(i)+1 {
 				last[t.id] = uint32(i) + 1
 				p.start[t.id+1]++
@@ -56,7 +56,7 @@ func buildPostings(sents []sentence, nterms int) postings {
 	next := make([]uint32, nterms) // written entries per term
 	clear(last)
 	for i := range sents {
-		for _, t := range sents[i].terms {
+		for t := range sents[i].contentTerms() {
 			at := p.start[t.id] + next[t.id]
 			if last[t.id] != uint32(i)+1 {
 				last[t.id] = uint32(i) + 1
@@ -81,7 +81,7 @@ func termFreq(s *sentence, id int32, e uint32) int {
 		return tf
 	}
 	n := 0
-	for _, t := range s.terms {
+	for t := range s.contentTerms() {
 		if t.id == id {
 			n++
 		}

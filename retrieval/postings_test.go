@@ -16,22 +16,26 @@ import (
 // term lists its sentences once, in order, with how often each holds it,
 // also past the entry's own count.
 func TestBuildPostings(t *testing.T) {
-	terms := func(ids ...int32) []termAt {
-		out := make([]termAt, len(ids))
-		for i, id := range ids {
-			out[i] = termAt{id: id, pos: int32(i)}
+	// Form i has term ID i, and form 5 is a stop word's (no term ID),
+	// which the postings skip.
+	strs := &tokenStrings{forms: []wordForm{{id: 0}, {id: 1}, {id: 2}, {id: 3}, {id: 4}, {id: -1}}}
+	const stop = 5
+	terms := func(forms ...int32) sentence {
+		toks := make([]packedToken, len(forms))
+		for i, f := range forms {
+			toks[i] = packedToken{form: uint32(f)}
 		}
-		return out
+		return sentence{toks: toks, strs: strs}
 	}
 	many := make([]int32, 20) // term 3, twenty times
 	for i := range many {
 		many[i] = 3
 	}
 	sents := []sentence{
-		{terms: terms(0, 1, 0)},
-		{terms: terms()},
-		{terms: terms(1, 2)},
-		{terms: terms(append(many, 0)...)},
+		terms(0, stop, 1, 0),
+		terms(),
+		terms(stop, 1, 2, stop),
+		terms(append(many, 0)...),
 	}
 	p := buildPostings(sents, 5)
 	type entry struct{ sent, tf int }

@@ -276,7 +276,7 @@ func (sc *rankScratch) matcher(ix *Index, q *parsedQuestion) *matcher {
 // sentence s (0 when absent) and, when positions is not nil, the position
 // where it stands.
 func (m *matcher) matchInto(s *sentence, weights []float64, positions []int) {
-	for _, t := range s.terms {
+	for t := range s.contentTerms() {
 		e := m.slot[t.id]
 		if e == 0 {
 			continue

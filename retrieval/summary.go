@@ -329,7 +329,7 @@ func (s *summarizer) vectorize() {
 	var df []int               // term number → sentences of the corpus holding it
 	size := 0
 	for _, id := range s.ids {
-		size += len(ix.sents[id].terms)
+		size += ix.sents[id].contentTermCount()
 	}
 	// All vectors share two slabs.
 	terms := make([]int32, 0, size)
@@ -340,7 +340,7 @@ func (s *summarizer) vectorize() {
 	for k, id := range s.ids {
 		sent := &ix.sents[id]
 		nums = nums[:0]
-		for _, t := range sent.terms {
+		for t := range sent.contentTerms() {
 			num, ok := local[t.id]
 			if !ok {
 				num = int32(len(df))
