@@ -3,22 +3,26 @@ package retrieval
 import (
 	"fmt"
 	"slices"
+	"strings"
 	"testing"
 	"unsafe"
 
 	"kutip/corpus"
 )
 
-// TestTokenSize pins the size of token and of the packed token every
-// sentence of an index keeps: they are most of the serving heap
+// TestTokenSize pins the size of token, of the packed token every
+// sentence of an index keeps and of the sentence table's rows: they are most of the serving heap
 // (docs/scale.md), and a field added or widened should be a choice, not an
 // accident.
 func TestTokenSize(t *testing.T) {
 	if got, want := unsafe.Sizeof(token{}), uintptr(40); got != want {
 		t.Errorf("unsafe.Sizeof(token{}) = %d bytes, want %d", got, want)
 	}
-	if got, want := unsafe.Sizeof(packedToken{}), uintptr(12); got != want {
+	if got, want := unsafe.Sizeof(packedToken{}), uintptr(8); got != want {
 		t.Errorf("unsafe.Sizeof(packedToken{}) = %d bytes, want %d", got, want)
+	}
+	if got, want := unsafe.Sizeof(sentence{}), uintptr(104); got != want {
+		t.Errorf("unsafe.Sizeof(sentence{}) = %d bytes, want %d", got, want)
 	}
 }
 
@@ -31,6 +35,9 @@ func TestPackedTokens(t *testing.T) {
 	for _, text := range []string{
 		"Putin and Kim signed the treaty in Pyongyang on 19 June; Russia's parliament ratified it.",
 		"The treaties were signed by the leaders, who said they would defend each other.",
+		// One sentence of more than maxNarrowText bytes: its tokens are
+		// kept wide (two packedTokens each).
+		strings.Repeat("the treaty was signed in Pyongyang and ", 2000) + "ratified.",
 	} {
 		docs = append(docs, corpus.Document{ID: fmt.Sprintf("en-%d", len(docs)), Lang: "en",
 			Paragraphs: corpus.Paragraphs(text)})
@@ -41,6 +48,7 @@ func TestPackedTokens(t *testing.T) {
 	}
 	defer ix.Close()
 	langs := map[string]int{}
+	wide := 0
 	for i := range ix.sents {
 		s := &ix.sents[i]
 		langs[s.lang]++
@@ -56,6 +64,26 @@ func TestPackedTokens(t *testing.T) {
 				t.Errorf("sentence %d: token(%d) = %+v, want %+v", i, k, got, tk)
 			}
 		}
+		if len(s.text) > maxNarrowText {
+			wide++
+		}
+		// The content words are the tokens with a term, each with its
+		// term's ID.
+		var terms, wantTerms []termAt
+		for term := range s.contentTerms() {
+			terms = append(terms, term)
+		}
+		for k, tk := range want {
+			if tk.Term != "" {
+				wantTerms = append(wantTerms, termAt{id: ix.termIDs[tk.Term], pos: int32(k)})
+			}
+		}
+		if !slices.Equal(terms, wantTerms) || s.contentTermCount() != len(wantTerms) {
+			t.Errorf("sentence %d: contentTerms() = %v (%d), want %v", i, terms, s.contentTermCount(), wantTerms)
+		}
+	}
+	if wide != 1 {
+		t.Errorf("%d sentences of more than %d bytes, want the one written for it", wide, maxNarrowText)
 	}
 	if langs["id"] == 0 || langs["en"] < 2 {
 		t.Errorf("sentences per language = %v, want Indonesian ones and two or more English ones", langs)

@@ -69,15 +69,22 @@ type sentence struct {
 
 // packedToken is a token as the sentence table keeps it: its form (word
 // and term) as an index into the index's tokenStrings, and its byte
-// offsets. Every sentence keeps its tokens for ranking and spans, which
-// made 40-byte tokens with two string headers each most of the serving
-// heap (docs/scale.md); packed, a token takes 12 bytes, each distinct word
-// and term is stored once, and the garbage collector never scans the
-// tokens, which hold no pointer.
+// offsets in the sentence's text. Every sentence keeps its tokens for
+// ranking and spans, which made 40-byte tokens with two string headers
+// each most of the serving heap (docs/scale.md); packed, a token takes 8
+// bytes, each distinct word and term is stored once, and the garbage
+// collector never scans the tokens, which hold no pointer. The offsets
+// take 16 bits: a sentence of more than maxNarrowText bytes (text with no
+// sentence end) keeps two packedTokens a token, the second holding the
+// offsets' high 16 bits.
 type packedToken struct {
 	form       uint32
-	start, end int32
+	start, end uint16
 }
+
+// maxNarrowText is the longest sentence whose tokens take one packedToken
+// each.
+const maxNarrowText = 1<<16 - 1
 
 // tokenStrings holds the distinct words and terms of an index's sentences,
 // each once (strs[0] is "", the term of a stop word), and the distinct
@@ -99,23 +106,41 @@ type wordForm struct {
 	id         int32
 }
 
+// stride is how many packedTokens each of s's tokens takes.
+func (s *sentence) stride() int {
+	if len(s.text) > maxNarrowText {
+		return 2
+	}
+	return 1
+}
+
 // tokenCount returns how many tokens s has.
-func (s *sentence) tokenCount() int { return len(s.toks) }
+func (s *sentence) tokenCount() int { return len(s.toks) / s.stride() }
+
+// packed returns s's i-th token's form and offsets.
+func (s *sentence) packed(i int) (form uint32, start, end int32) {
+	if len(s.text) <= maxNarrowText {
+		p := s.toks[i]
+		return p.form, int32(p.start), int32(p.end)
+	}
+	p, hi := s.toks[2*i], s.toks[2*i+1]
+	return p.form, int32(p.start) | int32(hi.start)<<16, int32(p.end) | int32(hi.end)<<16
+}
 
 // token returns s's i-th token.
 func (s *sentence) token(i int) token {
-	p := s.toks[i]
-	f := s.strs.forms[p.form]
-	return token{Word: s.strs.strs[f.word], Term: s.strs.strs[f.term], start: p.start, end: p.end}
+	form, start, end := s.packed(i)
+	f := s.strs.forms[form]
+	return token{Word: s.strs.strs[f.word], Term: s.strs.strs[f.term], start: start, end: end}
 }
 
 // contentTerms yields s's content words, in order: each one's term ID and
 // position among s's tokens.
 func (s *sentence) contentTerms() iter.Seq[termAt] {
 	return func(yield func(termAt) bool) {
-		forms := s.strs.forms
-		for k, p := range s.toks {
-			if id := forms[p.form].id; id >= 0 && !yield(termAt{id: id, pos: int32(k)}) {
+		forms, stride := s.strs.forms, s.stride()
+		for k := 0; k*stride < len(s.toks); k++ {
+			if id := forms[s.toks[k*stride].form].id; id >= 0 && !yield(termAt{id: id, pos: int32(k)}) {
 				return
 			}
 		}
@@ -135,8 +160,8 @@ func (s *sentence) contentTermCount() int {
 // sentence's tokens as a question's (typedSpans, bestAlt). Reading one
 // token at a time, token allocates nothing: per-question code should.
 func (s *sentence) tokens() []token {
-	out := make([]token, len(s.toks))
-	for i := range s.toks {
+	out := make([]token, s.tokenCount())
+	for i := range out {
 		out[i] = s.token(i)
 	}
 	return out
@@ -177,11 +202,15 @@ func (in *interner) id(s string) uint32 {
 	return id
 }
 
-// pack interns toks' words and terms and returns them packed, in place of
-// the tokens' own strings.
-func (in *interner) pack(toks []token, into []packedToken) []packedToken {
+// pack interns toks' words and terms and appends them packed to into, in
+// place of the tokens' own strings: two packedTokens a token when wide
+// (for a sentence of more than maxNarrowText bytes; see packedToken).
+func (in *interner) pack(toks []token, wide bool, into []packedToken) []packedToken {
 	for _, t := range toks {
-		into = append(into, packedToken{form: in.form(t), start: t.start, end: t.end})
+		into = append(into, packedToken{form: in.form(t), start: uint16(t.start), end: uint16(t.end)})
+		if wide {
+			into = append(into, packedToken{start: uint16(t.start >> 16), end: uint16(t.end >> 16)})
+		}
 	}
 	return into
 }
@@ -210,7 +239,7 @@ func (in *interner) numberTerms() map[string]int32 {
 // of code that reads sentences.
 func newSentence(text, lang string, toks []token) *sentence {
 	in := newInterner()
-	s := &sentence{text: text, lang: lang, toks: in.pack(toks, nil), strs: in.strs}
+	s := &sentence{text: text, lang: lang, toks: in.pack(toks, len(text) > maxNarrowText, nil), strs: in.strs}
 	in.numberTerms()
 	return s
 }
@@ -275,12 +304,16 @@ func (ix *Index) analyzeCorpus() {
 	in := newInterner()
 	var lastSeen []int // interned string → the last sentence holding it as a term, for vocab
 	var block []packedToken
-	keep := func(toks []token) []packedToken {
-		if cap(block)-len(block) < len(toks) {
-			block = make([]packedToken, 0, max(tokenChunk, len(toks)))
+	keep := func(toks []token, wide bool) []packedToken {
+		n := len(toks)
+		if wide {
+			n *= 2
+		}
+		if cap(block)-len(block) < n {
+			block = make([]packedToken, 0, max(tokenChunk, n))
 		}
 		from := len(block)
-		block = in.pack(toks, block)
+		block = in.pack(toks, wide, block)
 		return block[from:len(block):len(block)]
 	}
 	total := 0
@@ -332,23 +365,25 @@ func (ix *Index) analyzeCorpus() {
 				for si, s := range p.Sentences {
 					toks := c.toks[k]
 					k++
-					packed := keep(toks)
+					ix.sents = append(ix.sents, sentence{
+						doc: di, para: pi, sent: si, kind: p.Kind, lang: a.lang, text: s.Text,
+						toks: keep(toks, len(s.Text) > maxNarrowText), strs: in.strs,
+					})
+					sent := &ix.sents[len(ix.sents)-1]
 					for len(lastSeen) < len(in.strs.strs) {
 						lastSeen = append(lastSeen, -1)
 					}
-					for _, t := range packed {
-						f := in.strs.forms[t.form]
-						if r, _ := utf8.DecodeRuneInString(s.Text[t.start:]); unicode.IsLower(r) {
+					for k := range sent.tokenCount() {
+						form, start, _ := sent.packed(k)
+						f := in.strs.forms[form]
+						if r, _ := utf8.DecodeRuneInString(s.Text[start:]); unicode.IsLower(r) {
 							ix.lowerWords[in.strs.strs[f.word]] = true
 						}
-						if f.term != 0 && lastSeen[f.term] != len(ix.sents) {
-							lastSeen[f.term] = len(ix.sents)
+						if f.term != 0 && lastSeen[f.term] != len(ix.sents)-1 {
+							lastSeen[f.term] = len(ix.sents) - 1
 							ix.vocab[in.strs.strs[f.term]]++
 						}
 					}
-					ix.sents = append(ix.sents, sentence{
-						doc: di, para: pi, sent: si, kind: p.Kind, lang: a.lang, text: s.Text, toks: packed, strs: in.strs,
-					})
 				}
 			}
 			chunk[i] = analysed{}
