@@ -26,11 +26,8 @@ func clauseAt(s *sentence) []int {
 	var prev token
 	for i := range out {
 		t := s.token(i)
-		if i > 0 {
-			gap := s.text[prev.End():t.Start()]
-			if strings.ContainsAny(gap, ";–—") || clauseStarts[t.Word] {
-				n++
-			}
+		if i > 0 && clauseBreak(s, prev, t) {
+			n++
 		}
 		out[i] = n
 		prev = t
@@ -38,16 +35,41 @@ func clauseAt(s *sentence) []int {
 	return out
 }
 
+// clauseBreak reports whether token t, which follows prev in s, opens a
+// new clause.
+func clauseBreak(s *sentence, prev, t token) bool {
+	return strings.ContainsAny(s.text[prev.End():t.Start()], ";–—") || clauseStarts[t.Word]
+}
+
 // sameClause reports whether the span starting at token from stands in a
 // clause that holds one of the question's matched words (positions), or
-// the question matched none.
+// the question matched none. It is asked for every span of every
+// candidate, so it reads only from's clause, [lo, hi), outward from from.
 func sameClause(s *sentence, from int, positions []int) bool {
 	if len(positions) == 0 {
 		return true
 	}
-	cl := clauseAt(s)
+	n := s.tokenCount()
+	if from < 0 || from >= n {
+		return false
+	}
+	lo, hi := from, from+1
+	for t := s.token(lo); lo > 0; lo-- {
+		prev := s.token(lo - 1)
+		if clauseBreak(s, prev, t) {
+			break
+		}
+		t = prev
+	}
+	for prev := s.token(from); hi < n; hi++ {
+		t := s.token(hi)
+		if clauseBreak(s, prev, t) {
+			break
+		}
+		prev = t
+	}
 	for _, p := range positions {
-		if p >= 0 && p < len(cl) && cl[p] == cl[from] {
+		if p >= lo && p < hi {
 			return true
 		}
 	}
