@@ -86,6 +86,18 @@ var chatForms = map[string]string{
 	"buat apa": "kenapa", "utk apa": "kenapa", "untuk apa": "kenapa",
 }
 
+// chatPairStarts are the first words of chatForms' two-word forms: only
+// after one of them is the pair looked up (and its key built).
+var chatPairStarts = func() map[string]bool {
+	m := map[string]bool{}
+	for k := range chatForms {
+		if first, _, ok := strings.Cut(k, " "); ok {
+			m[first] = true
+		}
+	}
+	return m
+}()
+
 // numberShorthands are the suffixes that multiply a number in chat: 11k,
 // 50rb, 2jt.
 var numberShorthands = []struct {
@@ -109,7 +121,7 @@ func normalizeChat(text string, known func(string) bool) string {
 		w := words[i]
 		lower := strings.ToLower(text[w.start:w.end])
 		// Two-word forms first ("buat apa").
-		if i+1 < len(words) && onlySpace(text[w.end:words[i+1].start]) {
+		if chatPairStarts[lower] && i+1 < len(words) && onlySpace(text[w.end:words[i+1].start]) {
 			next := strings.ToLower(text[words[i+1].start:words[i+1].end])
 			if exp, ok := chatForms[lower+" "+next]; ok {
 				b.WriteString(text[last:w.start])
@@ -189,6 +201,9 @@ func onlySpace(s string) bool { return strings.TrimSpace(s) == "" && s != "" }
 // expandNumberShorthand writes a chat number out in full: "11k" → "11000",
 // "1.5k" and "1,5rb" → "1500", "2jt" → "2000000".
 func expandNumberShorthand(w string) (string, bool) {
+	if w == "" || !isDigitByte(w[0]) {
+		return "", false
+	}
 	for _, sh := range numberShorthands {
 		num, ok := strings.CutSuffix(w, sh.suffix)
 		if !ok || num == "" || !isDigitByte(num[0]) || !isDigitByte(num[len(num)-1]) {

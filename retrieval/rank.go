@@ -1,8 +1,9 @@
 package retrieval
 
 import (
+	"cmp"
 	"math"
-	"sort"
+	"slices"
 	"sync"
 )
 
@@ -351,12 +352,13 @@ func abs(x int) int {
 }
 
 // sortScored orders by score, then by position in the corpus, so that ties
-// come back in a stable order.
+// come back in a stable order. (slices.SortFunc: sort.Slice's reflection
+// cost more than the comparisons.)
 func sortScored(rs []scored) {
-	sort.Slice(rs, func(i, j int) bool {
-		if rs[i].score != rs[j].score {
-			return rs[i].score > rs[j].score
+	slices.SortFunc(rs, func(a, b scored) int {
+		if c := cmp.Compare(b.score, a.score); c != 0 {
+			return c
 		}
-		return rs[i].id < rs[j].id
+		return cmp.Compare(a.id, b.id)
 	})
 }
