@@ -131,8 +131,19 @@ func leastWeight(lang string, c *concept) float64 {
 	if lang != "en" {
 		return 0
 	}
-	return weakTranslationShare * weightTranslation * bestTrust(c.word)
+	best := bestTrust(c.word)
+	if best < sureTranslation {
+		return 0
+	}
+	return weakTranslationShare * weightTranslation * best
 }
+
+// sureTranslation is the trust above which a word's best translation is
+// its meaning and much weaker ones other senses ("born": lahir .97). Below
+// it the lexicon is unsure which of its translations is meant, and every
+// one covers the word ("released": dibebaskan .63, dirilis .40, as in "the
+// photo was released").
+const sureTranslation = 0.9
 
 // bestTrust is the trust of the English word w's best translation, 0 when
 // it has none.
