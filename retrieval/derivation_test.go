@@ -52,20 +52,12 @@ func TestNounDerivationOutside(t *testing.T) {
 		{"siapa yang menduduki kota pelabuhan karawa", "", false},
 	}
 	for _, tt := range tests {
-		q := ix.parseQuestion(tt.q)
-		hits, err := ix.candidates(t.Context(), q, nil)
-		if err != nil {
-			t.Fatalf("candidates(%q): %v", tt.q, err)
-		}
-		ranked := ix.rank(q, hits, &rankScratch{m: matcher{seen: map[int]int{}}})
-		if len(ranked) == 0 {
-			t.Fatalf("%q: no candidates", tt.q)
-		}
-		best := &ix.sents[ranked[0].id]
+		q, top := bestRanked(t, ix, tt.q)
+		best := &ix.sents[top.id]
 		if got := ix.uncoveredIn(q, best); got != tt.uncovered {
 			t.Errorf("uncoveredIn(%q) = %q, want %q", tt.q, got, tt.uncovered)
 		}
-		if got := ix.outsideWorld(q, ranked[0]); got != tt.outside {
+		if got := ix.outsideWorld(q, top); got != tt.outside {
 			t.Errorf("outsideWorld(%q) = %v, want %v (best: %q)", tt.q, got, tt.outside, best.text)
 		}
 	}

@@ -111,17 +111,9 @@ func TestUnstatedQuantity(t *testing.T) {
 		{"siapa yang menangkap ikan tuna", false},
 	}
 	for _, tt := range tests {
-		q := ix.parseQuestion(tt.q)
-		hits, err := ix.candidates(t.Context(), q, nil)
-		if err != nil {
-			t.Fatalf("candidates(%q): %v", tt.q, err)
-		}
-		ranked := ix.rank(q, hits, &rankScratch{m: matcher{seen: map[int]int{}}})
-		if len(ranked) == 0 {
-			t.Fatalf("%q: no candidates", tt.q)
-		}
-		if got := ix.unstatedQuantity(q, ranked[0]); got != tt.want {
-			t.Errorf("unstatedQuantity(%q) = %v, want %v (best: %q)", tt.q, got, tt.want, ix.sents[ranked[0].id].text)
+		q, top := bestRanked(t, ix, tt.q)
+		if got := ix.unstatedQuantity(q, top); got != tt.want {
+			t.Errorf("unstatedQuantity(%q) = %v, want %v (best: %q)", tt.q, got, tt.want, ix.sents[top.id].text)
 		}
 	}
 }
@@ -190,17 +182,25 @@ func TestOutsideWorld(t *testing.T) {
 		{"who was driving the aurus", false},
 	}
 	for _, tt := range tests {
-		q := ix.parseQuestion(tt.q)
-		hits, err := ix.candidates(t.Context(), q, nil)
-		if err != nil {
-			t.Fatalf("candidates(%q): %v", tt.q, err)
-		}
-		ranked := ix.rank(q, hits, &rankScratch{m: matcher{seen: map[int]int{}}})
-		if len(ranked) == 0 {
-			t.Fatalf("%q: no candidates", tt.q)
-		}
-		if got := ix.outsideWorld(q, ranked[0]); got != tt.want {
-			t.Errorf("outsideWorld(%q) = %v, want %v (best: %q)", tt.q, got, tt.want, ix.sents[ranked[0].id].text)
+		q, top := bestRanked(t, ix, tt.q)
+		if got := ix.outsideWorld(q, top); got != tt.want {
+			t.Errorf("outsideWorld(%q) = %v, want %v (best: %q)", tt.q, got, tt.want, ix.sents[top.id].text)
 		}
 	}
+}
+
+// bestRanked parses question, asks bleve for its candidates and returns
+// the parsed question with its best ranked candidate, as Ask would.
+func bestRanked(t *testing.T, ix *Index, question string) (*parsedQuestion, scored) {
+	t.Helper()
+	q := ix.parseQuestion(question)
+	hits, err := ix.candidates(t.Context(), q, nil)
+	if err != nil {
+		t.Fatalf("candidates(%q): %v", question, err)
+	}
+	ranked := ix.rank(q, hits, &rankScratch{m: matcher{seen: map[int]int{}}})
+	if len(ranked) == 0 {
+		t.Fatalf("%q: no candidates", question)
+	}
+	return q, ranked[0]
 }
