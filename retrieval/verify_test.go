@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
+	index "github.com/blevesearch/bleve_index_api"
 
 	"kutip/corpus"
 )
@@ -176,6 +177,15 @@ type failingBleve struct {
 type wrapped = bleve.Index
 
 func (f *failingBleve) SearchInContext(context.Context, *bleve.SearchRequest) (*bleve.SearchResult, error) {
+	if f.panics {
+		panic("runtime error: slice bounds out of range [:4096] with capacity 0")
+	}
+	return nil, errors.New("dictionary for field terms err: vellum err: no decoder")
+}
+
+// Advanced fails as SearchInContext does: candidates runs bleve's
+// searcher on the index's reader itself (searchBleve in bleve.go).
+func (f *failingBleve) Advanced() (index.Index, error) {
 	if f.panics {
 		panic("runtime error: slice bounds out of range [:4096] with capacity 0")
 	}
