@@ -15,6 +15,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
@@ -24,6 +25,7 @@ import (
 	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/index/scorch/mergeplan"
 	"github.com/blevesearch/bleve/v2/mapping"
+	"github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
 	index "github.com/blevesearch/bleve_index_api"
 )
@@ -487,12 +489,12 @@ func (ix *Index) candidates(ctx context.Context, q *parsedQuestion, f *docFilter
 	// segments. So it is asked for tieMargin more, and the cut made here,
 	// earlier sentences first on ties as memoryCandidates does: the same
 	// question gets the same candidates every time.
-	req := bleve.NewSearchRequestOptions(match, min(maxCandidates+tieMargin, len(ix.sents)), 0, false)
+	k := min(maxCandidates+tieMargin, len(ix.sents))
 	if ix.broken.get() != nil {
 		// Damaged files; answer from memory until Live rebuilds them.
 		return ix.memoryCandidates(q, f), nil
 	}
-	res, err := searchBleve(ctx, ix.bleve, req)
+	hits, err := ix.searchBleve(ctx, match, k)
 	if err != nil {
 		if ctx.Err() == nil {
 			// Not a cancellation: the index files are damaged.
@@ -500,14 +502,6 @@ func (ix *Index) candidates(ctx context.Context, q *parsedQuestion, f *docFilter
 			return ix.memoryCandidates(q, f), nil
 		}
 		return nil, fmt.Errorf("search: %w", err)
-	}
-	hits := make([]hit, 0, len(res.Hits))
-	for _, h := range res.Hits {
-		n, err := strconv.Atoi(h.ID)
-		if err != nil || n < 0 || n >= len(ix.sents) {
-			continue
-		}
-		hits = append(hits, hit{id: n, score: h.Score})
 	}
 	slices.SortFunc(hits, func(a, b hit) int {
 		if c := cmp.Compare(b.score, a.score); c != 0 {
@@ -518,13 +512,115 @@ func (ix *Index) candidates(ctx context.Context, q *parsedQuestion, f *docFilter
 	return hits[:min(len(hits), maxCandidates)], nil
 }
 
-// searchBleve is b.SearchInContext with a panic, which damaged segment data
-// can cause, returned as an error.
-func searchBleve(ctx context.Context, b bleve.Index, req *bleve.SearchRequest) (res *bleve.SearchResult, err error) {
+// searchBleve returns the k sentences that score best on match, as
+// bleve's SearchInContext with a request of size k returns them: the same
+// searcher and scores, the best k by score, earlier in the index first on
+// ties. It runs the searcher itself and keeps the best k in a small sorted
+// array, and leaves out what a request adds that candidates does not read:
+// a collector with a new pool of matches every search (its largest
+// allocation), loading each hit's stored fields (none are asked for), cost
+// accounting and the context values that carry it. On the casual set that
+// was a fifth of kutip's CPU a question. A panic, which damaged segment
+// data can cause, is returned as an error.
+func (ix *Index) searchBleve(ctx context.Context, match query.Query, k int) (hits []hit, err error) {
 	defer func() {
 		if r := recover(); r != nil {
-			res, err = nil, fmt.Errorf("bleve panicked: %v", r)
+			hits, err = nil, fmt.Errorf("bleve panicked: %v", r)
 		}
 	}()
-	return b.SearchInContext(ctx, req)
+	adv, err := ix.bleve.Advanced()
+	if err != nil {
+		return nil, err
+	}
+	r, err := adv.Reader()
+	if err != nil {
+		return nil, fmt.Errorf("open index reader: %w", err)
+	}
+	defer r.Close()
+	s, err := match.Searcher(ctx, r, ix.bleve.Mapping(), search.SearcherOptions{})
+	if err != nil {
+		return nil, err
+	}
+	defer s.Close()
+	sc := searchScratchPool.Get().(*searchScratch)
+	defer searchScratchPool.Put(sc)
+	sc.reset()
+	sctx := &search.SearchContext{DocumentMatchPool: sc.matches, IndexReader: r}
+	for n := 0; ; n++ {
+		if n%checkDoneEvery == 0 {
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+		}
+		dm, err := s.Next(sctx)
+		if err != nil {
+			return nil, err
+		}
+		if dm == nil {
+			break
+		}
+		sc.offer(dm.Score, dm.IndexInternalID, k)
+		sc.matches.Put(dm)
+	}
+	hits = make([]hit, 0, len(sc.top))
+	for _, t := range sc.top {
+		id, err := r.ExternalID(sc.ids[t.from:t.to])
+		if err != nil {
+			return nil, err
+		}
+		n, err := strconv.Atoi(id)
+		if err != nil || n < 0 || n >= len(ix.sents) {
+			continue
+		}
+		hits = append(hits, hit{id: n, score: t.score})
+	}
+	return hits, nil
+}
+
+// checkDoneEvery is how many matches searchBleve reads between checks of
+// its context, as bleve's collector does.
+const checkDoneEvery = 1024
+
+// searchScratch is one search's working memory, pooled: bleve's pool of
+// matches, which the searcher takes its matches from and searchBleve
+// returns them to, and the best matches so far.
+type searchScratch struct {
+	matches *search.DocumentMatchPool
+	top     []topMatch // best first; on equal scores, the earlier match first
+	ids     []byte     // the internal IDs of top's matches
+}
+
+// topMatch is one of the best matches so far: its score and its internal
+// ID, searchScratch.ids[from:to].
+type topMatch struct {
+	score    float64
+	from, to int
+}
+
+var searchScratchPool = sync.Pool{New: func() any {
+	return &searchScratch{matches: search.NewDocumentMatchPool(32, 0)}
+}}
+
+func (sc *searchScratch) reset() {
+	sc.top, sc.ids = sc.top[:0], sc.ids[:0]
+}
+
+// offer keeps a match among the best k: it enters only with a higher score
+// than the k-th, after every match of the same score (which came earlier).
+func (sc *searchScratch) offer(score float64, id []byte, k int) {
+	n := len(sc.top)
+	if n == k && !(score > sc.top[n-1].score) {
+		return
+	}
+	at := n
+	for at > 0 && score > sc.top[at-1].score {
+		at--
+	}
+	from := len(sc.ids)
+	sc.ids = append(sc.ids, id...)
+	if n < k {
+		sc.top = append(sc.top, topMatch{})
+	}
+	copy(sc.top[at+1:], sc.top[at:])
+	sc.top[at] = topMatch{score: score, from: from, to: len(sc.ids)}
 }
