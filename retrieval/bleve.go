@@ -503,6 +503,9 @@ func (ix *Index) candidates(ctx context.Context, q *parsedQuestion, f *docFilter
 		}
 		return nil, fmt.Errorf("search: %w", err)
 	}
+	for i := range hits {
+		hits[i].score = steadyScore(hits[i].score)
+	}
 	slices.SortFunc(hits, func(a, b hit) int {
 		if c := cmp.Compare(b.score, a.score); c != 0 {
 			return c
@@ -511,6 +514,13 @@ func (ix *Index) candidates(ctx context.Context, q *parsedQuestion, f *docFilter
 	})
 	return hits[:min(len(hits), maxCandidates)], nil
 }
+
+// steadyScore rounds a bleve score to float32 precision. Two sentences
+// that score the same can get scores a bit or two apart in one build of
+// the in-memory index and equal in another, which flipped their order
+// from run to run; rounded, they tie, and ties go to the earlier
+// sentence, at the cut and in ranking alike.
+func steadyScore(s float64) float64 { return float64(float32(s)) }
 
 // searchBleve returns the k sentences that score best on match, as
 // bleve's SearchInContext with a request of size k returns them: the same

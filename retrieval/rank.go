@@ -86,7 +86,7 @@ func (ix *Index) rank(q *parsedQuestion, hits []hit, sc *rankScratch) []scored {
 	if len(hits) == 0 {
 		return nil
 	}
-	maxBleve := hits[0].score
+	maxBleve := steadyScore(hits[0].score)
 	var total float64
 	for _, c := range q.concepts {
 		total += c.coverageIDF()
@@ -128,7 +128,7 @@ func (ix *Index) rank(q *parsedQuestion, hits []hit, sc *rankScratch) []scored {
 		r := scored{id: h.id, confidence: found / total}
 		r.score = covered/total + proximityBonus*proximity(matched[i])
 		if maxBleve > 0 {
-			r.score += bleveBonus * h.score / maxBleve
+			r.score += bleveBonus * steadyScore(h.score) / maxBleve
 		}
 		if s.kind != "body" {
 			r.score -= captionPenalty
