@@ -94,17 +94,17 @@ const maxNarrowText = 1<<16 - 1
 type tokenStrings struct {
 	strs  []string
 	forms []wordForm
+	// termIDs holds each form's term ID (Index.termIDs; -1 for a stop
+	// word, whose term is ""). With it a sentence's content words are read
+	// from its tokens (sentence.contentTerms) instead of a table of their
+	// own, which took about 100 bytes a sentence (docs/scale.md); a dense
+	// slice of its own, as ranking reads it for every token of every
+	// candidate.
+	termIDs []int32
 }
 
-// wordForm is a word and its term, as indexes into tokenStrings.strs, and
-// the term's ID (Index.termIDs; -1 for a stop word, whose term is "").
-// With the ID here, a sentence's content words are read from its tokens
-// (sentence.contentTerms) instead of a table of their own, which took
-// about 100 bytes a sentence (docs/scale.md).
-type wordForm struct {
-	word, term uint32
-	id         int32
-}
+// wordForm is a word and its term, as indexes into tokenStrings.strs.
+type wordForm struct{ word, term uint32 }
 
 // stride is how many packedTokens each of s's tokens takes.
 func (s *sentence) stride() int {
@@ -138,9 +138,17 @@ func (s *sentence) token(i int) token {
 // position among s's tokens.
 func (s *sentence) contentTerms() iter.Seq[termAt] {
 	return func(yield func(termAt) bool) {
-		forms, stride := s.strs.forms, s.stride()
-		for k := 0; k*stride < len(s.toks); k++ {
-			if id := forms[s.toks[k*stride].form].id; id >= 0 && !yield(termAt{id: id, pos: int32(k)}) {
+		ids := s.strs.termIDs
+		if len(s.text) <= maxNarrowText {
+			for k, p := range s.toks {
+				if id := ids[p.form]; id >= 0 && !yield(termAt{id: id, pos: int32(k)}) {
+					return
+				}
+			}
+			return
+		}
+		for k := 0; 2*k < len(s.toks); k++ {
+			if id := ids[s.toks[2*k].form]; id >= 0 && !yield(termAt{id: id, pos: int32(k)}) {
 				return
 			}
 		}
@@ -181,7 +189,7 @@ func newInterner() *interner {
 
 // form returns the index of t's form, adding it if it is new.
 func (in *interner) form(t token) uint32 {
-	f := wordForm{word: in.id(t.Word), term: in.id(t.Term), id: -1}
+	f := wordForm{word: in.id(t.Word), term: in.id(t.Term)}
 	if id, ok := in.forms[f]; ok {
 		return id
 	}
@@ -216,21 +224,18 @@ func (in *interner) pack(toks []token, wide bool, into []packedToken) []packedTo
 }
 
 // numberTerms gives every term of the interned forms an ID, in the order
-// of the forms' first use, sets each form's id to its term's, and returns
-// the IDs by term.
+// of the forms' first use, fills tokenStrings.termIDs, and returns the IDs
+// by term.
 func (in *interner) numberTerms() map[string]int32 {
 	idOf := make([]int32, len(in.strs.strs)) // interned string → its term ID + 1
 	ids := map[string]int32{}
-	for i := range in.strs.forms {
-		f := &in.strs.forms[i]
-		if f.term == 0 {
-			continue
-		}
-		if idOf[f.term] == 0 {
+	in.strs.termIDs = make([]int32, len(in.strs.forms))
+	for i, f := range in.strs.forms {
+		if f.term != 0 && idOf[f.term] == 0 {
 			idOf[f.term] = int32(len(ids)) + 1
 			ids[in.strs.strs[f.term]] = idOf[f.term] - 1
 		}
-		f.id = idOf[f.term] - 1
+		in.strs.termIDs[i] = idOf[f.term] - 1
 	}
 	return ids
 }

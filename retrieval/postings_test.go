@@ -18,7 +18,7 @@ import (
 func TestBuildPostings(t *testing.T) {
 	// Form i has term ID i, and form 5 is a stop word's (no term ID),
 	// which the postings skip.
-	strs := &tokenStrings{forms: []wordForm{{id: 0}, {id: 1}, {id: 2}, {id: 3}, {id: 4}, {id: -1}}}
+	strs := &tokenStrings{forms: make([]wordForm, 6), termIDs: []int32{0, 1, 2, 3, 4, -1}}
 	const stop = 5
 	terms := func(forms ...int32) sentence {
 		toks := make([]packedToken, len(forms))
