@@ -40,8 +40,7 @@
 //	data/capitals.txt   wordnet-base (data.noun): national capital \t country|country
 //	                    (moscow → russia|russian federation)
 //	data/learned.txt    learned from the PANL-BPPT parallel news corpus (../shared/parallel):
-//	                    English stem \t word:p|word:p, p = p(Indonesian | English), or
-//	                    the geometric mean of both directions where that is higher
+//	                    English stem \t word:p|word:p, p = p(Indonesian | English)
 //	data/wordnet.txt    Wordnet Bahasa (../shared/lexicon) joined with wordnet-base's noun
 //	                    index: English noun FreeDict lacks \t lemma|lemma
 //

@@ -22,8 +22,8 @@ func ExampleTranslate() {
 	fmt.Println(lexicon.Translate("treaties"))
 	fmt.Println(lexicon.Translate("soldiers"))
 	// Output:
-	// [perjanjian kesepakatan traktat]
-	// [prajurit tentara serdadu askar laskar]
+	// [perjanjian traktat]
+	// [prajurit tentara askar laskar serdadu]
 }
 
 func ExampleSynonyms() {

@@ -23,18 +23,13 @@ type Translation struct {
 
 // Weights of the two sources. A FreeDict translation alone weighs dictOnly:
 // the dictionary lists senses, not how often each is meant. A learned
-// translation weighs its score from the aligned corpus (p(id | en), or
-// the geometric mean of both directions for an Indonesian word specific to
-// the English one), raised to learnedExponent so that the commonest few
-// carry and a rare sense still counts. The exponent was chosen on the
-// held-out PANL-BPPT check (gen/heldout.go), with the two-direction
-// scores: top-1 ranked .936 at 0.5, .941 at 0.45 and 0.4, and 0.45 ranks
-// best on its eight-word questions. When both give a word, the weights
-// combine as independent evidence (1 − (1−a)(1−b)): agreement is the best
-// sign.
+// translation weighs its probability p(id | en) from the aligned corpus,
+// raised to learnedExponent so that the commonest few carry and a rare
+// sense still counts. When both give a word, the weights combine as
+// independent evidence (1 − (1−a)(1−b)): agreement is the best sign.
 const (
 	dictOnly        = 0.6
-	learnedExponent = 0.45
+	learnedExponent = 0.5
 	// minLearnedWeight leaves out learned translations too weak to use.
 	minLearnedWeight = 0.3
 	// wordnetOnly is the weight of a Wordnet Bahasa translation, for
