@@ -18,23 +18,6 @@ var clauseStarts = map[string]bool{
 	"whereas": true, "while": true, "but": true, "although": true, "though": true,
 }
 
-// clauseAt returns the clause number of each token position of s: a new
-// clause begins after ";", a spaced dash, or at a clause word.
-func clauseAt(s *sentence) []int {
-	out := make([]int, s.tokenCount())
-	n := 0
-	var prev token
-	for i := range out {
-		t := s.token(i)
-		if i > 0 && clauseBreak(s, prev, t) {
-			n++
-		}
-		out[i] = n
-		prev = t
-	}
-	return out
-}
-
 // clauseBreak reports whether token t, which follows prev in s, opens a
 // new clause.
 func clauseBreak(s *sentence, prev, t token) bool {

@@ -234,15 +234,6 @@ func (ix *Index) nameAt(s *sentence, i int) bool {
 	return capital(i) && (properName(i) || properName(i-1) || properName(i+1))
 }
 
-func hasStrongAlt(c *concept, term string) bool {
-	for _, a := range c.alts {
-		if a.term == term && a.weight > weightSynonym {
-			return true
-		}
-	}
-	return false
-}
-
 // A question that asks how many or how much ("berapa banyak senjata nuklir
 // Korea Utara", "how many tanks does Russia have") is not answered by a
 // sentence that states no quantity at all, however well it matches the
