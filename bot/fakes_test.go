@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"net"
 	"sync"
 	"testing"
 	"time"
@@ -289,4 +290,26 @@ func (lb *liveBot) ask(t *testing.T, q string, more ...discordtest.Option) strin
 		t.Fatal(err)
 	}
 	return id
+}
+
+// serveHTTP runs lb's bot as an HTTP interactions endpoint on a free local
+// port beside its gateway session, until the end of the test, and returns
+// the fake Discord's client of that endpoint.
+func (lb *liveBot) serveHTTP(t *testing.T) *discordtest.Endpoint {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ep := lb.srv.Endpoint("http://" + ln.Addr().String())
+	ctx, stop := context.WithCancel(context.Background())
+	served := make(chan error, 1)
+	go func() { served <- lb.b.ServeInteractions(ctx, ln, ep.PublicKey()) }()
+	t.Cleanup(func() {
+		stop()
+		if err := <-served; err != nil {
+			t.Errorf("ServeInteractions: %v", err)
+		}
+	})
+	return ep
 }

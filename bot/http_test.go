@@ -6,7 +6,6 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
@@ -462,20 +461,7 @@ func BenchmarkInteractionsEndpointPing(b *testing.B) {
 func TestServeInteractionsBesideGateway(t *testing.T) {
 	srv := discordtest.New(t, discordtest.Options{})
 	lb := runLive(t, srv, &fakeIndex{}, Options{})
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	ep := srv.Endpoint("http://" + ln.Addr().String())
-	ctx, stop := context.WithCancel(context.Background())
-	served := make(chan error, 1)
-	go func() { served <- lb.b.ServeInteractions(ctx, ln, ep.PublicKey()) }()
-	defer func() {
-		stop()
-		if err := <-served; err != nil {
-			t.Errorf("ServeInteractions: %v", err)
-		}
-	}()
+	ep := lb.serveHTTP(t)
 
 	wctx := liveCtx(t)
 	ask := discordtest.Interaction{Name: "ask", Options: []discordtest.Option{{Name: "question", Value: "when did Russia ratify?"}}}

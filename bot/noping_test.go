@@ -1,10 +1,8 @@
 package bot
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
-	"net"
 	"strings"
 	"testing"
 	"time"
@@ -58,20 +56,7 @@ func TestNoPathPings(t *testing.T) {
 
 		// Over the HTTP endpoint: an answer with a thread (in a channel of
 		// its own: one message starts one thread) and a button.
-		ln, err := net.Listen("tcp", "127.0.0.1:0")
-		if err != nil {
-			t.Fatal(err)
-		}
-		ep := srv.Endpoint("http://" + ln.Addr().String())
-		sctx, stop := context.WithCancel(context.Background())
-		served := make(chan error, 1)
-		go func() { served <- lb.b.ServeInteractions(sctx, ln, ep.PublicKey()) }()
-		defer func() {
-			stop()
-			if err := <-served; err != nil {
-				t.Errorf("ServeInteractions: %v", err)
-			}
-		}()
+		ep := lb.serveHTTP(t)
 		other := srv.AddChannel(discordtest.Channel{Name: "other"})
 		d, err := ep.Interact(ctx, discordtest.Interaction{Name: cmdAsk, ChannelID: other, Options: []discordtest.Option{
 			{Name: "question", Value: "when did Russia ratify?"}, {Name: optThread, Value: true},
