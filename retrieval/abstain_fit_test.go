@@ -1,11 +1,8 @@
 package retrieval
 
 import (
-	"bufio"
-	"encoding/json"
 	"fmt"
 	"hash/fnv"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -224,32 +221,6 @@ func (q fitQuestion) gold() []string {
 	return q.Answers
 }
 
-func readFitQuestions(tb testing.TB, path string) []fitQuestion {
-	tb.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	defer f.Close()
-	var out []fitQuestion
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 0, 64<<10), 4<<20)
-	for sc.Scan() {
-		if strings.TrimSpace(sc.Text()) == "" {
-			continue
-		}
-		var q fitQuestion
-		if err := json.Unmarshal(sc.Bytes(), &q); err != nil {
-			tb.Fatalf("%s: %v", path, err)
-		}
-		out = append(out, q)
-	}
-	if err := sc.Err(); err != nil {
-		tb.Fatal(err)
-	}
-	return out
-}
-
 // facqaObservations asks FacQA's English dev questions and FacQA train of
 // the FacQA corpus, whole (answerable) and with a fifth of its documents
 // removed in turn (unanswerable when the gold is gone), and the other
@@ -260,11 +231,11 @@ func facqaObservations(t *testing.T, shared string) []fitObs {
 	if err != nil {
 		t.Fatal(err)
 	}
-	dev := readFitQuestions(t, filepath.Join(evalTestdata, "facqa-en/dev.jsonl"))
-	train := readFitQuestions(t, filepath.Join(shared, "facqa/train.jsonl"))
+	dev := readJSONL[fitQuestion](t, filepath.Join(evalTestdata, "facqa-en/dev.jsonl"))
+	train := readJSONL[fitQuestion](t, filepath.Join(shared, "facqa/train.jsonl"))
 	var others []fitQuestion
 	for _, f := range []string{"article/questions.jsonl", "casual/questions.jsonl", "xquad-en/dev.jsonl"} {
-		for _, q := range readFitQuestions(t, filepath.Join(evalTestdata, f)) {
+		for _, q := range readJSONL[fitQuestion](t, filepath.Join(evalTestdata, f)) {
 			others = append(others, fitQuestion{Question: q.Question})
 		}
 	}

@@ -1,9 +1,7 @@
 package retrieval
 
 import (
-	"bufio"
 	"context"
-	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -119,24 +117,14 @@ type goldQuestion struct {
 // "answers" or "answer").
 func readGold(t *testing.T, path string) []goldQuestion {
 	t.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
+	type record struct {
+		Question string
+		Gold     []string
+		Answers  []string
+		Answer   string
 	}
-	defer f.Close()
 	var out []goldQuestion
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 0, 64<<10), 4<<20)
-	for sc.Scan() {
-		var r struct {
-			Question string
-			Gold     []string
-			Answers  []string
-			Answer   string
-		}
-		if err := json.Unmarshal(sc.Bytes(), &r); err != nil {
-			t.Fatal(err)
-		}
+	for _, r := range readJSONL[record](t, path) {
 		q := goldQuestion{Question: r.Question, Gold: r.Gold}
 		if q.Gold == nil {
 			q.Gold = r.Answers
@@ -145,9 +133,6 @@ func readGold(t *testing.T, path string) []goldQuestion {
 			q.Gold = []string{r.Answer}
 		}
 		out = append(out, q)
-	}
-	if err := sc.Err(); err != nil {
-		t.Fatal(err)
 	}
 	return out
 }

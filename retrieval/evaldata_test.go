@@ -1,9 +1,7 @@
 package retrieval
 
 import (
-	"bufio"
 	"context"
-	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -78,27 +76,7 @@ func buildEvalCorpus(tb testing.TB, eval, corpusPath string) *Index {
 func loadEval(tb testing.TB, eval, corpusPath, questions string) (*Index, []evalQuestion) {
 	tb.Helper()
 	ix := buildEvalCorpus(tb, eval, corpusPath)
-	f, err := os.Open(filepath.Join(eval, questions))
-	if err != nil {
-		tb.Fatal(err)
-	}
-	defer f.Close()
-	var qs []evalQuestion
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 0, 64<<10), 4<<20)
-	for sc.Scan() {
-		if strings.TrimSpace(sc.Text()) == "" {
-			continue
-		}
-		var q evalQuestion
-		if err := json.Unmarshal(sc.Bytes(), &q); err != nil {
-			tb.Fatalf("%s: %v", questions, err)
-		}
-		qs = append(qs, q)
-	}
-	if err := sc.Err(); err != nil {
-		tb.Fatal(err)
-	}
+	qs := readJSONL[evalQuestion](tb, filepath.Join(eval, questions))
 	return ix, qs
 }
 
