@@ -149,9 +149,9 @@ func logStore(logger *slog.Logger, msg string, s retrieval.StoreInfo) {
 func logRepair(logger *slog.Logger, rp retrieval.Repair) {
 	switch {
 	case !rp.Done:
-		logger.Warn("index damaged; answering from memory while it is rebuilt", "path", rp.Path, "err", rp.Damage)
+		logger.Warn("index damaged; no answers until it is rebuilt", "path", rp.Path, "err", rp.Damage)
 	case rp.Err != nil:
-		logger.Error("damaged index not rebuilt; still answering from memory", "path", rp.Path, "err", rp.Err, "took", rp.Took)
+		logger.Error("damaged index not rebuilt; no answers from it", "path", rp.Path, "err", rp.Err, "took", rp.Took)
 	default:
 		logStore(logger, "damaged index rebuilt", rp.Store)
 	}

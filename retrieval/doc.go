@@ -40,14 +40,16 @@
 //     concept weighted by idf. A line of a few content
 //     words and no question word ("kursk", "arms transfer") is a topic
 //     (keyword.go).
-//  3. Candidates (bleve.go). bleve proposes the maxCandidates sentences
-//     that best match the concepts' weighted terms by tf-idf (each word's
-//     strongest alternatives only; ties at the cut broken by position, so
-//     the same question always gets the same candidates). This is the only
-//     query bleve runs; every bleve call is in bleve.go. While an index on
-//     disk is found damaged, the same candidates are scored from in-memory
-//     postings with bleve's formula instead (postings.go) until Live has
-//     rebuilt it.
+//  3. Candidates (bleve.go, postings.go). The maxCandidates sentences that
+//     best match the concepts' weighted terms by bleve's tf-idf (each
+//     word's strongest alternatives only; ties at the cut broken by
+//     position, so the same question always gets the same candidates).
+//     They are scored from postings kept in memory beside the sentence
+//     table, with bleve's formula: the same sentences and scores as
+//     bleve's searcher on the same query, for a fraction of its cost.
+//     bleve's searcher runs that query only for a corpus too large for
+//     postings; every bleve call is in bleve.go. bleve holds the index
+//     on disk (INDEX_DIR), checked by its manifest at every start.
 //  4. Rank (rank.go, subject.go). Each candidate is scored by coverage (the
 //     idf-weighted share of the question's concepts it expresses, each at
 //     its best alternative's weight; a concept found only in a neighbouring

@@ -48,13 +48,12 @@ type Index struct {
 	// somewhere: common words, as opposed to names.
 	lowerWords map[string]bool
 	termIDs    map[string]int32 // index term → a small integer
-	// postings maps term IDs to the sentences holding them, for
-	// memoryCandidates; built on first use (postings.go).
-	postings     postings
-	postingsOnce sync.Once
-	scores       sync.Pool  // *scoreScratch: one question's candidate scores
-	spanCache    spanCache  // sentences' typed spans, filled as questions need them (span.go)
-	scopes       scopeCache // folder → its resolved filter (scope.go)
+	// postings maps term IDs to the sentences holding them: the
+	// candidates' inverted index (postings.go).
+	postings  postings
+	scores    sync.Pool  // *scoreScratch: one question's candidate scores
+	spanCache spanCache  // sentences' typed spans, filled as questions need them (span.go)
+	scopes    scopeCache // folder → its resolved filter (scope.go)
 }
 
 // sentence is one indexed sentence, kept in memory for ranking and display.
@@ -397,6 +396,9 @@ func (ix *Index) analyzeCorpus() {
 	// Term IDs let ranking match a sentence's words with array reads;
 	// each form carries its term's ID, numbered in corpus order.
 	ix.termIDs = in.numberTerms()
+	if len(ix.sents) < postingsMaxSentences {
+		ix.postings = buildPostings(ix.sents, len(ix.termIDs))
+	}
 	perLang := map[string]int{}
 	for _, s := range ix.sents {
 		perLang[s.lang]++

@@ -2,14 +2,16 @@ package retrieval
 
 import "math"
 
-// The candidates bleve's query proposes (bleve.go) can be scored without
-// bleve, from an inverted index over the sentence table's term IDs, with
-// bleve's TF-IDF formula: the same sentences with the same scores (to
-// rounding; among equal scores, earlier sentences first), for a fraction
-// of the cost. bleve's searcher pays, for each question term and segment,
-// a dictionary look-up and an iterator, and for each matching sentence a
-// heap step and a pooled match; here a term is an array slice and a
-// matching sentence two array writes.
+// A question's candidates (bleve.go) are scored without bleve's searcher,
+// from an inverted index over the sentence table's term IDs, with bleve's
+// TF-IDF formula: the same sentences with the same scores (rounded to
+// float32 as bleve's are; among equal scores, earlier sentences first),
+// for a fraction of the cost. bleve's searcher pays, for each question
+// term and segment, a dictionary look-up and an iterator, and for each
+// matching sentence a heap step and a pooled match; here a term is an
+// array slice and a matching sentence two array writes. The postings take
+// 4 bytes per distinct term of a sentence and 4 for its norm, about 60
+// bytes a sentence (docs/scale.md), built with the sentence table.
 
 // postings is the inverted index: for each term ID, the sentences that
 // hold it, in corpus order, each with how often it holds it.
@@ -118,14 +120,6 @@ type queryTerm struct {
 // A non-nil f keeps only its documents' sentences; like bleve's unscored
 // filter, it changes no score.
 func (ix *Index) memoryCandidates(q *parsedQuestion, f *docFilter) []hit {
-	// Only a damaged index needs the postings, so they are built when
-	// one first does: they would add about 60 bytes a sentence to every
-	// index.
-	ix.postingsOnce.Do(func() {
-		if len(ix.sents) < postingsMaxSentences {
-			ix.postings = buildPostings(ix.sents, len(ix.termIDs))
-		}
-	})
 	if ix.postings.start == nil {
 		return nil
 	}
@@ -178,7 +172,7 @@ func (ix *Index) memoryCandidates(q *parsedQuestion, f *docFilter) []hit {
 	hits := make([]hit, 0, maxCandidates)
 	nq := float64(len(terms))
 	for _, n := range touched {
-		score := sc.sum[n] * (float64(sc.matched[n]) / nq)
+		score := steadyScore(sc.sum[n] * (float64(sc.matched[n]) / nq))
 		sc.sum[n], sc.matched[n] = 0, 0
 		if f != nil && !f.docs[ix.sents[n].doc] {
 			continue

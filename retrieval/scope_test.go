@@ -165,22 +165,26 @@ func TestSearchInFindsPastBetterMatches(t *testing.T) {
 	}
 }
 
-// TestAskInFromMemory checks the fallback of a broken index honours the
-// scope as the bleve query does.
-func TestAskInFromMemory(t *testing.T) {
+// TestAskInCandidates checks that the candidates scored from the postings
+// honour the scope as bleve's filtered query does.
+func TestAskInCandidates(t *testing.T) {
 	ix := mustBuild(t, scopeCorpus(t, t.TempDir(), scopeFiles))
-	ix.broken.mark(errors.New("test: damaged"))
-	for _, tc := range []struct{ folder, wantDoc string }{{"ships", "ships/ferry"}, {"trains", ""}} {
-		a, err := ix.AskIn(t.Context(), Scope{Folder: tc.folder}, "when does the ferry sail?")
-		if err != nil {
-			t.Fatal(err)
+	for _, from := range []string{"postings", "bleve"} {
+		if from == "bleve" {
+			withoutPostings(ix)
 		}
-		got := ""
-		if a.Answered {
-			got = a.Passages[0].Doc
-		}
-		if got != tc.wantDoc {
-			t.Errorf("from memory, AskIn(%q) answered from %q, want %q", tc.folder, got, tc.wantDoc)
+		for _, tc := range []struct{ folder, wantDoc string }{{"ships", "ships/ferry"}, {"trains", ""}} {
+			a, err := ix.AskIn(t.Context(), Scope{Folder: tc.folder}, "when does the ferry sail?")
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := ""
+			if a.Answered {
+				got = a.Passages[0].Doc
+			}
+			if got != tc.wantDoc {
+				t.Errorf("from %s, AskIn(%q) answered from %q, want %q", from, tc.folder, got, tc.wantDoc)
+			}
 		}
 	}
 }

@@ -278,7 +278,10 @@ func (l *Live) repairIfBroken(ix *Index) {
 }
 
 // Repair reports Live's repair of an index a search found damaged: once
-// when it starts, once when it is done.
+// when it starts, once when it is done. Only an index without postings
+// (a corpus too large for them, see candidates in bleve.go) searches
+// bleve's files, and so only such an index can be found damaged by a
+// question; until it is rebuilt it finds no candidates.
 type Repair struct {
 	// Path is the damaged index's folder, empty for one in memory.
 	Path string
@@ -286,8 +289,8 @@ type Repair struct {
 	Damage error
 	// Done is false when the repair starts, true when it has finished.
 	Done bool
-	// Err says why rebuilding failed; the damaged index then keeps
-	// answering from memory.
+	// Err says why rebuilding failed; the damaged index then stays in
+	// use, without candidates.
 	Err error
 	// Store describes the new index, and Took how long the rebuild took.
 	Store StoreInfo
