@@ -87,8 +87,9 @@ the report counts them together.`)
 	return writeReport(e.stdout, r)
 }
 
-// parseSince reads --since: "all", a date (UTC midnight), or a number of
-// weeks, days, hours or minutes back from now ("7d", "2w", "36h", "90m").
+// parseSince reads --since: "all", a date (UTC midnight), or a period of at
+// least a minute back from now (config.ParsePeriod: "7d", "2w", "36h",
+// "90m").
 func parseSince(s string, now time.Time) (time.Time, error) {
 	s = strings.ToLower(strings.TrimSpace(s))
 	if s == "all" {
@@ -100,14 +101,8 @@ func parseSince(s string, now time.Time) (time.Time, error) {
 		}
 		return d, nil
 	}
-	units := map[byte]time.Duration{'w': 7 * 24 * time.Hour, 'd': 24 * time.Hour, 'h': time.Hour, 'm': time.Minute}
-	if len(s) >= 2 {
-		unit, ok := units[s[len(s)-1]]
-		n, err := strconv.Atoi(s[:len(s)-1])
-		// At most 100 years, which also keeps n*unit from overflowing.
-		if ok && err == nil && n >= 1 && time.Duration(n) <= 100*365*24*time.Hour/unit {
-			return now.Add(-time.Duration(n) * unit), nil
-		}
+	if d, err := config.ParsePeriod(s); err == nil && d >= time.Minute {
+		return now.Add(-d), nil
 	}
 	return time.Time{}, errors.New("use a period back from now such as 7d, 2w, 36h or 90m, a date such as 2026-11-01, or all")
 }

@@ -85,11 +85,11 @@ func beyondFromEnv(get func(string) string) (Beyond, []error) {
 	b := Beyond{FeedbackRetention: DefaultFeedbackRetention, Gateway: true}
 	var errs []error
 	if v := strings.ToLower(get("FEEDBACK_RETENTION")); v != "" {
-		d, err := parseDays(v)
+		d, err := ParsePeriod(v)
 		switch {
 		case v == "0" || v == "off":
 			b.FeedbackRetention = 0
-		case err != nil || d < time.Hour || d > 100*365*24*time.Hour:
+		case err != nil || d < time.Hour:
 			errs = append(errs, fmt.Errorf("FEEDBACK_RETENTION=%q: use a duration such as 90d, 30d or 720h (at least 1h), or off to keep everything (default 90d)", v))
 		default:
 			b.FeedbackRetention = d
@@ -147,16 +147,36 @@ func beyondFromEnv(get func(string) string) (Beyond, []error) {
 	return b, errs
 }
 
-// parseDays reads a Go duration, or a whole number of days such as 90d.
-func parseDays(v string) (time.Duration, error) {
-	if n, ok := strings.CutSuffix(v, "d"); ok {
-		days, err := strconv.Atoi(n)
-		if err != nil || days < 0 || days > 100*365 {
-			return 0, fmt.Errorf("bad number of days %q", n)
+// maxPeriod is the longest period ParsePeriod accepts: 100 years, which
+// also keeps a count of weeks from overflowing.
+const maxPeriod = 100 * 365 * 24 * time.Hour
+
+// ParsePeriod reads a period of time: a whole number of weeks or days
+// ("2w", "90d") or a Go duration ("36h", "90m", "1h30m"), case and
+// surrounding spaces aside. It must be more than zero and at most 100
+// years. FEEDBACK_RETENTION and kutip report's --since read it.
+func ParsePeriod(v string) (time.Duration, error) {
+	v = strings.ToLower(strings.TrimSpace(v))
+	d, err := time.ParseDuration(v)
+	for _, u := range []struct {
+		suffix, name string
+		unit         time.Duration
+	}{{"w", "weeks", 7 * 24 * time.Hour}, {"d", "days", 24 * time.Hour}} {
+		if n, ok := strings.CutSuffix(v, u.suffix); ok {
+			k, kerr := strconv.Atoi(n)
+			if kerr != nil || k < 1 || time.Duration(k) > maxPeriod/u.unit {
+				return 0, fmt.Errorf("bad number of %s %q: use a whole number such as 2w or 90d", u.name, n)
+			}
+			d, err = time.Duration(k)*u.unit, nil
 		}
-		return time.Duration(days) * 24 * time.Hour, nil
 	}
-	return time.ParseDuration(v)
+	switch {
+	case err != nil:
+		return 0, fmt.Errorf("%q is no period: use weeks, days, hours or minutes such as 2w, 90d, 36h or 90m", v)
+	case d <= 0 || d > maxPeriod:
+		return 0, fmt.Errorf("%q is out of range: more than zero and at most 100 years", v)
+	}
+	return d, nil
 }
 
 // ParseShardIDs reads a list of shard numbers and ranges, such as "0,2"

@@ -117,3 +117,51 @@ func FuzzParseShardIDs(f *testing.F) {
 		}
 	})
 }
+
+func TestParsePeriod(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		want time.Duration // 0: an error
+	}{
+		{"90d", 90 * 24 * time.Hour},
+		{" 2W ", 14 * 24 * time.Hour},
+		{"36h", 36 * time.Hour},
+		{"90m", 90 * time.Minute},
+		{"1h30m", 90 * time.Minute},
+		{"7s", 7 * time.Second},
+		{"36500d", 36500 * 24 * time.Hour},
+		{"36501d", 0},
+		{"999999999999w", 0},
+		{"0d", 0},
+		{"-3d", 0},
+		{"1.5d", 0},
+		{"d", 0},
+		{"7", 0},
+		{"0", 0},
+		{"forever", 0},
+		{"", 0},
+	} {
+		got, err := ParsePeriod(tc.in)
+		if got != tc.want || (err == nil) != (tc.want != 0) {
+			t.Errorf("ParsePeriod(%q) = %v, %v; want %v", tc.in, got, err, tc.want)
+		}
+	}
+}
+
+func FuzzParsePeriod(f *testing.F) {
+	for _, s := range []string{"90d", "2w", "36h", "90m", "1h30m", "0d", "-1h", "9223372036854775807m", "1.5d", ""} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		d, err := ParsePeriod(s)
+		if err != nil {
+			if d != 0 {
+				t.Errorf("ParsePeriod(%q) = %v with error %v", s, d, err)
+			}
+			return
+		}
+		if d <= 0 || d > maxPeriod {
+			t.Errorf("ParsePeriod(%q) = %v, out of range", s, d)
+		}
+	})
+}
