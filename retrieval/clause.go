@@ -32,25 +32,10 @@ func sameClause(s *sentence, from int, positions []int) bool {
 	if len(positions) == 0 {
 		return true
 	}
-	n := s.tokenCount()
-	if from < 0 || from >= n {
+	if from < 0 || from >= s.tokenCount() {
 		return false
 	}
-	lo, hi := from, from+1
-	for t := s.token(lo); lo > 0; lo-- {
-		prev := s.token(lo - 1)
-		if clauseBreak(s, prev, t) {
-			break
-		}
-		t = prev
-	}
-	for prev := s.token(from); hi < n; hi++ {
-		t := s.token(hi)
-		if clauseBreak(s, prev, t) {
-			break
-		}
-		prev = t
-	}
+	lo, hi := clauseBounds(s, from)
 	for _, p := range positions {
 		if p >= lo && p < hi {
 			return true
