@@ -92,6 +92,7 @@ func (ix *Index) rank(q *parsedQuestion, hits []hit, sc *rankScratch) []scored {
 		total += c.coverageIDF()
 	}
 	m := sc.matcher(ix, q)
+	sc.spans.facts.reset()
 	n := len(q.concepts)
 	agent, action := ix.agentAction(q)
 	out := sc.out[:0]
@@ -145,7 +146,7 @@ func (ix *Index) rank(q *parsedQuestion, hits []hit, sc *rankScratch) []scored {
 			if out[i].score+typeBonus*maxSpanStrength+promoteMargin < best {
 				continue
 			}
-			if sp, strength := ix.bestSpan(q, &ix.sents[out[i].id], matched[i]); strength > 0 {
+			if sp, strength := ix.bestSpan(q, &ix.sents[out[i].id], matched[i], &sc.spans); strength > 0 {
 				out[i].span = sp
 				out[i].score += typeBonus * strength
 				out[i].typed = true
@@ -168,6 +169,7 @@ type rankScratch struct {
 	ints    []int
 	matched [][]int
 	m       matcher
+	spans   spanScratch
 }
 
 var rankScratchPool = sync.Pool{New: func() any {

@@ -81,6 +81,9 @@ type span struct {
 	// corpus to be an answer.
 	names float64
 	rare  []int
+	// For spans of persons and places: the clause that holds the span's
+	// first word, tokens [clauseLo, clauseHi) (see clauseBounds).
+	clauseLo, clauseHi int32
 }
 
 // typedSpans returns the spans of a sentence (its text and tokens) that can
@@ -420,25 +423,26 @@ func clauseEnd(text string, toks []token, i int) int {
 // bestSpan picks the typed span of s nearest the matched question words,
 // leaving out uninformative ones. Its strength is 1, or 1.5 for a count
 // whose unit is the word the question counts ("Berapa penumpang" and "84
-// penumpang"); 0 when there is no span.
-func (ix *Index) bestSpan(q *parsedQuestion, s *sentence, positions []int) (string, float64) {
-	type cand struct {
-		text     string
-		strength float64
-		dist     int
-		named    bool
-	}
-	var cands []cand
+// penumpang"); 0 when there is no span. sc is the question's working
+// memory (spanScratch).
+func (ix *Index) bestSpan(q *parsedQuestion, s *sentence, positions []int, sc *spanScratch) (string, float64) {
+	facts := &sc.facts
+	cands := sc.cands[:0]
 	top := 0.0
 	spans := ix.spans(q.qtype, s)
 	for _, sp := range spans {
-		if ix.uninformative(q, s, sp) {
+		if ix.uninformative(q, s, sp, facts) {
 			continue
 		}
 		if q.qtype == typePerson || q.qtype == typeName || q.qtype == typePlace {
-			if trimmed := trimQuestionWords(q, s, sp); trimmed.from != sp.from {
-				sp = trimmed
-				sp.names = ix.nameLike(s, sp)
+			if t := trimQuestionWords(q, s, sp, facts); t.from != sp.from {
+				t.clauseLo, t.clauseHi = sp.clauseLo, sp.clauseHi
+				if q.qtype != typeName && clauseBreakIn(s, sp.from, t.from) {
+					lo, hi := clauseBounds(s, t.from)
+					t.clauseLo, t.clauseHi = int32(lo), int32(hi)
+				}
+				sp = t
+				sp.names = ix.nameLike(s, sp, facts)
 			}
 		}
 		strength := 1.0
@@ -478,7 +482,7 @@ func (ix *Index) bestSpan(q *parsedQuestion, s *sentence, positions []int) (stri
 				strength = 1.5
 			}
 		}
-		if (q.qtype == typePerson || q.qtype == typePlace) && !sameClause(s, sp.from, positions) {
+		if (q.qtype == typePerson || q.qtype == typePlace) && !inClause(sp, positions) {
 			strength *= clausePenalty
 		}
 		pos := sp.from
@@ -486,9 +490,10 @@ func (ix *Index) bestSpan(q *parsedQuestion, s *sentence, positions []int) (stri
 		for _, p := range positions {
 			d += abs(p - pos)
 		}
-		cands = append(cands, cand{sp.text, strength, d, sp.named})
+		cands = append(cands, spanCand{sp.text, strength, d, sp.named})
 		top = max(top, strength)
 	}
+	sc.cands = cands
 	// Among the spans nearly as strong as the strongest, what a naming
 	// word introduces ("called Abilene"), then the one nearest the
 	// question's words. Naming says which span; it is no reason to prefer
@@ -506,6 +511,28 @@ func (ix *Index) bestSpan(q *parsedQuestion, s *sentence, positions []int) (stri
 		return "", 0
 	}
 	return cands[best].text, cands[best].strength
+}
+
+// spanCand is a span bestSpan weighs.
+type spanCand struct {
+	text     string
+	strength float64
+	dist     int
+	named    bool
+}
+
+// inClause is sameClause for a span of a person or a place, read from
+// the clause bounds it was found with.
+func inClause(sp span, positions []int) bool {
+	if len(positions) == 0 {
+		return true
+	}
+	for _, p := range positions {
+		if p >= int(sp.clauseLo) && p < int(sp.clauseHi) {
+			return true
+		}
+	}
+	return false
 }
 
 var (
@@ -538,14 +565,13 @@ func countsFocus(focus concept, s *sentence, sp span) bool {
 // Korea Utara?" with "Kim Jong Un". The thing a name question asks about
 // stays: it is part of the name ("the name of the treaty", "Perjanjian
 // Kemitraan Strategis Komprehensif").
-func trimQuestionWords(q *parsedQuestion, s *sentence, sp span) span {
+func trimQuestionWords(q *parsedQuestion, s *sentence, sp span, facts *formFacts) span {
 	from := sp.from
 	for from < sp.to {
-		t := s.token(from)
-		if q.qtype == typeName && q.focus >= 0 && hasAlt(q.concepts[q.focus], t.Term) {
+		if q.qtype == typeName && q.focus >= 0 && hasAlt(q.concepts[q.focus], s.token(from).Term) {
 			break
 		}
-		if !q.asks(t) && t.Term != "" {
+		if f := facts.of(q, s, from); f&factAsked == 0 && f&factContent != 0 {
 			break
 		}
 		from++
@@ -558,7 +584,8 @@ func trimQuestionWords(q *parsedQuestion, s *sentence, sp span) span {
 
 // nameLike is the share of a span's words that are names: words the
 // corpus never writes in lower case and that are not Indonesian root words.
-func (ix *Index) nameLike(s *sentence, sp span) float64 {
+// facts, when not nil, remembers which are.
+func (ix *Index) nameLike(s *sentence, sp span, facts *formFacts) float64 {
 	n, names := 0, 0
 	for i := sp.from; i <= sp.to; i++ {
 		t := s.token(i)
@@ -566,7 +593,7 @@ func (ix *Index) nameLike(s *sentence, sp span) float64 {
 			continue
 		}
 		n++
-		if ix.isName(t.Word, s.lang) {
+		if facts != nil && facts.isName(ix, s, i) || facts == nil && ix.isName(t.Word, s.lang) {
 			names++
 		}
 	}
@@ -601,7 +628,11 @@ func (ix *Index) spans(t answerType, s *sentence) []span {
 		// be an answer.
 		limit := max(int(commonShare*float64(len(ix.sents))), minCommon)
 		for i := range sp {
-			sp[i].names = ix.nameLike(s, sp[i])
+			sp[i].names = ix.nameLike(s, sp[i], nil)
+			if t == typePerson || t == typePlace {
+				lo, hi := clauseBounds(s, sp[i].from)
+				sp[i].clauseLo, sp[i].clauseHi = int32(lo), int32(hi)
+			}
 			for k := sp[i].from; k <= sp[i].to; k++ {
 				if term := toks[k].Term; term != "" && ix.vocab[term] <= limit {
 					sp[i].rare = append(sp[i].rare, k)
@@ -677,24 +708,24 @@ const minCommon = 10
 // uninformative reports whether a span says nothing the question does not:
 // all its words are the question's own, or, for names, too common in the
 // corpus to be an answer.
-func (ix *Index) uninformative(q *parsedQuestion, s *sentence, sp span) bool {
-	if onlyQuestionWords(q, s, sp) {
+func (ix *Index) uninformative(q *parsedQuestion, s *sentence, sp span, facts *formFacts) bool {
+	if onlyQuestionWords(q, s, sp, facts) {
 		return true
 	}
 	if q.qtype != typePerson && q.qtype != typePlace && q.qtype != typeName {
 		return false
 	}
 	for _, k := range sp.rare {
-		if !q.asks(s.token(k)) {
+		if facts.of(q, s, k)&factAsked == 0 {
 			return false
 		}
 	}
 	return true
 }
 
-func onlyQuestionWords(q *parsedQuestion, s *sentence, sp span) bool {
+func onlyQuestionWords(q *parsedQuestion, s *sentence, sp span, facts *formFacts) bool {
 	for i := sp.from; i <= sp.to; i++ {
-		if t := s.token(i); t.Term != "" && !q.asks(t) && !dateLeads[t.Word] && !numberLeads[t.Word] {
+		if f := facts.of(q, s, i); f&factContent != 0 && f&(factAsked|factLead) == 0 {
 			return false
 		}
 	}

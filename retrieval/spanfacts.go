@@ -1,0 +1,142 @@
+package retrieval
+
+import "kutip/retrieval/lexicon"
+
+// Facts about a sentence's words that choosing its answer span reads.
+// bestSpan asks, of every word of every span of every candidate, whether
+// the question asks it, whether it leads a date or a number and whether it
+// reads as a name: a string scan of the question's words and alternatives
+// and a few map look-ups each time, the largest part of ranking. They
+// depend on the word's form (its word and term) alone, so formFacts
+// computes them once per question and form.
+
+// spanScratch is one question's working memory for bestSpan, part of a
+// rankScratch.
+type spanScratch struct {
+	facts formFacts
+	cands []spanCand
+}
+
+// formFact is a set of facts about one form.
+type formFact uint8
+
+const (
+	factKnown     formFact = 1 << iota // factAsked, factContent and factLead are set
+	factAsked                          // the question asks it (parsedQuestion.asks)
+	factContent                        // a content word: its term is not ""
+	factLead                           // it may lead a date or a number (dateLeads, numberLeads)
+	factNameKnown                      // factCommon and factRoot are set
+	factCommon                         // the corpus writes it in lower case (Index.lowerWords)
+	factRoot                           // an Indonesian root word (lexicon.IsRoot)
+)
+
+// formFacts holds one question's facts about the forms of one index's
+// sentences (those sharing strs), indexed by form. It is part of a
+// rankScratch; reset empties it for the next question.
+type formFacts struct {
+	strs  *tokenStrings
+	facts []formFact
+	used  []uint32 // the forms whose facts are set
+}
+
+// reset forgets every fact, for a new question.
+func (f *formFacts) reset() {
+	for _, form := range f.used {
+		f.facts[form] = 0
+	}
+	f.used = f.used[:0]
+}
+
+// fact returns the form of s's i-th token and its facts so far, readying
+// the table for s's strings.
+func (f *formFacts) fact(s *sentence, i int) (uint32, formFact) {
+	form, _, _ := s.packed(i)
+	if s.strs != f.strs {
+		f.reset()
+		f.strs = s.strs
+		f.facts = grow(f.facts, len(s.strs.forms))
+	}
+	return form, f.facts[form]
+}
+
+// set adds facts to form's.
+func (f *formFacts) set(form uint32, old, add formFact) formFact {
+	if old == 0 {
+		f.used = append(f.used, form)
+	}
+	f.facts[form] = old | add
+	return old | add
+}
+
+// of returns the question facts (factAsked, factContent, factLead) of s's
+// i-th token under q.
+func (f *formFacts) of(q *parsedQuestion, s *sentence, i int) formFact {
+	form, ff := f.fact(s, i)
+	if ff&factKnown != 0 {
+		return ff
+	}
+	t := s.token(i)
+	add := factKnown
+	if q.asks(t) {
+		add |= factAsked
+	}
+	if t.Term != "" {
+		add |= factContent
+	}
+	if dateLeads[t.Word] || numberLeads[t.Word] {
+		add |= factLead
+	}
+	return f.set(form, ff, add)
+}
+
+// isName reports whether s's i-th token reads as a name, as Index.isName.
+func (f *formFacts) isName(ix *Index, s *sentence, i int) bool {
+	form, ff := f.fact(s, i)
+	if ff&factNameKnown == 0 {
+		w := s.token(i).Word
+		add := factNameKnown
+		if ix.lowerWords[w] {
+			add |= factCommon
+		}
+		if lexicon.IsRoot(w) {
+			add |= factRoot
+		}
+		ff = f.set(form, ff, add)
+	}
+	return ff&factCommon == 0 && !(s.lang == "id" && ff&factRoot != 0)
+}
+
+// clauseBreakIn reports whether a clause of s starts at a token in
+// (from, to]: whether tokens from and to stand in different clauses.
+func clauseBreakIn(s *sentence, from, to int) bool {
+	for k := from + 1; k <= to; k++ {
+		if clauseBreak(s, s.token(k-1), s.token(k)) {
+			return true
+		}
+	}
+	return false
+}
+
+// clauseBounds returns the clause of s that holds token from, as tokens
+// [lo, hi): the stretch sameClause reads, found once per span when the
+// spans of a sentence are, instead of for every candidate the sentence
+// is.
+func clauseBounds(s *sentence, from int) (lo, hi int) {
+	n := s.tokenCount()
+	lo, hi = from, from+1
+	for t := s.token(lo); lo > 0; lo-- {
+		prev := s.token(lo - 1)
+		if clauseBreak(s, prev, t) {
+			break
+		}
+		t = prev
+	}
+	for prev := s.token(from); hi < n; hi++ {
+		t := s.token(hi)
+		if clauseBreak(s, prev, t) {
+			break
+		}
+		prev = t
+	}
+	return lo, hi
+}

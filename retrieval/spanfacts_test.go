@@ -1,0 +1,81 @@
+package retrieval
+
+import (
+	"testing"
+
+	"kutip/corpus"
+)
+
+// TestClauseBoundsMatchSameClause: the clause bounds bestSpan reads from a
+// span are the clause sameClause finds, for every word of every sentence
+// of the article (clauses by comma-less joiners, semicolons and dashes)
+// and of sentences made to hold each kind of break.
+func TestClauseBoundsMatchSameClause(t *testing.T) {
+	ix := mustBuild(t, corpus.Default())
+	a := newAnalyzer("id")
+	sents := []*sentence{}
+	for _, text := range []string{
+		"Kim Jong Un tersenyum sambil duduk di kursi penumpang sementara Vladimir Putin mengemudikan Aurus",
+		"Kiev membalas serangan itu; Moskow menyebutnya provokasi",
+		"Pyongyang – sekutu Moskow – mengirim pasukan",
+		"Pemerintah Sementara Korea menolak, namun Moskow setuju",
+	} {
+		sents = append(sents, newSentence(text, "id", a.analyze(text)))
+	}
+	for i := range ix.sents {
+		sents = append(sents, &ix.sents[i])
+	}
+	for _, s := range sents {
+		n := s.tokenCount()
+		for from := range n {
+			lo, hi := clauseBounds(s, from)
+			for p := range n {
+				if got, want := p >= lo && p < hi, sameClause(s, from, []int{p}); got != want {
+					t.Errorf("%.40q: word %d in the clause [%d, %d) of word %d = %v, sameClause says %v", s.text, p, lo, hi, from, got, want)
+				}
+			}
+			for to := from; to < n; to++ {
+				lo2, hi2 := clauseBounds(s, to)
+				if got, want := clauseBreakIn(s, from, to), lo2 != lo || hi2 != hi; got != want {
+					t.Errorf("%.40q: clauseBreakIn(%d, %d) = %v, want %v", s.text, from, to, got, want)
+				}
+			}
+		}
+	}
+}
+
+// TestFormFactsMatchTheirSources: what formFacts remembers of a word is
+// what asks, the date and number leads and isName say of it, question
+// after question in one reused scratch, for every word of the article.
+func TestFormFactsMatchTheirSources(t *testing.T) {
+	ix := mustBuild(t, corpus.Default())
+	var f formFacts
+	for _, question := range []string{
+		"Kapan Rusia meratifikasi perjanjian itu?",
+		"when did North Korea ratify the treaty?",
+		"Siapa pemimpin Korea Utara?",
+		"how many North Korean soldiers were sent to Kursk?",
+	} {
+		q := ix.parseQuestion(question)
+		f.reset()
+		for si := range ix.sents {
+			s := &ix.sents[si]
+			for i := range s.tokenCount() {
+				tk := s.token(i)
+				got := f.of(q, s, i)
+				if want := q.asks(tk); (got&factAsked != 0) != want {
+					t.Errorf("%q: %q asked = %v, want %v", question, tk.Word, !want, want)
+				}
+				if want := tk.Term != ""; (got&factContent != 0) != want {
+					t.Errorf("%q: %q content = %v, want %v", question, tk.Word, !want, want)
+				}
+				if want := dateLeads[tk.Word] || numberLeads[tk.Word]; (got&factLead != 0) != want {
+					t.Errorf("%q: %q lead = %v, want %v", question, tk.Word, !want, want)
+				}
+				if got, want := f.isName(ix, s, i), ix.isName(tk.Word, s.lang); got != want {
+					t.Errorf("%q: isName(%q, %s) = %v, want %v", question, tk.Word, s.lang, got, want)
+				}
+			}
+		}
+	}
+}
