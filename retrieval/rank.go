@@ -88,8 +88,8 @@ func (ix *Index) rank(q *parsedQuestion, hits []hit, sc *rankScratch) []scored {
 	}
 	maxBleve := steadyScore(hits[0].score)
 	var total float64
-	for _, c := range q.concepts {
-		total += c.coverageIDF()
+	for ci := range q.concepts {
+		total += q.concepts[ci].coverageIDF()
 	}
 	m := sc.matcher(ix, q)
 	sc.spans.facts.reset()
@@ -111,7 +111,8 @@ func (ix *Index) rank(q *parsedQuestion, hits []hit, sc *rankScratch) []scored {
 		shareAliases(q.aliases, weights, positions)
 		var before, after []float64
 		var covered, found float64
-		for ci, c := range q.concepts {
+		for ci := range q.concepts {
+			c := &q.concepts[ci]
 			w, scale := weights[ci], 1.0
 			if w > 0 {
 				matched[i] = append(matched[i], positions[ci])
@@ -316,7 +317,7 @@ func (m *matcher) weightsOf(ix *Index, n int) []float64 {
 // until the next call.
 func (m *matcher) neighbours(ix *Index, id int) (before, after []float64) {
 	m.sides = grow(m.sides, 2*m.n)
-	s := ix.sents[id]
+	s := &ix.sents[id]
 	side := func(step int, best []float64) {
 		for k, n := 1, id+step; k <= contextSentences; k, n = k+1, n+step {
 			if n < 0 || n >= len(ix.sents) || ix.sents[n].doc != s.doc || ix.sents[n].para != s.para {

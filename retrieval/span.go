@@ -3,7 +3,6 @@ package retrieval
 import (
 	"strings"
 	"sync"
-	"sync/atomic"
 	"unicode"
 	"unicode/utf8"
 
@@ -659,25 +658,48 @@ const maxCachedSpans = 1 << 15
 // with the sentences questions meet from then on. It is safe for
 // concurrent use.
 type spanCache struct {
-	m sync.Map // spanKey → []span
-	n atomic.Int64
+	m spanMap
+}
+
+// spanMap is a map of spans under a read-write lock rather than a
+// sync.Map, as boundedCache is: every candidate a question ranks reads it
+// and almost none writes it, and sync.Map hashed and compared its keys as
+// interfaces (5% of an English question's CPU).
+type spanMap struct {
+	mu sync.RWMutex
+	m  map[spanKey][]span
+}
+
+// Range calls f with every key and spans in the map until f returns
+// false, as sync.Map's Range does.
+func (m *spanMap) Range(f func(key, value any) bool) {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	for k, v := range m.m {
+		if !f(k, v) {
+			return
+		}
+	}
 }
 
 func (c *spanCache) get(key spanKey) ([]span, bool) {
-	v, ok := c.m.Load(key)
-	if !ok {
-		return nil, false
-	}
-	return v.([]span), true
+	c.m.mu.RLock()
+	sp, ok := c.m.m[key]
+	c.m.mu.RUnlock()
+	return sp, ok
 }
 
 func (c *spanCache) put(key spanKey, sp []span) {
-	if c.n.Load() >= maxCachedSpans {
-		c.m.Clear()
-		c.n.Store(0)
+	c.m.mu.Lock()
+	defer c.m.mu.Unlock()
+	if len(c.m.m) >= maxCachedSpans {
+		clear(c.m.m)
 	}
-	if _, loaded := c.m.LoadOrStore(key, sp); !loaded {
-		c.n.Add(1)
+	if c.m.m == nil {
+		c.m.m = map[spanKey][]span{}
+	}
+	if _, ok := c.m.m[key]; !ok {
+		c.m.m[key] = sp
 	}
 }
 
