@@ -354,6 +354,9 @@ func (ix *Index) expandUncached(lang string, t token) concept {
 	}
 	// Still nothing: the dictionary's or the loanword rules' spelling may
 	// differ from the corpus's by a letter (dekret/dekrit, relis/rilis).
+	// Not a spelling of under minTypoLen letters, which one letter makes
+	// another word as often as a variant (china → kina: kena, kcna), as
+	// with typing slips (spell.go).
 	if lang == "en" && ix.hasID && len(c.alts) == 0 {
 		var spellings []string
 		for _, tr := range translations {
@@ -366,7 +369,11 @@ func (ix *Index) expandUncached(lang string, t token) concept {
 			if i == maxSpellingVariants {
 				break
 			}
-			for _, term := range ix.fuzzy(id.stem(sp)) {
+			st := id.stem(sp)
+			if utf8.RuneCountInString(st) < minTypoLen {
+				continue
+			}
+			for _, term := range ix.fuzzy(st) {
 				add(term, weightFuzzy*weightTranslation)
 			}
 		}
