@@ -488,6 +488,9 @@ func (ix *Index) candidateQuery(q *parsedQuestion, f *docFilter) query.Query {
 // and an iterator per segment. bleve's searcher runs the query only for a
 // corpus too large for the postings (postingsMaxSentences).
 func (ix *Index) candidates(ctx context.Context, q *parsedQuestion, f *docFilter) ([]hit, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("search: %w", err)
+	}
 	if ix.postings.start != nil {
 		return ix.memoryCandidates(q, f), nil
 	}
