@@ -63,7 +63,8 @@ var Sets = []Set{
 	{Name: "facqa", Corpus: "facqa/corpus.jsonl", Questions: "facqa/dev.jsonl",
 		Bar: Bar{Top1: 0.80, Recall3: 0.89, Answered: 0.97, Span: 0.80}},
 	// facqa-en at 2673f6b, with abstain.go's rule for long English
-	// questions: .714/.836/.790/.939.
+	// questions: .714/.836/.790/.939; with the learned table scored by
+	// both directions and its weak renderings cut: .717/.836/.791/.939.
 	{Name: "facqa-en", Corpus: "facqa/corpus.jsonl", Questions: "facqa-en/dev.jsonl", Translates: "facqa",
 		Bar: Bar{Top1: 0.71, Recall3: 0.83, Answered: 0.93, Span: 0.77}},
 	{Name: "xquad-en", Corpus: "xquad-en/corpus.jsonl", Questions: "xquad-en/dev.jsonl",
@@ -80,8 +81,12 @@ var Sets = []Set{
 	// no sentence counts refused and dictionary words no misspelling of
 	// other roots, 10 of 13 (.769); at 891e4c2, with the roots of pe(N)-
 	// nouns the corpus never writes not covering a word, 11 of 13 (.846).
+	// With the learned table's weak renderings cut (drive → mengendarai),
+	// "who was driving the car" is refused where it was answered with the
+	// wrong sentence (the photo caption, the gold second): recall@3 and
+	// answered .925 → .900, top-1 the same.
 	{Name: "casual", Questions: "casual/questions.jsonl",
-		Bar: Bar{Top1: 0.82, Recall3: 0.92, Answered: 0.92, Span: 0.49, Abstained: 0.84}},
+		Bar: Bar{Top1: 0.82, Recall3: 0.90, Answered: 0.90, Span: 0.49, Abstained: 0.84}},
 }
 
 // Load reads a set's questions below dir and indexes its corpus in

@@ -40,7 +40,8 @@
 //	data/capitals.txt   wordnet-base (data.noun): national capital \t country|country
 //	                    (moscow → russia|russian federation)
 //	data/learned.txt    learned from the PANL-BPPT parallel news corpus (../shared/parallel):
-//	                    English stem \t word:p|word:p, p = p(Indonesian | English)
+//	                    English stem \t word:p|word:p, p = p(Indonesian | English), or
+//	                    the geometric mean of both directions where that is higher
 //	data/wordnet.txt    Wordnet Bahasa (../shared/lexicon) joined with wordnet-base's noun
 //	                    index: English noun FreeDict lacks \t lemma|lemma
 //

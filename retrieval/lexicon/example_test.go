@@ -22,8 +22,8 @@ func ExampleTranslate() {
 	fmt.Println(lexicon.Translate("treaties"))
 	fmt.Println(lexicon.Translate("soldiers"))
 	// Output:
-	// [perjanjian traktat]
-	// [prajurit tentara askar laskar serdadu]
+	// [perjanjian kesepakatan traktat]
+	// [prajurit tentara serdadu askar laskar]
 }
 
 func ExampleSynonyms() {

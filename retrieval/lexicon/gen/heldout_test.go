@@ -22,6 +22,23 @@ func TestHeldGold(t *testing.T) {
 	}
 }
 
+func TestPairScore(t *testing.T) {
+	for _, tc := range []struct {
+		name           string
+		fwd, bwd, want float64
+	}{
+		// warn → memperingatkan: the English word's usual rendering.
+		{"forward wins", 0.905, 0.391, 0.905},
+		// hit → menghantam: one of many senses, but nearly always hit.
+		{"specific word", 0.0625, 0.4, 0.158},
+		{"both weak", 0.01, 0.01, 0.01},
+	} {
+		if got := pairScore(tc.fwd, tc.bwd); got < tc.want-0.001 || got > tc.want+0.001 {
+			t.Errorf("%s: pairScore(%v, %v) = %.3f, want %.3f", tc.name, tc.fwd, tc.bwd, got, tc.want)
+		}
+	}
+}
+
 // TestWriteHeldOut writes the check's files from three pairs: the short
 // line and the two sharing a gold leave no question, every line is a
 // passage, and the questions parse as kutip eval reads them.

@@ -28,7 +28,9 @@ import (
 // Chahuneau and Smith 2013); the two Viterbi alignments are symmetrised by
 // grow-diag (their intersection, grown into neighbouring links of their
 // union). Link counts over the symmetrised alignments give each English stem
-// its Indonesian translations with p(id | en); two-word English units whose
+// its Indonesian translations, each scored by p(id | en) or, where the
+// Indonesian word is the more specific, by the geometric mean of p(id | en)
+// and p(en | id) (pairScore): both directions' agreement. Two-word English units whose
 // links form one consistent phrase pair (take part ↔ ikut serta) are counted
 // the same way.
 //
@@ -43,11 +45,11 @@ const (
 	maxSentenceWords = 80   // longer pairs are usually misaligned lines
 	maxLengthRatio   = 3.0
 
-	// A pair is kept when its link count and both conditional
-	// probabilities pass these bars: frequent and probable enough to trust.
+	// A pair is kept when its link count, its score and p(en | id) pass
+	// these bars: frequent and probable enough to trust.
 	minLinks       = 3
-	minForward     = 0.08 // p(id | en)
-	minBackward    = 0.02 // p(en | id): drops Indonesian words every English word links to
+	minForward     = 0.08 // the pair's score (pairScore)
+	minBackward    = 0.01 // p(en | id): drops Indonesian words every English word links to (.02 and .04 did worse on the held-out check)
 	maxLearned     = 6    // translations kept per English stem
 	minPhraseLinks = 4    // a two-word unit needs this many consistent occurrences
 	minPhraseProb  = 0.25
@@ -62,7 +64,7 @@ type learnedEntry struct {
 
 type learnedTr struct {
 	word string  // an Indonesian surface form, the commonest for its stem
-	p    float64 // p(id | en) from link counts
+	p    float64 // pairScore from link counts; for a unit, p(id | en)
 }
 
 // sentencePair is one line pair as vocabulary IDs of stems, with surface
@@ -548,6 +550,16 @@ var (
 	}
 )
 
+// indonesianRelators are prepositions and conjunctions: the rendering of
+// an English one (above → atas, until → hingga, between → antara), but
+// for a content word only the part of its phrase that links it
+// (responsible for → bertanggung jawab atas), no translation of it.
+var indonesianRelators = map[string]bool{
+	"atas": true, "terhadap": true, "tentang": true, "hingga": true, "sampai": true, "sejak": true, "agar": true,
+	"supaya": true, "sehingga": true, "serta": true, "melalui": true, "antara": true, "seperti": true,
+	"setelah": true, "sebelum": true, "ketika": true,
+}
+
 // englishFunctionWord reports whether an English stem is a stop word that
 // carries no meaning of its own.
 func englishFunctionWord(stem string) bool {
@@ -581,14 +593,15 @@ func (lc *linkCounts) lines(ev, iv, sv *vocab) []string {
 		}
 		fwd := float64(n) / float64(lc.enFreq[e])
 		bwd := float64(n) / float64(lc.idFreq[f])
-		if fwd < minForward || bwd < minBackward {
+		p := pairScore(fwd, bwd)
+		if p < minForward || bwd < minBackward {
 			continue
 		}
 		surf := lc.bestSurface(e, f, sv)
-		if indonesianFunctionWords[surf] {
+		if indonesianFunctionWords[surf] || indonesianRelators[surf] && !englishStops[ew] {
 			continue
 		}
-		cands[e] = append(cands[e], learnedTr{word: surf, p: fwd})
+		cands[e] = append(cands[e], learnedTr{word: surf, p: p})
 	}
 	for e, trs := range cands {
 		if englishFunctionWord(ev.words[e]) {
@@ -641,9 +654,22 @@ func (lc *linkCounts) lines(ev, iv, sv *vocab) []string {
 	return out
 }
 
+// pairScore is how far a learned pair can be trusted: p(id | en), or,
+// where the Indonesian word is more specific to the English one than the
+// English word to it, the geometric mean of both directions. An English
+// word of many senses (hit: menghantam, mengenai, memukul, dilanda …)
+// gives each of its translations a small p(id | en), but one that nearly
+// always comes from it (menghantam, p(en | id) = .4) is still a good
+// rendering of it.
+func pairScore(fwd, bwd float64) float64 {
+	return max(fwd, math.Sqrt(fwd*bwd))
+}
+
 // compositional reports whether every content word of an Indonesian phrase
-// is already a learned translation of one of the unit's words: then the
-// unit adds nothing (North Korea ↔ Korea Utara).
+// is already a learned translation of one of the unit's words, scored at
+// least as high as a unit must be: then the unit adds nothing (North Korea
+// ↔ Korea Utara). A weak translation of one word (right → asasi) leaves
+// the unit (human rights → hak asasi manusia) its use.
 func compositional(ws []string, a, b []learnedTr) bool {
 	for _, w := range ws {
 		if indonesianStops[w] {
@@ -652,7 +678,7 @@ func compositional(ws []string, a, b []learnedTr) bool {
 		s := stemIndonesian(w)
 		found := false
 		for _, t := range append(slices.Clone(a), b...) {
-			if stemIndonesian(t.word) == s {
+			if t.p >= minPhraseProb && stemIndonesian(t.word) == s {
 				found = true
 				break
 			}

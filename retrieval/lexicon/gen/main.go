@@ -22,7 +22,7 @@
 // With -learn DIR it instead learns learned.txt from a line-aligned
 // English–Indonesian parallel corpus (DIR/{eco,int,sci,spo}.{en,id}, the
 // PANL-BPPT news corpus): English stems with their Indonesian translations
-// and p(Indonesian | English), by word alignment (see learn.go). It imports
+// and their scores, by word alignment (see learn.go). It imports
 // package lexicon for the Indonesian stemmer, so go generate runs it as a
 // second step, after roots.txt is written. With -holdout N and -heldout
 // DIR it leaves every N-th line pair out of learning and writes them to
