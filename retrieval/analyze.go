@@ -106,6 +106,10 @@ func (a *analyzer) terms(text string) []string {
 func isFormat(r rune) bool { return unicode.Is(unicode.Cf, r) }
 
 func isWordRune(r rune) bool {
+	if r < utf8.RuneSelf {
+		// No ASCII character is a combining mark (Mn).
+		return 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9'
+	}
 	return unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r)
 }
 
@@ -123,7 +127,7 @@ func wordEnd(text string, i int) int {
 		}
 		if i+size < len(text) {
 			next, _ := utf8.DecodeRuneInString(text[i+size:])
-			if unicode.Is(unicode.Cf, r) && isWordRune(next) {
+			if r >= utf8.RuneSelf && unicode.Is(unicode.Cf, r) && isWordRune(next) {
 				// A zero-width space or joiner, a soft hyphen or a
 				// direction mark inside a word does not split it.
 				i += size
@@ -146,6 +150,11 @@ func wordEnd(text string, i int) int {
 // normalizeWord lower-cases a word, drops an English possessive, and writes
 // numbers without thousands separators so that 11.000 and 11,000 meet.
 func normalizeWord(raw string) string {
+	if w, ok := asciiLetters(raw); ok {
+		// Most words: nothing below changes a word of ASCII letters
+		// but its case.
+		return w
+	}
 	w := strings.ToLower(raw)
 	if strings.IndexFunc(w, isFormat) >= 0 {
 		w = strings.Map(func(r rune) rune {
@@ -163,6 +172,25 @@ func normalizeWord(raw string) string {
 		return normalizeNumber(w)
 	}
 	return strings.ReplaceAll(w, "'", "")
+}
+
+// asciiLetters returns raw in lower case when it is made of ASCII letters
+// only.
+func asciiLetters(raw string) (string, bool) {
+	upper := false
+	for i := 0; i < len(raw); i++ {
+		switch c := raw[i]; {
+		case 'a' <= c && c <= 'z':
+		case 'A' <= c && c <= 'Z':
+			upper = true
+		default:
+			return "", false
+		}
+	}
+	if upper {
+		return strings.ToLower(raw), true
+	}
+	return raw, true
 }
 
 func isNumber(w string) bool {

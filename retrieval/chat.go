@@ -169,7 +169,8 @@ type wordSpan struct{ start, end int }
 // chatWords finds the words of text: runs of letters and digits, with a
 // number's inner "." and "," kept (1.5k).
 func chatWords(text string) []wordSpan {
-	var out []wordSpan
+	// About one word in five bytes or more.
+	out := make([]wordSpan, 0, len(text)/5+1)
 	for i := 0; i < len(text); {
 		r, size := utf8.DecodeRuneInString(text[i:])
 		if !unicode.IsLetter(r) && !unicode.IsDigit(r) {
@@ -232,7 +233,7 @@ func expandNumberShorthand(w string) (string, bool) {
 // answers only for a word that is neither a root nor an affixed form the
 // stemmer knows, and only with a dictionary root.
 func informalVerbRoot(w string) (string, bool) {
-	if len(w) < 5 || !isLowerASCII(w) || nasalRoots(w) == nil && !strings.HasSuffix(w, "in") {
+	if len(w) < 5 || !isLowerASCII(w) || !nasalPrefixed(w) && !strings.HasSuffix(w, "in") {
 		return "", false // the look-ups below are the expensive part
 	}
 	if lexicon.IsRoot(w) || lexicon.Stem(w) != w {
@@ -264,20 +265,41 @@ func informalVerbRoot(w string) (string, bool) {
 // nasalRoots returns the roots a word with a bare nasal prefix may come
 // from, most likely first.
 func nasalRoots(w string) []string {
-	vowelAt := func(i int) bool { return i < len(w) && strings.IndexByte("aiueo", w[i]) >= 0 }
-	switch {
-	case strings.HasPrefix(w, "nge") && len(w) > 5:
+	switch nasalPrefix(w) {
+	case "nge":
 		return []string{w[3:]}
-	case strings.HasPrefix(w, "ng") && vowelAt(2):
+	case "ng":
 		return []string{"k" + w[2:], w[2:]}
-	case strings.HasPrefix(w, "ny") && vowelAt(2):
+	case "ny":
 		return []string{"s" + w[2:], "c" + w[2:]}
-	case strings.HasPrefix(w, "m") && vowelAt(1):
+	case "m":
 		return []string{"p" + w[1:]}
-	case strings.HasPrefix(w, "n") && vowelAt(1):
+	case "n":
 		return []string{"t" + w[1:]}
 	}
 	return nil
+}
+
+// nasalPrefixed reports whether nasalRoots has roots for w, without
+// building them: every word of a question is asked.
+func nasalPrefixed(w string) bool { return nasalPrefix(w) != "" }
+
+// nasalPrefix returns w's bare nasal prefix, or "".
+func nasalPrefix(w string) string {
+	vowelAt := func(i int) bool { return i < len(w) && strings.IndexByte("aiueo", w[i]) >= 0 }
+	switch {
+	case strings.HasPrefix(w, "nge") && len(w) > 5:
+		return "nge"
+	case strings.HasPrefix(w, "ng") && vowelAt(2):
+		return "ng"
+	case strings.HasPrefix(w, "ny") && vowelAt(2):
+		return "ny"
+	case strings.HasPrefix(w, "m") && vowelAt(1):
+		return "m"
+	case strings.HasPrefix(w, "n") && vowelAt(1):
+		return "n"
+	}
+	return ""
 }
 
 func isLowerASCII(w string) bool {

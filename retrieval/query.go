@@ -167,7 +167,12 @@ func (ix *Index) parseQuestion(text string) *parsedQuestion {
 	}
 	qa := ix.analyzer(q.lang)
 	toks := qa.analyze(text)
-	var seen wordSet
+	// The question's words and the content words seen so far, cut from
+	// one slab; the concepts, at most one a word.
+	wordSlab := make(wordSet, 0, 2*len(toks))
+	q.words = wordSlab[:0:len(toks)]
+	seen := wordSlab[len(toks):len(toks)]
+	q.concepts = make([]concept, 0, min(len(toks), maxConcepts))
 	afterQuestionWord := false
 	prev, prevPos := -1, -2 // the last concept and its word's position
 	tokConcept := make([]int, len(toks))
@@ -426,7 +431,46 @@ func capitalized(w string) bool {
 // expansionCache remembers how question words expand, per index: the
 // same words come back in question after question. It stops growing at
 // maxCachedExpansions, so hostile input cannot fill memory.
-type expansionCache = boundedCache[expansionKey, concept]
+//
+// It keeps a map of words per language rather than one map keyed by both,
+// as boundedCache would: a look-up then hashes and compares one string in
+// a map of a few languages and one in a map of words, which costs about
+// half a look-up by a two-string key (a question makes two or three a
+// word).
+type expansionCache struct {
+	mu     sync.RWMutex
+	byLang map[string]map[string]concept
+	n      int64
+}
+
+func (c *expansionCache) get(key expansionKey) (concept, bool) {
+	c.mu.RLock()
+	v, ok := c.byLang[key.lang][key.word]
+	c.mu.RUnlock()
+	return v, ok
+}
+
+// put stores v under key unless the key is stored already (the first
+// value stays) or limit keys are.
+func (c *expansionCache) put(key expansionKey, v concept, limit int64) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.n >= limit {
+		return
+	}
+	if c.byLang == nil {
+		c.byLang = map[string]map[string]concept{}
+	}
+	words := c.byLang[key.lang]
+	if words == nil {
+		words = map[string]concept{}
+		c.byLang[key.lang] = words
+	}
+	if _, ok := words[key.word]; !ok {
+		words[key.word] = v
+		c.n++
+	}
+}
 
 const maxCachedExpansions = 20000
 

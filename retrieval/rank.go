@@ -92,6 +92,7 @@ func (ix *Index) rank(q *parsedQuestion, hits []hit, sc *rankScratch) []scored {
 		total += q.concepts[ci].coverageIDF()
 	}
 	m := sc.matcher(ix, q)
+	sc.spans.m = m
 	sc.spans.facts.reset()
 	n := len(q.concepts)
 	agent, action := ix.agentAction(q)
@@ -102,13 +103,21 @@ func (ix *Index) rank(q *parsedQuestion, hits []hit, sc *rankScratch) []scored {
 	intSlab := grow(sc.ints, 2*len(hits)*n)
 	matched := grow(sc.matched, len(hits))
 	best := math.Inf(-1)
+	// Every candidate's own weights first: a candidate is often another's
+	// neighbour, whose weights neighbours then reads instead of matching
+	// the sentence again.
+	for i, h := range hits {
+		weights := weightSlab[i*n : (i+1)*n : (i+1)*n]
+		positions := intSlab[2*i*n : (2*i+1)*n : (2*i+1)*n]
+		m.matchInto(&ix.sents[h.id], weights, positions)
+		shareAliases(q.aliases, weights, positions)
+	}
+	m.hits, m.hitWeights = hits, weightSlab
 	for i, h := range hits {
 		s := &ix.sents[h.id]
 		weights := weightSlab[i*n : (i+1)*n : (i+1)*n]
 		positions := intSlab[2*i*n : (2*i+1)*n : (2*i+1)*n]
 		matched[i] = intSlab[(2*i+1)*n : (2*i+1)*n : (2*i+2)*n]
-		m.matchInto(s, weights, positions)
-		shareAliases(q.aliases, weights, positions)
 		var before, after []float64
 		var covered, found float64
 		for ci := range q.concepts {
@@ -224,10 +233,14 @@ type matcher struct {
 	used    []int32           // the term IDs whose slot is set
 	// Concept weights of the sentences already matched, for neighbours:
 	// sentence → offset in cache.
-	seen    map[int]int
-	cache   []float64
-	sides   []float64    // the before and after weights of the candidate in hand
-	aliases []aliasGroup // the question's (see shareAliases)
+	seen  map[int]int
+	cache []float64
+	// The candidates in hand and their weights, len(hits)*n of them, which
+	// weightsOf reads before matching a sentence.
+	hits       []hit
+	hitWeights []float64
+	sides      []float64    // the before and after weights of the candidate in hand
+	aliases    []aliasGroup // the question's (see shareAliases)
 }
 
 type conceptWeight struct {
@@ -254,6 +267,7 @@ func (sc *rankScratch) matcher(ix *Index, q *parsedQuestion) *matcher {
 	m.entries = m.entries[:0]
 	clear(m.seen)
 	m.cache = m.cache[:0]
+	m.hits, m.hitWeights = nil, nil
 	for ci, c := range q.concepts {
 		for _, a := range c.alts {
 			id, ok := ix.termIDs[a.term]
@@ -299,6 +313,11 @@ func (m *matcher) matchInto(s *sentence, weights []float64, positions []int) {
 // weightsOf returns the concept weights of sentence n, computed once per
 // question. The slice is valid until the next call.
 func (m *matcher) weightsOf(ix *Index, n int) []float64 {
+	for i, h := range m.hits {
+		if h.id == n {
+			return m.hitWeights[i*m.n : (i+1)*m.n]
+		}
+	}
 	if off, ok := m.seen[n]; ok {
 		return m.cache[off : off+m.n]
 	}

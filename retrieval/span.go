@@ -425,23 +425,24 @@ func clauseEnd(text string, toks []token, i int) int {
 // penumpang"); 0 when there is no span. sc is the question's working
 // memory (spanScratch).
 func (ix *Index) bestSpan(q *parsedQuestion, s *sentence, positions []int, sc *spanScratch) (string, float64) {
-	facts := &sc.facts
+	facts, m := &sc.facts, sc.m
 	cands := sc.cands[:0]
 	top := 0.0
 	spans := ix.spans(q.qtype, s)
-	for _, sp := range spans {
-		if ix.uninformative(q, s, sp, facts) {
+	for si := range spans {
+		sp := &spans[si]
+		if ix.uninformative(q, m, s, sp, facts) {
 			continue
 		}
 		if q.qtype == typePerson || q.qtype == typeName || q.qtype == typePlace {
-			if t := trimQuestionWords(q, s, sp, facts); t.from != sp.from {
+			if t := trimQuestionWords(q, m, s, sp, facts); t.from != sp.from {
 				t.clauseLo, t.clauseHi = sp.clauseLo, sp.clauseHi
 				if q.qtype != typeName && clauseBreakIn(s, sp.from, t.from) {
 					lo, hi := clauseBounds(s, t.from)
 					t.clauseLo, t.clauseHi = int32(lo), int32(hi)
 				}
-				sp = t
-				sp.names = ix.nameLike(s, sp, facts)
+				t.names = ix.nameLike(s, &t, facts)
+				sp = &t
 			}
 		}
 		strength := 1.0
@@ -454,7 +455,7 @@ func (ix *Index) bestSpan(q *parsedQuestion, s *sentence, positions []int, sc *s
 				strength = 0.8
 			}
 		case typeNumber:
-			if q.focus >= 0 && countsFocus(q.concepts[q.focus], s, sp) {
+			if q.focus >= 0 && countsFocus(q.concepts[q.focus], s, *sp) {
 				strength = 1.5
 			}
 		case typePerson:
@@ -477,7 +478,7 @@ func (ix *Index) bestSpan(q *parsedQuestion, s *sentence, positions []int, sc *s
 			// The name of a thing usually carries the thing's own word:
 			// "the name of the treaty" and "Perjanjian Kemitraan Strategis
 			// Komprehensif".
-			if q.focus >= 0 && spanHas(s, sp, q.concepts[q.focus]) {
+			if q.focus >= 0 && spanHasFocus(q, s, sp, facts) {
 				strength = 1.5
 			}
 		}
@@ -522,7 +523,7 @@ type spanCand struct {
 
 // inClause is sameClause for a span of a person or a place, read from
 // the clause bounds it was found with.
-func inClause(sp span, positions []int) bool {
+func inClause(sp *span, positions []int) bool {
 	if len(positions) == 0 {
 		return true
 	}
@@ -564,19 +565,19 @@ func countsFocus(focus concept, s *sentence, sp span) bool {
 // Korea Utara?" with "Kim Jong Un". The thing a name question asks about
 // stays: it is part of the name ("the name of the treaty", "Perjanjian
 // Kemitraan Strategis Komprehensif").
-func trimQuestionWords(q *parsedQuestion, s *sentence, sp span, facts *formFacts) span {
+func trimQuestionWords(q *parsedQuestion, m *matcher, s *sentence, sp *span, facts *formFacts) span {
 	from := sp.from
 	for from < sp.to {
-		if q.qtype == typeName && q.focus >= 0 && hasAlt(q.concepts[q.focus], s.token(from).Term) {
+		if q.qtype == typeName && q.focus >= 0 && facts.expressesFocus(q, s, from) {
 			break
 		}
-		if f := facts.of(q, s, from); f&factAsked == 0 && f&factContent != 0 {
+		if f := facts.of(q, m, s, from); f&factAsked == 0 && f&factContent != 0 {
 			break
 		}
 		from++
 	}
 	if from == sp.from {
-		return sp
+		return *sp
 	}
 	return span{from: from, to: sp.to, text: s.text[s.token(from).Start():s.token(sp.to).End()]}
 }
@@ -584,7 +585,7 @@ func trimQuestionWords(q *parsedQuestion, s *sentence, sp span, facts *formFacts
 // nameLike is the share of a span's words that are names: words the
 // corpus never writes in lower case and that are not Indonesian root words.
 // facts, when not nil, remembers which are.
-func (ix *Index) nameLike(s *sentence, sp span, facts *formFacts) float64 {
+func (ix *Index) nameLike(s *sentence, sp *span, facts *formFacts) float64 {
 	n, names := 0, 0
 	for i := sp.from; i <= sp.to; i++ {
 		t := s.token(i)
@@ -602,10 +603,11 @@ func (ix *Index) nameLike(s *sentence, sp span, facts *formFacts) float64 {
 	return float64(names) / float64(n)
 }
 
-// spanHas reports whether a span, or the word just before it, expresses c.
-func spanHas(s *sentence, sp span, c concept) bool {
+// spanHasFocus reports whether a span, or the word just before it,
+// expresses q's focus concept.
+func spanHasFocus(q *parsedQuestion, s *sentence, sp *span, facts *formFacts) bool {
 	for i := max(sp.from-1, 0); i <= sp.to; i++ {
-		if hasAlt(c, s.token(i).Term) {
+		if facts.expressesFocus(q, s, i) {
 			return true
 		}
 	}
@@ -627,7 +629,7 @@ func (ix *Index) spans(t answerType, s *sentence) []span {
 		// be an answer.
 		limit := max(int(commonShare*float64(len(ix.sents))), minCommon)
 		for i := range sp {
-			sp[i].names = ix.nameLike(s, sp[i], nil)
+			sp[i].names = ix.nameLike(s, &sp[i], nil)
 			if t == typePerson || t == typePlace {
 				lo, hi := clauseBounds(s, sp[i].from)
 				sp[i].clauseLo, sp[i].clauseHi = int32(lo), int32(hi)
@@ -730,24 +732,24 @@ const minCommon = 10
 // uninformative reports whether a span says nothing the question does not:
 // all its words are the question's own, or, for names, too common in the
 // corpus to be an answer.
-func (ix *Index) uninformative(q *parsedQuestion, s *sentence, sp span, facts *formFacts) bool {
-	if onlyQuestionWords(q, s, sp, facts) {
+func (ix *Index) uninformative(q *parsedQuestion, m *matcher, s *sentence, sp *span, facts *formFacts) bool {
+	if onlyQuestionWords(q, m, s, sp, facts) {
 		return true
 	}
 	if q.qtype != typePerson && q.qtype != typePlace && q.qtype != typeName {
 		return false
 	}
 	for _, k := range sp.rare {
-		if facts.of(q, s, k)&factAsked == 0 {
+		if facts.of(q, m, s, k)&factAsked == 0 {
 			return false
 		}
 	}
 	return true
 }
 
-func onlyQuestionWords(q *parsedQuestion, s *sentence, sp span, facts *formFacts) bool {
+func onlyQuestionWords(q *parsedQuestion, m *matcher, s *sentence, sp *span, facts *formFacts) bool {
 	for i := sp.from; i <= sp.to; i++ {
-		if f := facts.of(q, s, i); f&factContent != 0 && f&(factAsked|factLead) == 0 {
+		if f := facts.of(q, m, s, i); f&factContent != 0 && f&(factAsked|factLead) == 0 {
 			return false
 		}
 	}

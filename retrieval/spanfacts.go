@@ -13,21 +13,39 @@ import "kutip/retrieval/lexicon"
 // spanScratch is one question's working memory for bestSpan, part of a
 // rankScratch.
 type spanScratch struct {
+	m     *matcher // the question's
 	facts formFacts
 	cands []spanCand
 }
 
+// asksTerm reports whether the question asks term ID id as one of its
+// words' alternatives stronger than a synonym: parsedQuestion.asks's
+// look-up through the alternatives, from the matcher's table.
+func (m *matcher) asksTerm(id int32) bool {
+	if id < 0 || int(id) >= len(m.slot) || m.slot[id] == 0 {
+		return false
+	}
+	for _, cw := range m.entries[m.slot[id]-1] {
+		if cw.weight > weightSynonym {
+			return true
+		}
+	}
+	return false
+}
+
 // formFact is a set of facts about one form.
-type formFact uint8
+type formFact uint16
 
 const (
-	factKnown     formFact = 1 << iota // factAsked, factContent and factLead are set
-	factAsked                          // the question asks it (parsedQuestion.asks)
-	factContent                        // a content word: its term is not ""
-	factLead                           // it may lead a date or a number (dateLeads, numberLeads)
-	factNameKnown                      // factCommon and factRoot are set
-	factCommon                         // the corpus writes it in lower case (Index.lowerWords)
-	factRoot                           // an Indonesian root word (lexicon.IsRoot)
+	factKnown      formFact = 1 << iota // factAsked, factContent and factLead are set
+	factAsked                           // the question asks it (parsedQuestion.asks)
+	factContent                         // a content word: its term is not ""
+	factLead                            // it may lead a date or a number (dateLeads, numberLeads)
+	factNameKnown                       // factCommon and factRoot are set
+	factCommon                          // the corpus writes it in lower case (Index.lowerWords)
+	factRoot                            // an Indonesian root word (lexicon.IsRoot)
+	factFocusKnown                      // factFocus is set
+	factFocus                           // it expresses the question's focus (hasAlt)
 )
 
 // formFacts holds one question's facts about the forms of one index's
@@ -69,15 +87,16 @@ func (f *formFacts) set(form uint32, old, add formFact) formFact {
 }
 
 // of returns the question facts (factAsked, factContent, factLead) of s's
-// i-th token under q.
-func (f *formFacts) of(q *parsedQuestion, s *sentence, i int) formFact {
+// i-th token under q, whose matcher m is (s is one of its index's
+// sentences).
+func (f *formFacts) of(q *parsedQuestion, m *matcher, s *sentence, i int) formFact {
 	form, ff := f.fact(s, i)
 	if ff&factKnown != 0 {
 		return ff
 	}
 	t := s.token(i)
 	add := factKnown
-	if q.asks(t) {
+	if q.words.has(t.Word) || m.asksTerm(s.strs.termIDs[form]) {
 		add |= factAsked
 	}
 	if t.Term != "" {
@@ -87,6 +106,21 @@ func (f *formFacts) of(q *parsedQuestion, s *sentence, i int) formFact {
 		add |= factLead
 	}
 	return f.set(form, ff, add)
+}
+
+// expressesFocus reports whether s's i-th token expresses q's focus
+// concept, as hasAlt(q.concepts[q.focus], term) does; q.focus must be a
+// concept.
+func (f *formFacts) expressesFocus(q *parsedQuestion, s *sentence, i int) bool {
+	form, ff := f.fact(s, i)
+	if ff&factFocusKnown == 0 {
+		add := factFocusKnown
+		if hasAlt(q.concepts[q.focus], s.token(i).Term) {
+			add |= factFocus
+		}
+		ff = f.set(form, ff, add)
+	}
+	return ff&factFocus != 0
 }
 
 // isName reports whether s's i-th token reads as a name, as Index.isName.

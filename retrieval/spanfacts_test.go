@@ -50,6 +50,7 @@ func TestClauseBoundsMatchSameClause(t *testing.T) {
 func TestFormFactsMatchTheirSources(t *testing.T) {
 	ix := mustBuild(t, corpus.Default())
 	var f formFacts
+	sc := &rankScratch{m: matcher{seen: map[int]int{}}}
 	for _, question := range []string{
 		"Kapan Rusia meratifikasi perjanjian itu?",
 		"when did North Korea ratify the treaty?",
@@ -57,12 +58,13 @@ func TestFormFactsMatchTheirSources(t *testing.T) {
 		"how many North Korean soldiers were sent to Kursk?",
 	} {
 		q := ix.parseQuestion(question)
+		m := sc.matcher(ix, q)
 		f.reset()
 		for si := range ix.sents {
 			s := &ix.sents[si]
 			for i := range s.tokenCount() {
 				tk := s.token(i)
-				got := f.of(q, s, i)
+				got := f.of(q, m, s, i)
 				if want := q.asks(tk); (got&factAsked != 0) != want {
 					t.Errorf("%q: %q asked = %v, want %v", question, tk.Word, !want, want)
 				}

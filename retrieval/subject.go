@@ -59,23 +59,37 @@ var activeAuxiliaries = map[string]bool{
 // within three words of it ("does russia", "did north korea", "did the
 // russian parliament").
 func doerAfterAuxiliary(text, agent string) bool {
-	words := strings.FieldsFunc(strings.ToLower(text), func(r rune) bool {
-		return !unicode.IsLetter(r) && !unicode.IsDigit(r)
-	})
-	for i, w := range words {
-		if !activeAuxiliaries[w] {
-			continue
+	// The words one at a time, without a slice of them: the entity's noun
+	// phrase starts at the auxiliary ("did north korea", "did the russian
+	// parliament"), so agent must be one of the three words after the
+	// latest auxiliary.
+	text = strings.ToLower(text)
+	i, aux := 0, -4 // the word's index, the latest auxiliary's
+	for rest := text; rest != ""; {
+		start := strings.IndexFunc(rest, isWordChar)
+		if start < 0 {
+			break
 		}
-		// The entity's noun phrase starts at the auxiliary: "did
-		// north korea", "did the russian parliament".
-		for j := i + 1; j < len(words) && j <= i+3; j++ {
-			if words[j] == agent {
-				return true
-			}
+		rest = rest[start:]
+		end := strings.IndexFunc(rest, func(r rune) bool { return !isWordChar(r) })
+		if end < 0 {
+			end = len(rest)
 		}
+		w := rest[:end]
+		rest = rest[end:]
+		if i > aux && i <= aux+3 && w == agent {
+			return true
+		}
+		if activeAuxiliaries[w] {
+			aux = i
+		}
+		i++
 	}
 	return false
 }
+
+// isWordChar reports whether r belongs to a word of doerAfterAuxiliary.
+func isWordChar(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }
 
 // namesEntity reports whether a concept names an entity: it has an
 // alternative at a translation's weight or more, and the corpus writes
