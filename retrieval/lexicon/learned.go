@@ -42,7 +42,7 @@ const (
 	// right one's: TestCrossTypedRuleHoldsOut's rule, held out, fell 1.6
 	// points of balanced utility below coverage alone (0.237 against
 	// 0.253); at 0.4 it is above it (0.261 against 0.255), for one right
-	// English answer of FacQA dev and .002 of the held-out PANL check's
+	// English answer of FacQA dev and .001 of the held-out PANL check's
 	// top-1.
 	minLearnedWeight = 0.4
 	// wordnetOnly is the weight of a Wordnet Bahasa translation, for
