@@ -478,7 +478,7 @@ func (ix *Index) bestSpan(q *parsedQuestion, s *sentence, positions []int, sc *s
 			// The name of a thing usually carries the thing's own word:
 			// "the name of the treaty" and "Perjanjian Kemitraan Strategis
 			// Komprehensif".
-			if q.focus >= 0 && spanHasFocus(q, s, sp, facts) {
+			if q.focus >= 0 && spanHasFocus(q, m, s, sp) {
 				strength = 1.5
 			}
 		}
@@ -568,7 +568,7 @@ func countsFocus(focus concept, s *sentence, sp span) bool {
 func trimQuestionWords(q *parsedQuestion, m *matcher, s *sentence, sp *span, facts *formFacts) span {
 	from := sp.from
 	for from < sp.to {
-		if q.qtype == typeName && q.focus >= 0 && facts.expressesFocus(q, s, from) {
+		if q.qtype == typeName && q.focus >= 0 && m.expressesAt(s, from, q.focus) {
 			break
 		}
 		if f := facts.of(q, m, s, from); f&factAsked == 0 && f&factContent != 0 {
@@ -605,9 +605,9 @@ func (ix *Index) nameLike(s *sentence, sp *span, facts *formFacts) float64 {
 
 // spanHasFocus reports whether a span, or the word just before it,
 // expresses q's focus concept.
-func spanHasFocus(q *parsedQuestion, s *sentence, sp *span, facts *formFacts) bool {
+func spanHasFocus(q *parsedQuestion, m *matcher, s *sentence, sp *span) bool {
 	for i := max(sp.from-1, 0); i <= sp.to; i++ {
-		if facts.expressesFocus(q, s, i) {
+		if m.expressesAt(s, i, q.focus) {
 			return true
 		}
 	}

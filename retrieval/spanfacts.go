@@ -18,6 +18,28 @@ type spanScratch struct {
 	cands []spanCand
 }
 
+// expresses reports whether term ID id is one of concept c's
+// alternatives, as hasAlt(q.concepts[c], term) does, from the matcher's
+// table.
+func (m *matcher) expresses(id int32, c int) bool {
+	if id < 0 || int(id) >= len(m.slot) || m.slot[id] == 0 {
+		return false
+	}
+	for _, cw := range m.entries[m.slot[id]-1] {
+		if cw.concept == c {
+			return true
+		}
+	}
+	return false
+}
+
+// expressesAt reports whether s's i-th token expresses concept c of the
+// matcher's question (s is one of its index's sentences).
+func (m *matcher) expressesAt(s *sentence, i, c int) bool {
+	form, _, _ := s.packed(i)
+	return m.expresses(s.strs.termIDs[form], c)
+}
+
 // asksTerm reports whether the question asks term ID id as one of its
 // words' alternatives stronger than a synonym: parsedQuestion.asks's
 // look-up through the alternatives, from the matcher's table.
@@ -34,18 +56,16 @@ func (m *matcher) asksTerm(id int32) bool {
 }
 
 // formFact is a set of facts about one form.
-type formFact uint16
+type formFact uint8
 
 const (
-	factKnown      formFact = 1 << iota // factAsked, factContent and factLead are set
-	factAsked                           // the question asks it (parsedQuestion.asks)
-	factContent                         // a content word: its term is not ""
-	factLead                            // it may lead a date or a number (dateLeads, numberLeads)
-	factNameKnown                       // factCommon and factRoot are set
-	factCommon                          // the corpus writes it in lower case (Index.lowerWords)
-	factRoot                            // an Indonesian root word (lexicon.IsRoot)
-	factFocusKnown                      // factFocus is set
-	factFocus                           // it expresses the question's focus (hasAlt)
+	factKnown     formFact = 1 << iota // factAsked, factContent and factLead are set
+	factAsked                          // the question asks it (parsedQuestion.asks)
+	factContent                        // a content word: its term is not ""
+	factLead                           // it may lead a date or a number (dateLeads, numberLeads)
+	factNameKnown                      // factCommon and factRoot are set
+	factCommon                         // the corpus writes it in lower case (Index.lowerWords)
+	factRoot                           // an Indonesian root word (lexicon.IsRoot)
 )
 
 // formFacts holds one question's facts about the forms of one index's
@@ -94,33 +114,18 @@ func (f *formFacts) of(q *parsedQuestion, m *matcher, s *sentence, i int) formFa
 	if ff&factKnown != 0 {
 		return ff
 	}
-	t := s.token(i)
+	word, id := s.strs.strs[s.strs.forms[form].word], s.strs.termIDs[form]
 	add := factKnown
-	if q.words.has(t.Word) || m.asksTerm(s.strs.termIDs[form]) {
+	if q.words.has(word) || m.asksTerm(id) {
 		add |= factAsked
 	}
-	if t.Term != "" {
+	if id >= 0 { // a term ID is a content word's (tokenStrings.termIDs)
 		add |= factContent
 	}
-	if dateLeads[t.Word] || numberLeads[t.Word] {
+	if dateLeads[word] || numberLeads[word] {
 		add |= factLead
 	}
 	return f.set(form, ff, add)
-}
-
-// expressesFocus reports whether s's i-th token expresses q's focus
-// concept, as hasAlt(q.concepts[q.focus], term) does; q.focus must be a
-// concept.
-func (f *formFacts) expressesFocus(q *parsedQuestion, s *sentence, i int) bool {
-	form, ff := f.fact(s, i)
-	if ff&factFocusKnown == 0 {
-		add := factFocusKnown
-		if hasAlt(q.concepts[q.focus], s.token(i).Term) {
-			add |= factFocus
-		}
-		ff = f.set(form, ff, add)
-	}
-	return ff&factFocus != 0
 }
 
 // isName reports whether s's i-th token reads as a name, as Index.isName.

@@ -45,8 +45,10 @@ func TestClauseBoundsMatchSameClause(t *testing.T) {
 }
 
 // TestFormFactsMatchTheirSources: what formFacts remembers of a word is
-// what asks, the date and number leads and isName say of it, question
-// after question in one reused scratch, for every word of the article.
+// what asks, the date and number leads and isName say of it, and the
+// matcher's table says a word expresses a concept when hasAlt does,
+// question after question in one reused scratch, for every word of the
+// article.
 func TestFormFactsMatchTheirSources(t *testing.T) {
 	ix := mustBuild(t, corpus.Default())
 	var f formFacts
@@ -76,6 +78,11 @@ func TestFormFactsMatchTheirSources(t *testing.T) {
 				}
 				if got, want := f.isName(ix, s, i), ix.isName(tk.Word, s.lang); got != want {
 					t.Errorf("%q: isName(%q, %s) = %v, want %v", question, tk.Word, s.lang, got, want)
+				}
+				for c := range q.concepts {
+					if got, want := m.expressesAt(s, i, c), hasAlt(q.concepts[c], tk.Term); got != want {
+						t.Errorf("%q: %q expresses %q = %v, want %v", question, tk.Word, q.concepts[c].word, got, want)
+					}
 				}
 			}
 		}
