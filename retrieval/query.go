@@ -258,10 +258,12 @@ const phraseLang = "en phrase"
 // and searches the learned table: it was a third of parsing a question, so
 // the answer is cached with the words' expansions.
 func (ix *Index) phraseAlts(first, second string) []alt {
-	key := expansionKey{phraseLang, first + " " + second}
-	if c, ok := ix.expansions.get(key); ok {
+	// The key is built on the stack for the look-up, and for keeps only
+	// when the pair is new.
+	if c, ok := ix.expansions.get(expansionKey{phraseLang, first + " " + second}); ok {
 		return c.alts
 	}
+	key := expansionKey{phraseLang, first + " " + second}
 	var alts []alt
 	id := ix.analyzer("id")
 	for _, tr := range translatePhrase(first, second) {
@@ -695,7 +697,11 @@ var questionWords = map[string]bool{
 // isQuestionWord reports whether w is a question word, with or without
 // the Indonesian question particle -kah (siapakah, dimanakah).
 func isQuestionWord(w string) bool {
-	return questionWords[w] || questionWords[strings.TrimSuffix(w, "kah")]
+	if questionWords[w] {
+		return true
+	}
+	base, ok := strings.CutSuffix(w, "kah")
+	return ok && questionWords[base]
 }
 
 // questionFillers frame a question without naming its topic: "Apa nama
