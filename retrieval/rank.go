@@ -374,13 +374,28 @@ func abs(x int) int {
 }
 
 // sortScored orders by score, then by position in the corpus, so that ties
-// come back in a stable order. (slices.SortFunc: sort.Slice's reflection
-// cost more than the comparisons.)
+// come back in a stable order. The order is total (no two candidates are
+// one sentence), so any sort gives it: a question's few candidates
+// (maxCandidates) are sorted by insertion, without a comparison function
+// called through a pointer each time; more by slices.SortFunc (sort.Slice's
+// reflection cost more than the comparisons).
 func sortScored(rs []scored) {
-	slices.SortFunc(rs, func(a, b scored) int {
-		if c := cmp.Compare(b.score, a.score); c != 0 {
-			return c
+	if len(rs) > 32 {
+		slices.SortFunc(rs, compareScored)
+		return
+	}
+	for i := 1; i < len(rs); i++ {
+		for j := i; j > 0 && compareScored(rs[j], rs[j-1]) < 0; j-- {
+			rs[j], rs[j-1] = rs[j-1], rs[j]
 		}
-		return cmp.Compare(a.id, b.id)
-	})
+	}
+}
+
+// compareScored orders a before b when it scores higher, or as high and
+// stands earlier in the corpus.
+func compareScored(a, b scored) int {
+	if c := cmp.Compare(b.score, a.score); c != 0 {
+		return c
+	}
+	return cmp.Compare(a.id, b.id)
 }
