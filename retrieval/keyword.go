@@ -65,7 +65,9 @@ func guessLang(words []string) string {
 		// into another word shows an English word.
 		isEN := slices.ContainsFunc(translate(w), func(tr string) bool { return tr != w })
 		switch {
-		case isID && !isEN:
+		case isID && !isEN && !lexicon.IsEnglishWord(w):
+			// A word both languages write alike (transfer) shows
+			// neither.
 			id++
 		case isEN && !isID:
 			en++

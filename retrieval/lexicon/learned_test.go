@@ -88,3 +88,23 @@ func TestTranslateWordnet(t *testing.T) {
 		}
 	}
 }
+
+func TestIsEnglishWord(t *testing.T) {
+	for _, tc := range []struct {
+		word string
+		want bool
+	}{
+		{"transfer", true}, // also Indonesian
+		{"arms", true},
+		{"treaties", true}, // through its base form
+		{"warned", true},
+		{"senjata", false},
+		{"perjanjian", false},
+		{"pasukan", false},
+		{"zelenskyy", false},
+	} {
+		if got := IsEnglishWord(tc.word); got != tc.want {
+			t.Errorf("IsEnglishWord(%q) = %v, want %v", tc.word, got, tc.want)
+		}
+	}
+}

@@ -31,6 +31,24 @@ func Translate(word string) []string {
 	return out
 }
 
+// IsEnglishWord reports whether FreeDict or the table learned from
+// parallel news has the lower-case word (or its base form) as an English
+// headword, whatever it translates to: transfer is English as well as
+// Indonesian, senjata only Indonesian (Translate gives it back through the
+// loanword rules, which know no headwords).
+func IsEnglishWord(word string) bool {
+	if len(learnedTranslations(word)) > 0 {
+		return true
+	}
+	d := translateTable()
+	for _, f := range englishForms(word) {
+		if len(d.lookupList(f, 1)) > 0 {
+			return true
+		}
+	}
+	return false
+}
+
 // dictTranslate is Translate from FreeDict alone, in the dictionary's
 // order.
 func dictTranslate(word string) []string {
