@@ -135,7 +135,7 @@ func logStore(logger *slog.Logger, msg string, s retrieval.StoreInfo) {
 		logger.Warn("INDEX_DIR cannot hold the index; answering from memory", "err", s.Unwritable)
 	}
 	if s.Unmerged != nil {
-		logger.Warn("no temporary folder for the index; answering from an unmerged index in memory, which costs more per question (set INDEX_DIR)", "err", s.Unmerged)
+		logger.Warn("no temporary folder for the index; it is held unmerged in memory, which takes several times the memory (set INDEX_DIR)", "err", s.Unmerged)
 	}
 	if s.Path == "" {
 		logger.Info(msg, "storage", "memory", "fingerprint", s.Fingerprint[:min(12, len(s.Fingerprint))])

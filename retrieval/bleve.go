@@ -125,11 +125,10 @@ func newMapping() (mapping.IndexMapping, error) {
 // NewMemOnly (upside_down).
 //
 // In memory, scorch keeps one segment per batch and never merges them, and
-// a question pays a dictionary look-up and a postings iterator per term and
-// segment. A corpus of up to memoryBuildMax sentences therefore goes in as
-// one batch, one segment: on FacQA (2,861 sentences, 3 segments before) a
-// question costs a tenth less CPU and bleve's part of it a fifth less,
-// with the same answers.
+// a search by bleve's searcher (a corpus too large for postings, see
+// candidates) pays a dictionary look-up and a postings iterator per term
+// and segment. A corpus of up to memoryBuildMax sentences therefore goes
+// in as one batch, one segment.
 func (ix *Index) newBleve(ctx context.Context, path string) (bleve.Index, error) {
 	m, err := newMapping()
 	if err != nil {

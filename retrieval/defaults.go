@@ -33,9 +33,9 @@ const indexBatch = 1000
 
 // memoryBuildMax is the largest corpus, in sentences, that is indexed in
 // memory when there is no INDEX_DIR, in one batch. Scorch in memory keeps
-// one segment per batch, which every question searches, and never merges
-// them; a larger corpus is built on disk in a temporary folder, where
-// segments are merged (see Index.buildTemp).
+// one segment per batch on the heap and never merges them; a larger corpus
+// is built on disk in a temporary folder, where segments are merged and
+// held in memory maps (see Index.buildTemp).
 const memoryBuildMax = 4 * indexBatch
 
 // openTimeout bounds the wait for an index on disk that another process

@@ -102,10 +102,10 @@ type scoreScratch struct {
 }
 
 // queryTerm is one term of the question's query: its ID, its idf and its
-// boost, then its weight in bleve's query (boost × idf × query norm).
+// boost.
 type queryTerm struct {
-	id              int32
-	idf, boost, wgt float64
+	id         int32
+	idf, boost float64
 }
 
 // memoryCandidates scores the sentences that hold any of the question's
