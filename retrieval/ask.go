@@ -136,9 +136,9 @@ func (ix *Index) searchIn(ctx context.Context, question string, q *parsedQuestio
 }
 
 func (ix *Index) passage(r scored) Passage {
-	s := ix.sents[r.id]
-	d := ix.docs[s.doc]
-	p := d.Paragraphs[s.para]
+	s := &ix.sents[r.id]
+	d := &ix.docs[s.doc]
+	p := &d.Paragraphs[s.para]
 	out := Passage{
 		Doc: d.ID, Title: d.Title, URL: d.URL,
 		Paragraph: p.N, Sentence: p.Sentences[s.sent].N, Kind: string(s.kind),
