@@ -739,12 +739,38 @@ func (ix *Index) uninformative(q *parsedQuestion, m *matcher, s *sentence, sp *s
 	if q.qtype != typePerson && q.qtype != typePlace && q.qtype != typeName {
 		return false
 	}
+	if onlyAskedNames(ix, q, m, s, sp, facts) {
+		return true
+	}
 	for _, k := range sp.rare {
 		if facts.of(q, m, s, k)&factAsked == 0 {
 			return false
 		}
 	}
 	return true
+}
+
+// onlyAskedNames reports whether a name span is the thing asked about
+// with a common word before it: one common word (one the corpus writes in
+// lower case, not a place's head such as Pelabuhan, which makes a place's
+// name), then only the question's own words, a name among them:
+// "Waduk Malahayu" for "Where is the Malahayu Reservoir?", "Rakyat
+// Ekuador" for "Ecuador's oil company". The common word is one the
+// question's translation did not reach, not an answer.
+func onlyAskedNames(ix *Index, q *parsedQuestion, m *matcher, s *sentence, sp *span, facts *formFacts) bool {
+	to := sp.to
+	asked := false
+	for ; to >= sp.from; to-- {
+		f := facts.of(q, m, s, to)
+		if f&factContent != 0 && f&factAsked == 0 {
+			break
+		}
+		asked = asked || f&factContent != 0 && facts.isName(ix, s, to)
+	}
+	if !asked || to != sp.from || placeHeads[s.token(to).Word] {
+		return false
+	}
+	return !facts.isName(ix, s, to)
 }
 
 func onlyQuestionWords(q *parsedQuestion, m *matcher, s *sentence, sp *span, facts *formFacts) bool {
