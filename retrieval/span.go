@@ -372,6 +372,37 @@ func capitalisedMidSentence(text string, toks []token) bool {
 	return len(toks) > 1 && capitalised(text, toks[1]) && !gapHasPunct(text, toks[0], toks[1])
 }
 
+// datelineDash reports whether the gap between two words is a dash set
+// off by spaces, as after a dateline: " - ", ", – ", ") - ".
+func datelineDash(gap string) bool {
+	gap = strings.TrimPrefix(gap, ")")
+	return len(gap) > 2 && (gap[0] == ' ' || gap[0] == ',') && gap[len(gap)-1] == ' ' &&
+		strings.Trim(gap, " ,") != "" && strings.Trim(gap, " ,-–—") == ""
+}
+
+// inDateline reports whether a span stands in the sentence's dateline,
+// before its dash ("Helsinki, Rabu - …", "Jakarta, Kamis (8/9) - …",
+// "bangkok, kamis - …"): a few words, a comma among them, where and when
+// the story was filed, not who, what or when it is about.
+func inDateline(s *sentence, sp *span) bool {
+	if sp.to >= maxDateline {
+		return false
+	}
+	comma := false
+	for k := 1; k < s.tokenCount() && k <= maxDateline; k++ {
+		prev := s.token(k - 1)
+		gap := s.text[prev.End():s.token(k).Start()]
+		if datelineDash(gap) {
+			return comma && k > sp.to
+		}
+		comma = comma || strings.Contains(gap, ",")
+	}
+	return false
+}
+
+// maxDateline is the most words a dateline has before its dash.
+const maxDateline = 5
+
 // nameEnd extends a name from token i over further capitalised words and
 // joiners between them.
 func nameEnd(text string, toks []token, i int) int {
@@ -431,7 +462,7 @@ func (ix *Index) bestSpan(q *parsedQuestion, s *sentence, positions []int, sc *s
 	spans := ix.spans(q.qtype, s)
 	for si := range spans {
 		sp := &spans[si]
-		if ix.uninformative(q, m, s, sp, facts) {
+		if ix.uninformative(q, m, s, sp, facts) || q.qtype != typePlace && inDateline(s, sp) {
 			continue
 		}
 		if q.qtype == typePerson || q.qtype == typeName || q.qtype == typePlace {
