@@ -318,7 +318,7 @@ func isMonthNumber(w string) bool {
 // dolar", "ribuan tentara".
 func numberAt(text string, toks []token, i int) (int, int, bool) {
 	w := toks[i].Word
-	if !isNumber(w) && !numberWords[w] {
+	if !isNumber(w) && !numberWords[w] || oneOf(toks, i) {
 		return 0, 0, false
 	}
 	from, to := i, i
@@ -342,6 +342,19 @@ func numberAt(text string, toks []token, i int) (int, int, bool) {
 		to++
 	}
 	return from, to, true
+}
+
+// oneOf reports whether token i is the "one" of "one of" ("salah satu
+// upaya", "one of the researchers"), which picks one of several rather
+// than counts.
+func oneOf(toks []token, i int) bool {
+	switch toks[i].Word {
+	case "satu":
+		return i > 0 && toks[i-1].Word == "salah"
+	case "one":
+		return i+1 < len(toks) && toks[i+1].Word == "of"
+	}
+	return false
 }
 
 func isYear(w string) bool {
