@@ -29,3 +29,28 @@ func TestNumberSpansSkipOneOf(t *testing.T) {
 		}
 	}
 }
+
+// TestAgeAfterName checks which number spans are a person's age in
+// parentheses after the name, which answer only a question about age.
+func TestAgeAfterName(t *testing.T) {
+	a := newAnalyzer("id")
+	cases := []struct {
+		text string
+		want []bool // for each number span
+	}{
+		{"Penyanyi asal Kanada, Celine Dion (36), mengkritik Presiden AS.", []bool{true}},
+		{"Harold Pinter (75) menerima Nobel sastra tahun ini.", []bool{true}},
+		{"Sebanyak 84 penumpang (12 anak) selamat.", []bool{false, false}},
+		{"Dion menyumbang satu juta dollar AS (Rp 10 miliar).", []bool{false, false}},
+	}
+	for _, tc := range cases {
+		s := newSentence(tc.text, "id", a.analyze(tc.text))
+		var got []bool
+		for _, sp := range typedSpans(typeNumber, s.text, s.tokens(), nil) {
+			got = append(got, ageAfterName(s, &sp))
+		}
+		if !slices.Equal(got, tc.want) {
+			t.Errorf("ageAfterName over the number spans of %q = %v, want %v", tc.text, got, tc.want)
+		}
+	}
+}

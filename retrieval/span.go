@@ -344,6 +344,31 @@ func numberAt(text string, toks []token, i int) (int, int, bool) {
 	return from, to, true
 }
 
+// ageAfterName reports whether a number span is a lone number in
+// parentheses right after a name, as news gives a person's age: "Harold
+// Pinter (75)".
+func ageAfterName(s *sentence, sp *span) bool {
+	if sp.from != sp.to || sp.from == 0 || !allDigits(s.token(sp.from).Word) {
+		return false
+	}
+	prev, t := s.token(sp.from-1), s.token(sp.from)
+	return capitalised(s.text, prev) && strings.TrimSpace(s.text[prev.End():t.Start()]) == "(" &&
+		strings.HasPrefix(s.text[t.End():], ")")
+}
+
+// ageWords ask for a person's age.
+var ageWords = setOf("usia", "umur", "berusia", "berumur", "age", "aged", "old")
+
+// asksAge reports whether q asks for an age.
+func asksAge(q *parsedQuestion) bool {
+	for w := range ageWords {
+		if q.words.has(w) {
+			return true
+		}
+	}
+	return false
+}
+
 // oneOf reports whether token i is the "one" of "one of" ("salah satu
 // upaya", "one of the researchers"), which picks one of several rather
 // than counts.
@@ -501,6 +526,10 @@ func (ix *Index) bestSpan(q *parsedQuestion, s *sentence, positions []int, sc *s
 		case typeNumber:
 			if q.focus >= 0 && countsFocus(q.concepts[q.focus], s, *sp) {
 				strength = 1.5
+			} else if ageAfterName(s, sp) && !asksAge(q) {
+				// "Celine Dion (36)" is her age, no answer to how much
+				// she gave.
+				strength = 0.5
 			}
 		case typePerson:
 			// A person's name is made of names: "Kim Jong Un" rather than
