@@ -54,3 +54,31 @@ func TestAgeAfterName(t *testing.T) {
 		}
 	}
 }
+
+// TestSentenceStartDerivedWord checks that a capitalised first word that
+// is an Indonesian root with affixes is no name span, while a first word
+// that is a name stays one.
+func TestSentenceStartDerivedWord(t *testing.T) {
+	a := newAnalyzer("id")
+	cases := []struct {
+		text string
+		want []string
+	}{
+		{"Pembatalan ini merupakan balasan atas kunjungan Junichiro Koizumi ke Kuil Yasukuni.", []string{"Junichiro Koizumi", "Kuil Yasukuni"}},
+		{"Kegigihan itu membuahkan hasil bagi Roemwerdiniadi.", []string{"Roemwerdiniadi"}},
+		{"Koizumi mengunjungi Kuil Yasukuni, Senin.", []string{"Koizumi", "Kuil Yasukuni"}},
+	}
+	isName := func(toks []token) func(string) bool {
+		return func(string) bool { return !derivedWord(toks[0], "id") }
+	}
+	for _, tc := range cases {
+		toks := a.analyze(tc.text)
+		var got []string
+		for _, sp := range typedSpans(typeName, tc.text, toks, isName(toks)) {
+			got = append(got, sp.text)
+		}
+		if !slices.Equal(got, tc.want) {
+			t.Errorf("name spans of %q = %q, want %q", tc.text, got, tc.want)
+		}
+	}
+}

@@ -369,6 +369,12 @@ func asksAge(q *parsedQuestion) bool {
 	return false
 }
 
+// derivedWord reports whether an Indonesian word is a root with affixes
+// ("Pembatalan", batal): a word, not a name, wherever it is capitalised.
+func derivedWord(t token, lang string) bool {
+	return lang == "id" && t.Term != "" && t.Term != t.Word && lexicon.IsRoot(t.Term)
+}
+
 // oneOf reports whether token i is the "one" of "one of" ("salah satu
 // upaya", "one of the researchers"), which picks one of several rather
 // than counts.
@@ -695,7 +701,7 @@ func (ix *Index) spans(t answerType, s *sentence) []span {
 		return sp
 	}
 	toks := s.tokens()
-	sp := typedSpans(t, s.text, toks, func(w string) bool { return ix.isName(w, s.lang) })
+	sp := typedSpans(t, s.text, toks, func(w string) bool { return ix.isName(w, s.lang) && !derivedWord(toks[0], s.lang) })
 	if t == typePerson || t == typePlace || t == typeName {
 		// What the spans of names are, whatever the question: how much
 		// of each is names, and which of its words are rare enough to
