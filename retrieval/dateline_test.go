@@ -1,6 +1,9 @@
 package retrieval
 
-import "testing"
+import (
+	"slices"
+	"testing"
+)
 
 // TestInDateline checks which spans stand in a news story's dateline, the
 // place and day it was filed from, before the dash that starts its text.
@@ -27,6 +30,29 @@ func TestInDateline(t *testing.T) {
 		sp := span{from: tc.from, to: tc.to}
 		if got := inDateline(s, &sp); got != tc.want {
 			t.Errorf("inDateline(%q, tokens %d-%d) = %v, want %v", tc.text, tc.from, tc.to, got, tc.want)
+		}
+	}
+}
+
+// TestNameStopsAtDash checks that a name does not run on over a dash set
+// off by spaces, as after a dateline, while a hyphen inside a name joins.
+func TestNameStopsAtDash(t *testing.T) {
+	a := newAnalyzer("id")
+	cases := []struct {
+		text string
+		want []string
+	}{
+		{"Jakarta, Kompas - Patung Kartini akan dipindahkan.", []string{"Kompas", "Patung Kartini"}},
+		{"Film itu dibintangi Roekiah - Rd Mochtar.", []string{"Roekiah", "Rd Mochtar"}},
+		{"Tonique Williams-Darling dari Bahama menang.", []string{"Tonique Williams-Darling", "Bahama"}},
+	}
+	for _, tc := range cases {
+		var got []string
+		for _, sp := range typedSpans(typeName, tc.text, a.analyze(tc.text), nil) {
+			got = append(got, sp.text)
+		}
+		if !slices.Equal(got, tc.want) {
+			t.Errorf("name spans of %q = %q, want %q", tc.text, got, tc.want)
 		}
 	}
 }

@@ -452,7 +452,7 @@ const maxDateline = 5
 func nameEnd(text string, toks []token, i int) int {
 	to := i
 	for k := i + 1; k < len(toks); k++ {
-		if gapHasPunct(text, toks[k-1], toks[k]) {
+		if gap := text[toks[k-1].End():toks[k].Start()]; gapHasPunct(text, toks[k-1], toks[k]) || datelineDash(gap) {
 			break
 		}
 		if capitalised(text, toks[k]) || hyphenated(text, toks[k-1], toks[k]) {
