@@ -3,6 +3,8 @@ package retrieval
 import (
 	"slices"
 	"testing"
+
+	"kutip/retrieval/lexicon"
 )
 
 // TestNumberSpansSkipOneOf checks that the "one" of "one of" is no count:
@@ -68,13 +70,37 @@ func TestSentenceStartDerivedWord(t *testing.T) {
 		{"Kegigihan itu membuahkan hasil bagi Roemwerdiniadi.", []string{"Roemwerdiniadi"}},
 		{"Koizumi mengunjungi Kuil Yasukuni, Senin.", []string{"Koizumi", "Kuil Yasukuni"}},
 	}
-	isName := func(toks []token) func(string) bool {
-		return func(string) bool { return !derivedWord(toks[0], "id") }
-	}
+	isName := func(t token) bool { return !derivedWord(t, "id") }
 	for _, tc := range cases {
 		toks := a.analyze(tc.text)
 		var got []string
-		for _, sp := range typedSpans(typeName, tc.text, toks, isName(toks)) {
+		for _, sp := range typedSpans(typeName, tc.text, toks, isName) {
+			got = append(got, sp.text)
+		}
+		if !slices.Equal(got, tc.want) {
+			t.Errorf("name spans of %q = %q, want %q", tc.text, got, tc.want)
+		}
+	}
+}
+
+// TestDatelineStartWord checks that the first word after a dateline is
+// read as a sentence's first word: a name span only when it is a name.
+func TestDatelineStartWord(t *testing.T) {
+	a := newAnalyzer("id")
+	// As Index.isName reads a corpus that never writes these words in
+	// lower case: a name unless a root word, with affixes or without.
+	isName := func(t token) bool { return !lexicon.IsRoot(t.Word) && !derivedWord(t, "id") }
+	cases := []struct {
+		text string
+		want []string
+	}{
+		{"Helsinki, Rabu - Berangkat dengan persiapan besar membuat Tonique menang.", []string{"Helsinki", "Tonique"}},
+		{"Kuala Lumpur, Kompas - Pulang dengan medali perak, Noraseela Mohd Khalid tersenyum.", []string{"Kuala Lumpur", "Kompas", "Noraseela Mohd Khalid"}},
+		{"Helsinki, Rabu - Tonique menang.", []string{"Helsinki", "Tonique"}},
+	}
+	for _, tc := range cases {
+		var got []string
+		for _, sp := range typedSpans(typeName, tc.text, a.analyze(tc.text), isName) {
 			got = append(got, sp.text)
 		}
 		if !slices.Equal(got, tc.want) {

@@ -89,7 +89,7 @@ type span struct {
 // answer a question of type t. isName tells whether a capitalised word
 // that starts the sentence is a name (it may be nil: then only when the
 // next word is capitalised too).
-func typedSpans(t answerType, text string, toks []token, isName func(word string) bool) []span {
+func typedSpans(t answerType, text string, toks []token, isName func(word token) bool) []span {
 	var out []span
 	// add appends the span of tokens from..to, and reports whether those
 	// bounds make one.
@@ -133,7 +133,7 @@ func typedSpans(t answerType, text string, toks []token, isName func(word string
 			}
 		}
 		for i := 0; i < len(toks); i++ {
-			if !capitalised(text, toks[i]) || (i == 0 && !capitalisedMidSentence(text, toks) && (isName == nil || !isName(toks[0].Word))) ||
+			if !capitalised(text, toks[i]) || (startsText(text, toks, i) && !capitalisedMidSentence(text, toks[i:]) && (isName == nil || !isName(toks[i]))) ||
 				months[toks[i].Word] || weekdays[toks[i].Word] {
 				continue
 			}
@@ -414,6 +414,13 @@ func capitalised(text string, t token) bool {
 // the next word is capitalised too (Kim Jong Un, Presiden Rusia).
 func capitalisedMidSentence(text string, toks []token) bool {
 	return len(toks) > 1 && capitalised(text, toks[1]) && !gapHasPunct(text, toks[0], toks[1])
+}
+
+// startsText reports whether token i starts the sentence's text, where
+// any word is capitalised: the first token, or the first after a news
+// story's dateline ("Helsinki, Rabu - Berangkat dengan …").
+func startsText(text string, toks []token, i int) bool {
+	return i == 0 || datelineDash(text[toks[i-1].End():toks[i].Start()])
 }
 
 // datelineDash reports whether the gap between two words is a dash set
@@ -701,7 +708,7 @@ func (ix *Index) spans(t answerType, s *sentence) []span {
 		return sp
 	}
 	toks := s.tokens()
-	sp := typedSpans(t, s.text, toks, func(w string) bool { return ix.isName(w, s.lang) && !derivedWord(toks[0], s.lang) })
+	sp := typedSpans(t, s.text, toks, func(w token) bool { return ix.isName(w.Word, s.lang) && !derivedWord(w, s.lang) })
 	if t == typePerson || t == typePlace || t == typeName {
 		// What the spans of names are, whatever the question: how much
 		// of each is names, and which of its words are rare enough to
