@@ -537,12 +537,12 @@ func (ix *Index) bestSpan(q *parsedQuestion, s *sentence, positions []int, sc *s
 				strength = 0.8
 			}
 		case typeNumber:
-			if q.focus >= 0 && countsFocus(q.concepts[q.focus], s, *sp) {
-				strength = 1.5
-			} else if ageAfterName(s, sp) && !asksAge(q) {
+			if ageAfterName(s, sp) && !asksAge(q) {
 				// "Celine Dion (36)" is her age, no answer to how much
-				// she gave.
+				// she gave, even though her name stands just before it.
 				strength = 0.5
+			} else if q.focus >= 0 && countsFocus(q.concepts[q.focus], s, *sp) {
+				strength = 1.5
 			}
 		case typePerson:
 			// A person's name is made of names: "Kim Jong Un" rather than
