@@ -65,8 +65,9 @@ var Sets = []Set{
 	// facqa-en at 2673f6b, with abstain.go's rule for long English
 	// questions: .714/.836/.790/.939; with the learned table scored by
 	// both directions and its weak renderings cut: .717/.836/.791/.939.
+	// With the span rules of de9d5ec to 17a853d: .730/.833/.785/.936.
 	{Name: "facqa-en", Corpus: "facqa/corpus.jsonl", Questions: "facqa-en/dev.jsonl", Translates: "facqa",
-		Bar: Bar{Top1: 0.71, Recall3: 0.83, Answered: 0.93, Span: 0.77}},
+		Bar: Bar{Top1: 0.72, Recall3: 0.83, Answered: 0.93, Span: 0.77}},
 	{Name: "xquad-en", Corpus: "xquad-en/corpus.jsonl", Questions: "xquad-en/dev.jsonl",
 		Bar: Bar{Top1: 0.80, Recall3: 0.90, Answered: 0.94, Span: 0.64}},
 	// Long English questions on the embedded article, 20 of them on its
