@@ -203,10 +203,7 @@ func TestTypedSpans(t *testing.T) {
 		{typeName, "lapisan tipis yang disebut lapisan ozon melindungi bumi", []string{"lapisan ozon"}},
 	}
 	for _, tc := range tests {
-		var got []string
-		for _, sp := range typedSpans(tc.typ, tc.text, a.analyze(tc.text), nil) {
-			got = append(got, sp.text)
-		}
+		got := spanTexts(tc.typ, tc.text, a.analyze(tc.text), nil)
 		if strings.Join(got, "|") != strings.Join(tc.want, "|") {
 			t.Errorf("typedSpans(%s, %q) = %q, want %q", tc.typ, tc.text, got, tc.want)
 		}
@@ -290,6 +287,15 @@ func TestEditDistance(t *testing.T) {
 			t.Errorf("editDistance(%q, %q, %d) = %d, want %d", tc.a, tc.b, tc.limit, got, tc.want)
 		}
 	}
+}
+
+// spanTexts returns the texts of typedSpans' spans of type typ in text.
+func spanTexts(typ answerType, text string, toks []token, isName func(token) bool) []string {
+	var out []string
+	for _, sp := range typedSpans(typ, text, toks, isName) {
+		out = append(out, sp.text)
+	}
+	return out
 }
 
 func TestSpellingVariants(t *testing.T) {

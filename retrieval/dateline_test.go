@@ -47,10 +47,7 @@ func TestNameStopsAtDash(t *testing.T) {
 		{"Tonique Williams-Darling dari Bahama menang.", []string{"Tonique Williams-Darling", "Bahama"}},
 	}
 	for _, tc := range cases {
-		var got []string
-		for _, sp := range typedSpans(typeName, tc.text, a.analyze(tc.text), nil) {
-			got = append(got, sp.text)
-		}
+		got := spanTexts(typeName, tc.text, a.analyze(tc.text), nil)
 		if !slices.Equal(got, tc.want) {
 			t.Errorf("name spans of %q = %q, want %q", tc.text, got, tc.want)
 		}

@@ -21,11 +21,7 @@ func TestNumberSpansSkipOneOf(t *testing.T) {
 		{"en", "Only one researcher found the caves.", []string{"one researcher"}},
 	}
 	for _, tc := range cases {
-		toks := newAnalyzer(tc.lang).analyze(tc.text)
-		var got []string
-		for _, sp := range typedSpans(typeNumber, tc.text, toks, nil) {
-			got = append(got, sp.text)
-		}
+		got := spanTexts(typeNumber, tc.text, newAnalyzer(tc.lang).analyze(tc.text), nil)
 		if !slices.Equal(got, tc.want) {
 			t.Errorf("number spans of %q = %q, want %q", tc.text, got, tc.want)
 		}
@@ -72,11 +68,7 @@ func TestSentenceStartDerivedWord(t *testing.T) {
 	}
 	isName := func(t token) bool { return !derivedWord(t, "id") }
 	for _, tc := range cases {
-		toks := a.analyze(tc.text)
-		var got []string
-		for _, sp := range typedSpans(typeName, tc.text, toks, isName) {
-			got = append(got, sp.text)
-		}
+		got := spanTexts(typeName, tc.text, a.analyze(tc.text), isName)
 		if !slices.Equal(got, tc.want) {
 			t.Errorf("name spans of %q = %q, want %q", tc.text, got, tc.want)
 		}
@@ -99,10 +91,7 @@ func TestDatelineStartWord(t *testing.T) {
 		{"Helsinki, Rabu - Tonique menang.", []string{"Helsinki", "Tonique"}},
 	}
 	for _, tc := range cases {
-		var got []string
-		for _, sp := range typedSpans(typeName, tc.text, a.analyze(tc.text), isName) {
-			got = append(got, sp.text)
-		}
+		got := spanTexts(typeName, tc.text, a.analyze(tc.text), isName)
 		if !slices.Equal(got, tc.want) {
 			t.Errorf("name spans of %q = %q, want %q", tc.text, got, tc.want)
 		}
