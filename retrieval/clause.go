@@ -24,18 +24,13 @@ func clauseBreak(s *sentence, prev, t token) bool {
 	return strings.ContainsAny(s.text[prev.End():t.Start()], ";–—") || clauseStarts[t.Word]
 }
 
-// sameClause reports whether the span starting at token from stands in a
-// clause that holds one of the question's matched words (positions), or
-// the question matched none. It is asked for every span of every
-// candidate, so it reads only from's clause, [lo, hi), outward from from.
-func sameClause(s *sentence, from int, positions []int) bool {
+// inClause reports whether one of the question's matched words
+// (positions, token positions) stands in the clause [lo, hi) of a span
+// (clauseBounds), or the question matched none: nothing to disagree with.
+func inClause(positions []int, lo, hi int) bool {
 	if len(positions) == 0 {
 		return true
 	}
-	if from < 0 || from >= s.tokenCount() {
-		return false
-	}
-	lo, hi := clauseBounds(s, from)
 	for _, p := range positions {
 		if p >= lo && p < hi {
 			return true

@@ -48,8 +48,9 @@ func TestClauses(t *testing.T) {
 		for _, w := range tt.questions {
 			ps = append(ps, pos(tt.s, w))
 		}
-		if got := sameClause(tt.s, pos(tt.s, tt.span), ps); got != tt.want {
-			t.Errorf("sameClause(%.25q…, %q, %q) = %v, want %v", tt.s.text, tt.span, tt.questions, got, tt.want)
+		lo, hi := clauseBounds(tt.s, pos(tt.s, tt.span))
+		if got := inClause(ps, lo, hi); got != tt.want {
+			t.Errorf("inClause(%.25q…, %q, %q) = %v, want %v", tt.s.text, tt.span, tt.questions, got, tt.want)
 		}
 	}
 }

@@ -568,7 +568,7 @@ func (ix *Index) bestSpan(q *parsedQuestion, s *sentence, positions []int, sc *s
 				strength = 1.5
 			}
 		}
-		if (q.qtype == typePerson || q.qtype == typePlace) && !inClause(sp, positions) {
+		if (q.qtype == typePerson || q.qtype == typePlace) && !inClause(positions, int(sp.clauseLo), int(sp.clauseHi)) {
 			strength *= clausePenalty
 		}
 		pos := sp.from
@@ -605,20 +605,6 @@ type spanCand struct {
 	strength float64
 	dist     int
 	named    bool
-}
-
-// inClause is sameClause for a span of a person or a place, read from
-// the clause bounds it was found with.
-func inClause(sp *span, positions []int) bool {
-	if len(positions) == 0 {
-		return true
-	}
-	for _, p := range positions {
-		if p >= int(sp.clauseLo) && p < int(sp.clauseHi) {
-			return true
-		}
-	}
-	return false
 }
 
 var (

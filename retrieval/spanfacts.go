@@ -157,9 +157,8 @@ func clauseBreakIn(s *sentence, from, to int) bool {
 }
 
 // clauseBounds returns the clause of s that holds token from, as tokens
-// [lo, hi): the stretch sameClause reads, found once per span when the
-// spans of a sentence are, instead of for every candidate the sentence
-// is.
+// [lo, hi), read outward from from: found once per span when the spans of
+// a sentence are, instead of for every candidate the sentence is.
 func clauseBounds(s *sentence, from int) (lo, hi int) {
 	n := s.tokenCount()
 	lo, hi = from, from+1
