@@ -1,9 +1,6 @@
 package retrieval
 
-import (
-	"math"
-	"slices"
-)
+import "math"
 
 // A question's candidates (bleve.go) are scored without bleve's searcher,
 // from an inverted index over the sentence table's term IDs, with bleve's
@@ -131,26 +128,13 @@ func (ix *Index) memoryCandidates(q *parsedQuestion, f *docFilter) []hit {
 		sc = &scoreScratch{sum: make([]float64, len(ix.sents)), matched: make([]uint16, len(ix.sents))}
 	}
 	defer ix.scores.Put(sc)
-	// The query's terms (queryTerms) in the order the question's words
-	// name them, so that scores add up in the same order every time. The
-	// common ones are found as queryTerms finds them, with the counts read
-	// from the postings instead of the vocabulary: one map look-up a term.
+	// The query's terms in the order the question's words name them, so
+	// that scores add up in the same order every time.
 	terms := sc.terms[:0]
-	limit, rare := math.MaxInt, false
-	if len(ix.sents) >= queryCommonMin {
-		limit = int(queryCommonShare * float64(len(ix.sents)))
-	}
-	for _, a := range candidateTerms(q) {
-		id, ok := ix.termIDs[a.term]
-		if !ok {
-			rare = true // held by no sentence
-			continue
+	for _, a := range ix.queryTerms(q) {
+		if id, ok := ix.termIDs[a.term]; ok {
+			terms = append(terms, queryTerm{id: id, boost: a.weight})
 		}
-		rare = rare || len(ix.postings.of(id)) <= limit
-		terms = append(terms, queryTerm{id: id, boost: a.weight})
-	}
-	if rare {
-		terms = slices.DeleteFunc(terms, func(t queryTerm) bool { return len(ix.postings.of(t.id)) > limit })
 	}
 	sc.terms = terms
 	if len(terms) == 0 {

@@ -86,7 +86,7 @@ func (ix *Index) rank(q *parsedQuestion, hits []hit, sc *rankScratch) []scored {
 	if len(hits) == 0 {
 		return nil
 	}
-	maxBleve := steadyScore(hits[0].score)
+	maxBleve := hits[0].score // candidates' scores are rounded (steadyScore)
 	var total float64
 	for ci := range q.concepts {
 		total += q.concepts[ci].coverageIDF()
@@ -139,7 +139,7 @@ func (ix *Index) rank(q *parsedQuestion, hits []hit, sc *rankScratch) []scored {
 		r := scored{id: h.id, confidence: found / total}
 		r.score = covered/total + proximityBonus*proximity(matched[i])
 		if maxBleve > 0 {
-			r.score += bleveBonus * steadyScore(h.score) / maxBleve
+			r.score += bleveBonus * h.score / maxBleve
 		}
 		if s.kind != "body" {
 			r.score -= captionPenalty
