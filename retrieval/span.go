@@ -731,49 +731,34 @@ const maxCachedSpans = 1 << 15
 // up to maxCachedSpans of them; when full it is emptied and fills again
 // with the sentences questions meet from then on. It is safe for
 // concurrent use.
+//
+// It is a map under a read-write lock rather than a sync.Map, as
+// boundedCache is: every candidate a question ranks reads it and almost
+// none writes it, and sync.Map hashed and compared its keys as interfaces
+// (5% of an English question's CPU).
 type spanCache struct {
-	m spanMap
-}
-
-// spanMap is a map of spans under a read-write lock rather than a
-// sync.Map, as boundedCache is: every candidate a question ranks reads it
-// and almost none writes it, and sync.Map hashed and compared its keys as
-// interfaces (5% of an English question's CPU).
-type spanMap struct {
 	mu sync.RWMutex
 	m  map[spanKey][]span
 }
 
-// Range calls f with every key and spans in the map until f returns
-// false, as sync.Map's Range does.
-func (m *spanMap) Range(f func(key, value any) bool) {
-	m.mu.RLock()
-	defer m.mu.RUnlock()
-	for k, v := range m.m {
-		if !f(k, v) {
-			return
-		}
-	}
-}
-
 func (c *spanCache) get(key spanKey) ([]span, bool) {
-	c.m.mu.RLock()
-	sp, ok := c.m.m[key]
-	c.m.mu.RUnlock()
+	c.mu.RLock()
+	sp, ok := c.m[key]
+	c.mu.RUnlock()
 	return sp, ok
 }
 
 func (c *spanCache) put(key spanKey, sp []span) {
-	c.m.mu.Lock()
-	defer c.m.mu.Unlock()
-	if len(c.m.m) >= maxCachedSpans {
-		clear(c.m.m)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if len(c.m) >= maxCachedSpans {
+		clear(c.m)
 	}
-	if c.m.m == nil {
-		c.m.m = map[spanKey][]span{}
+	if c.m == nil {
+		c.m = map[spanKey][]span{}
 	}
-	if _, ok := c.m.m[key]; !ok {
-		c.m.m[key] = sp
+	if _, ok := c.m[key]; !ok {
+		c.m[key] = sp
 	}
 }
 
